@@ -1,0 +1,144 @@
+// Landing one already-validated config, under the lock: render → atomic replace → apply hook → history →
+// state record (fsync) → release. The same path serves pushes, a technician's `aimlock apply` and rollbacks.
+//
+// INVARIANTS
+// - The live file is always the old config or the new one, whole (atomicWrite: temp, fsync, rename, fsync dir).
+// - `applied` is only returned once the config and the state record are durable.
+// - A failing hook restores the previous bytes exactly (or removes a file that did not exist before), and the
+//   state record is left untouched: the board is as if the apply never happened (`rolled_back`).
+import { readFile, unlink } from 'node:fs/promises';
+import type { Board } from '../board/open.js';
+import type { LockLease } from '../lock/locksmith.js';
+import { evidence } from '../lock/observe.js';
+import type { AimConfig } from '../schemas/index.js';
+import { atomicWrite } from '../store/atomic.js';
+import { configSha256, renderConf } from '../store/conf.js';
+import { readState, rememberSeen, writeState } from '../store/state.js';
+import { runHook } from './hook.js';
+
+export interface ApplyRequest {
+  config: AimConfig;
+  id: string;
+  version: number;
+  source: 'push' | 'local' | 'rollback';
+  /** Shown in the owner record while the lock is held (`apply push 7f3c… v42`). */
+  purpose: string;
+  reason?: string;
+  waitMs: number;
+  reclaimStale: boolean;
+}
+
+export interface ApplyOutcome {
+  status: 'applied' | 'rejected';
+  code: 'ok' | 'rolled_back' | 'apply_failed';
+  detail: string;
+  generation: number;
+  sha256: string;
+  lock: ReturnType<typeof evidence>;
+}
+
+async function readOrNull(path: string): Promise<Buffer | null> {
+  return readFile(path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return null;
+    throw err;
+  });
+}
+
+/** Throws LockError (lock_hot / lock_mismatch) when the lock cannot be taken; nothing is written then. */
+export async function applyConfig(board: Board, req: ApplyRequest): Promise<ApplyOutcome> {
+  const { locksmith, paths, settings } = board;
+  return locksmith.withLock(
+    { waitMs: req.waitMs, purpose: req.purpose, reclaimStale: req.reclaimStale, actor: board.actor },
+    async (lease) => {
+      const text = renderConf(req.config, {
+        device: settings.device,
+        at: new Date().toISOString(),
+        id: req.id,
+        version: req.version,
+      });
+      const sha256 = configSha256(text);
+      const outcome = (
+        status: ApplyOutcome['status'],
+        code: ApplyOutcome['code'],
+        detail: string,
+      ): ApplyOutcome => ({
+        status,
+        code,
+        detail,
+        generation: lease.generation,
+        sha256,
+        lock: { ...evidence(lease.found), generation: lease.generation },
+      });
+      const previous = await readOrNull(paths.config);
+      try {
+        await atomicWrite(paths.config, text);
+      } catch (err) {
+        return outcome(
+          'rejected',
+          'apply_failed',
+          `could not write ${paths.config}: ${(err as Error).message}`,
+        );
+      }
+      const hook = await runHook(
+        settings.apply_hook.command,
+        settings.apply_hook.timeout_ms,
+        hookEnv(req, lease, paths.config),
+      );
+      if (!hook.ok) {
+        await restore(paths.config, previous);
+        await board.audit({
+          event: 'rolled_back',
+          id: req.id,
+          version: req.version,
+          generation: lease.generation,
+          detail: hook.detail,
+          actor: board.actor,
+        });
+        return outcome('rejected', 'rolled_back', `${hook.detail}; previous config restored`);
+      }
+      await board.history.record({
+        version: req.version,
+        id: req.id,
+        sha256,
+        applied_at: new Date().toISOString(),
+        source: req.source,
+        reason: req.reason,
+        config: req.config,
+      });
+      const state = await readState(paths.state);
+      state.applied = {
+        id: req.id,
+        version: req.version,
+        sha256,
+        at: new Date().toISOString(),
+        source: req.source,
+      };
+      await writeState(paths.state, rememberSeen(state, req.id));
+      await board.audit({
+        event: 'applied',
+        id: req.id,
+        version: req.version,
+        source: req.source,
+        reason: req.reason ?? null,
+        generation: lease.generation,
+        sha256,
+        actor: board.actor,
+      });
+      return outcome('applied', 'ok', `version ${req.version} is live (generation ${lease.generation})`);
+    },
+  );
+}
+
+function hookEnv(req: ApplyRequest, lease: LockLease, configPath: string): Record<string, string> {
+  return {
+    AIMLOCK_GENERATION: String(lease.generation),
+    AIMLOCK_CONFIG: configPath,
+    AIMLOCK_VERSION: String(req.version),
+    AIMLOCK_PUSH_ID: req.id,
+  };
+}
+
+async function restore(path: string, previous: Buffer | null): Promise<void> {
+  if (previous) await atomicWrite(path, previous);
+  else await unlink(path).catch(() => {});
+}

@@ -1,0 +1,68 @@
+// A hold stops the agent applying pushes (they are answered `deferred` / `hold` and kept as desired).
+// It is a file, not agent memory, so it survives an agent restart and works while the agent is down; a hold
+// with an end time ends by itself — a forgotten bypass must not freeze a drone's config forever.
+import { readFile, unlink } from 'node:fs/promises';
+import type { Actor } from '../lock/actor.js';
+import { atomicWrite } from '../store/atomic.js';
+
+export interface Hold {
+  reason: string;
+  since: string;
+  /** RFC 3339; null = until `aimlock resume`. */
+  until: string | null;
+  by: Actor;
+  /** What put it there: `hold` or `release --force`. */
+  origin: string;
+}
+
+export async function readHold(path: string, now = Date.now()): Promise<Hold | null> {
+  let hold: Hold;
+  try {
+    hold = JSON.parse(await readFile(path, 'utf8')) as Hold;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    // An unreadable hold file is still a technician's intent to hold: honour it until they resume.
+    return {
+      reason: `unreadable hold file ${path}`,
+      since: new Date(now).toISOString(),
+      until: null,
+      by: unknownActor,
+      origin: 'file',
+    };
+  }
+  if (hold.until && Date.parse(hold.until) <= now) return null;
+  return hold;
+}
+
+export async function writeHold(path: string, hold: Hold): Promise<void> {
+  await atomicWrite(path, `${JSON.stringify(hold, null, 2)}\n`);
+}
+
+export async function clearHold(path: string): Promise<boolean> {
+  try {
+    await unlink(path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}
+
+const unknownActor: Actor = {
+  uid: -1,
+  user: 'unknown',
+  sudo_user: null,
+  tty: null,
+  pid: 0,
+  host: '',
+  program: 'unknown',
+};
+
+/** `15m`, `30s`, `2h`, `1d` or plain milliseconds → milliseconds; null when it is none of these. */
+export function parseDuration(text: string): number | null {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
+  if (!m) return null;
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 'ms') as 'ms'];
+  const ms = Number(m[1]) * unit;
+  return Number.isFinite(ms) && ms > 0 ? ms : null;
+}

@@ -1,0 +1,28 @@
+// Every command, in the order `aimlock --help` lists them: board first, then the operator's.
+import type { Command } from '../command.js';
+import { apply } from './apply.js';
+import { history } from './history.js';
+import { hold, resume } from './hold.js';
+import { locks } from './locks.js';
+import { logs } from './logs.js';
+import { reclaim } from './reclaim.js';
+import { release } from './release.js';
+import { rollback } from './rollback.js';
+import { show } from './show.js';
+import { status } from './status.js';
+import { validateCmd } from './validate.js';
+
+export const COMMANDS: Command[] = [
+  status,
+  locks,
+  reclaim,
+  release,
+  hold,
+  resume,
+  validateCmd,
+  apply,
+  show,
+  history,
+  rollback,
+  logs,
+];

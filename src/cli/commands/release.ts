@@ -1,0 +1,69 @@
+import { CliError, EXIT } from '../../errors.js';
+import { clause, evidence } from '../../lock/observe.js';
+import type { Command } from '../command.js';
+import { notifyAgent } from '../control.js';
+import { holdUntil, placeHold } from './hold.js';
+
+export const release: Command = {
+  name: 'release',
+  summary: 'the safe bypass: hold the agent, clear the lock bit and owner, audited',
+  usage: 'aimlock release --force --reason TEXT [--hold-for 15m] [--json]',
+  options: { force: { type: 'boolean' }, reason: { type: 'string' }, 'hold-for': { type: 'string' } },
+  help: `
+For a lock the agent will not touch by itself (HUNG, DETACHED, CLEARED, UNOWNED, or a STALE one with
+auto_reclaim off). In order, it:
+  1. puts the agent on hold (default 15 min, then it resumes by itself), so nothing is applied meanwhile;
+  2. takes the kernel locks (flock + fcntl) on the config's .lock file — if a live process still holds one,
+     it stops there, reports the holder, and exits 3: stop that process first;
+  3. clears the lock bit and the owner record under those locks;
+  4. writes who (uid, user, SUDO_USER, tty), when, why and the previous owner to the audit log; the agent
+     publishes lock_force_released.
+This replaces "echo 0 > conf_locked": same effect, but safe against a live writer and on the record.
+
+  --force          required: this overrides the lock's owner
+  --reason TEXT    required: why, for the audit log
+  --hold-for DUR   how long the agent stays on hold (default 15m; aimlock resume ends it sooner)
+
+Exit: 0 released; 3 a kernel lock is still held by a live process.
+Example: sudo aimlock release --force --reason "aimlockd hung during update, ticket 4411"`,
+  async run(ctx) {
+    if (ctx.values.force !== true) {
+      throw new CliError(
+        'usage',
+        'release bypasses the lock owner and needs --force (and --reason); to clear a ghost use aimlock reclaim',
+      );
+    }
+    const reason = ctx.need('reason', 'a force release is audited: say why');
+    const board = ctx.board();
+    const hold = await placeHold(
+      ctx,
+      `release --force: ${reason}`,
+      holdUntil(ctx, 'hold-for', '15m'),
+      'release --force',
+    );
+    const { released, observation: o } = await board.locksmith.forceRelease(board.actor, reason);
+    if (!released) {
+      const holders = o.holders
+        .filter((h) => !h.blocked)
+        .map((h) => `${h.kind} pid ${h.pid} (${h.command ?? '?'})`);
+      throw new CliError(
+        'kernel_lock_held',
+        `a live process still holds a kernel lock on ${o.lockFile}: ${holders.join(', ') || 'unknown holder'}. ` +
+          `Nothing was cleared; the agent stays on hold until ${hold.until}. Stop that process, then run this again.`,
+        { lock: evidence(o), hold },
+      );
+    }
+    await notifyAgent(board.paths.socket, {
+      cmd: 'force_released',
+      reason,
+      previous: evidence(o),
+      actor: board.actor,
+    });
+    ctx.emit(
+      { released: true, previous: evidence(o), hold },
+      `lock on ${board.paths.fileName} force-released (was ${o.verdict}: ${clause(o.reason)}).\n` +
+        `The agent is on hold until ${hold.until}; aimlock resume ends the hold now.`,
+    );
+    return EXIT.ok;
+  },
+};

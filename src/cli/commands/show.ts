@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import { CliError, EXIT } from '../../errors.js';
+import { parseConf } from '../../store/conf.js';
+import type { Command } from '../command.js';
+
+export const show: Command = {
+  name: 'show',
+  summary: 'print the live config (parsed back from aim_lock_config.conf)',
+  usage: 'aimlock show [--json]',
+  help: `
+Reads the live config file, parses it strictly (a hand edit that breaks the format is reported with its line)
+and prints it; --json prints {config, meta} where meta says which device, push and version last wrote it.
+
+Exit: 0; 1 when the file is missing or does not parse.`,
+  async run(ctx) {
+    const path = ctx.board().paths.config;
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch {
+      throw new CliError('not_found', `${path} does not exist yet: nothing has been applied on this board`);
+    }
+    try {
+      const parsed = parseConf(text);
+      ctx.emit(parsed, text);
+    } catch (err) {
+      throw new CliError('invalid', `${path} does not parse: ${(err as Error).message}`);
+    }
+    return EXIT.ok;
+  },
+};

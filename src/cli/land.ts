@@ -1,0 +1,50 @@
+// A technician's apply or rollback: the agent's own lock-aware apply path, with CLI exit statuses.
+import { randomUUID } from 'node:crypto';
+import { type ApplyOutcome, applyConfig } from '../accept/apply.js';
+import { CliError, EXIT } from '../errors.js';
+import { LockError } from '../lock/locksmith.js';
+import { evidence } from '../lock/observe.js';
+import type { AimConfig } from '../schemas/index.js';
+import { readState } from '../store/state.js';
+import type { Context } from './command.js';
+import { NEXT_STEP } from './lock-view.js';
+
+export async function land(
+  ctx: Context,
+  config: AimConfig,
+  source: 'local' | 'rollback',
+  reason: string,
+): Promise<number> {
+  const board = ctx.board();
+  const state = await readState(board.paths.state);
+  const version = (state.applied?.version ?? 0) + 1;
+  const id = `${source}-${randomUUID()}`;
+  ctx.note(`taking the lock on ${board.paths.fileName} (waits up to ${board.settings.lock.wait_ms} ms)…`);
+  let outcome: ApplyOutcome;
+  try {
+    outcome = await applyConfig(board, {
+      config,
+      id,
+      version,
+      source,
+      purpose: `${source} by ${board.actor.sudo_user ?? board.actor.user}: ${reason}`,
+      reason,
+      waitMs: board.settings.lock.wait_ms,
+      reclaimStale: board.settings.lock.auto_reclaim === 'always',
+    });
+  } catch (err) {
+    if (!(err instanceof LockError)) throw err;
+    const o = err.observation;
+    throw new CliError(err.code, `${err.message}. Nothing was written. Next: ${NEXT_STEP[o.verdict]}`, {
+      lock: evidence(o),
+    });
+  }
+  if (outcome.status !== 'applied') {
+    throw new CliError('apply_failed', `${outcome.code}: ${outcome.detail}`, { result: outcome });
+  }
+  ctx.emit(
+    { id, version, ...outcome },
+    `applied version ${version} (${source}), generation ${outcome.generation}, sha256 ${outcome.sha256.slice(0, 12)}…`,
+  );
+  return EXIT.ok;
+}

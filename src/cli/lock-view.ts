@@ -1,0 +1,65 @@
+// How a technician sees the lock: an lslocks-style table plus the one next step for each verdict.
+import type { Observation } from '../lock/observe.js';
+import type { Verdict } from '../lock/types.js';
+
+export const NEXT_STEP: Record<Verdict, string> = {
+  FREE: 'nothing to do: nobody holds the lock',
+  HELD: 'nothing to do: the owner is working and heartbeating; it will release by itself',
+  HUNG: 'the owner is alive but stopped heartbeating: inspect it (ps -p PID), stop it, then run aimlock locks again',
+  STALE:
+    'a ghost: its owner is provably gone. aimlock reclaim clears it (the agent does so itself unless auto_reclaim is off)',
+  DETACHED:
+    'the owner is alive but holds no kernel lock: stop it, or bypass with aimlock release --force --reason "…"',
+  UNOWNED:
+    'a process that is not the recorded owner holds a kernel lock: find it in the table (or lslocks) and stop it',
+  CLEARED:
+    'the lock bit was cleared under a live writer: let it finish or stop it, then aimlock release --force --reason "…"',
+};
+
+function age(iso: string, now: number): string {
+  const s = Math.round((now - Date.parse(iso)) / 1000);
+  return Number.isFinite(s) ? `${s}s ago` : 'unparsable';
+}
+
+function ownerText(o: Observation): string {
+  if (o.owner.state === 'absent') return '-';
+  if (o.owner.state === 'corrupt') return `corrupt record (${o.owner.error})`;
+  const r = o.owner.record;
+  const alive = o.ownerProcess?.alive ? 'alive' : 'dead';
+  return `${r.holder} pid ${r.pid} (${alive}, heartbeat ${age(r.heartbeat_at, o.now)}) "${r.purpose}"`;
+}
+
+export function renderLocks(o: Observation): string {
+  const rows = [
+    ['FILE', 'BIT', 'GEN', 'VERDICT', 'OWNER'],
+    [o.lockFile, o.bit === null ? '-' : String(o.bit), String(o.generation), o.verdict, ownerText(o)],
+  ];
+  const out = [table(rows), ''];
+  const holders = o.holders.filter((h) => !h.blocked);
+  if (holders.length) {
+    out.push('KERNEL HOLDERS');
+    out.push(
+      table([
+        ['TYPE', 'MODE', 'PID', 'COMMAND'],
+        ...holders.map((h) => [
+          h.kind,
+          h.mode,
+          h.pid === 0 ? '0 (outside this pid namespace)' : String(h.pid),
+          h.command ?? '?',
+        ]),
+      ]),
+    );
+  } else {
+    out.push('KERNEL HOLDERS  none');
+  }
+  if (!o.visibility.complete) out.push('', `warning: ${o.visibility.reason}`);
+  out.push('', `why:  ${o.reason}`, `next: ${NEXT_STEP[o.verdict]}`);
+  return out.join('\n');
+}
+
+export function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows
+    .map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '))
+    .join('\n');
+}

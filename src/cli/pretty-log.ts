@@ -1,0 +1,47 @@
+// One pino JSON line → one line a technician reads at a glance: time, level, device, message, the rest.
+const LEVELS: Record<number, [string, string]> = {
+  10: ['TRACE', '\x1b[90m'],
+  20: ['DEBUG', '\x1b[36m'],
+  30: ['INFO ', '\x1b[32m'],
+  40: ['WARN ', '\x1b[33m'],
+  50: ['ERROR', '\x1b[31m'],
+  60: ['FATAL', '\x1b[41;97m'],
+};
+const RESET = '\x1b[0m';
+const DIM = '\x1b[2m';
+const BANNER = '\x1b[41;97;1m';
+/** Keys shown in the line's head, or pino's own bookkeeping: not repeated in the tail. */
+const HEAD = new Set(['level', 'time', 'msg', 'device', 'pid', 'hostname', 'v']);
+
+function value(v: unknown): string {
+  if (typeof v === 'string') return /\s/.test(v) ? JSON.stringify(v) : v;
+  return JSON.stringify(v);
+}
+
+export function prettyLine(line: string, colour: boolean): string {
+  let rec: Record<string, unknown>;
+  try {
+    rec = JSON.parse(line) as Record<string, unknown>;
+    if (typeof rec !== 'object' || rec === null) return line;
+  } catch {
+    return line;
+  }
+  const paint = (code: string, text: string) => (colour ? `${code}${text}${RESET}` : text);
+  const [name, code] = LEVELS[Number(rec.level)] ?? [
+    String(rec.level ?? '?')
+      .toUpperCase()
+      .padEnd(5),
+    '',
+  ];
+  const time =
+    typeof rec.time === 'number' ? new Date(rec.time).toISOString().slice(11, 23) : String(rec.time ?? '');
+  const msg = String(rec.msg ?? '');
+  const mismatch = msg.startsWith('lock mismatch');
+  const tail = Object.entries(rec)
+    .filter(([k]) => !HEAD.has(k))
+    .map(([k, v]) => `${k}=${value(v)}`)
+    .join(' ');
+  const head = `${paint(DIM, time)} ${paint(code, name)} ${rec.device ? `${String(rec.device)} ` : ''}`;
+  const body = mismatch ? paint(BANNER, ` !! ${msg} !! `) : msg;
+  return `${head}${body}${tail ? ` ${paint(DIM, tail)}` : ''}`;
+}

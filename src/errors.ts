@@ -1,0 +1,93 @@
+// Every stable code aimlock emits, in one registry. Result codes are CONTRACT.md §5; CLI codes prefix the
+// one-line errors of §7 (`aimlock: CODE: sentence`). A code is never reused once retired: retire it by
+// moving it to RETIRED. test/errors.test.ts ties this file to the README's tables.
+
+export type ResultStatus = 'applied' | 'rejected' | 'duplicate' | 'superseded' | 'deferred';
+
+export const RESULT_CODES = {
+  ok: { status: 'applied', meaning: 'the config is on disk (fsync) and live' },
+  duplicate: { status: 'duplicate', meaning: 'this push id was already applied; nothing done' },
+  superseded: { status: 'superseded', meaning: 'a newer push arrived before this one could land' },
+  deferred_update_window: {
+    status: 'deferred',
+    meaning: 'the vehicle state does not allow the update yet; kept as desired',
+  },
+  invalid_json: { status: 'rejected', meaning: 'the payload is not JSON' },
+  too_large: { status: 'rejected', meaning: 'the payload exceeds 64 KiB' },
+  schema_invalid: { status: 'rejected', meaning: 'the envelope or config does not match its schema' },
+  wrong_device: { status: 'rejected', meaning: 'the envelope names another device' },
+  expired: { status: 'rejected', meaning: 'expires_at is in the past' },
+  stale_version: { status: 'rejected', meaning: 'version is not greater than the applied version' },
+  signature_missing: { status: 'rejected', meaning: 'unsigned push while require_signature is on' },
+  signature_invalid: { status: 'rejected', meaning: 'the signature does not verify' },
+  unknown_key: { status: 'rejected', meaning: 'key_id names no trusted key in keys_dir' },
+  limits_exceeded: { status: 'rejected', meaning: "a value is outside this board's limits.json" },
+  hold: { status: 'deferred', meaning: 'a technician put the agent on hold; kept as desired' },
+  lock_hot: {
+    status: 'deferred',
+    meaning: 'a consistent holder kept the lock past lock.wait_ms; kept as desired',
+  },
+  lock_mismatch: {
+    status: 'rejected',
+    meaning: 'lock bit, owner and kernel locks disagree; a technician must look',
+  },
+  apply_failed: { status: 'rejected', meaning: 'writing the config failed; the old config is still live' },
+  rolled_back: { status: 'rejected', meaning: 'the apply hook failed; the previous config was restored' },
+} as const satisfies Record<string, { status: ResultStatus; meaning: string }>;
+
+export type ResultCode = keyof typeof RESULT_CODES;
+
+/** Exit statuses of CONTRACT.md §7. */
+export const EXIT = {
+  ok: 0,
+  invalid: 1,
+  usage: 2,
+  lock: 3,
+  agentDown: 4,
+  timeout: 5,
+  aborted: 6,
+} as const;
+
+export const CLI_ERRORS = {
+  usage: { exit: EXIT.usage, meaning: 'the command line is wrong; see the command with --help' },
+  reason_required: {
+    exit: EXIT.usage,
+    meaning: 'this command changes a lock or hold and must say why (--reason)',
+  },
+  settings_invalid: {
+    exit: EXIT.usage,
+    meaning: 'the settings file is missing, not JSON, or breaks its schema',
+  },
+  invalid: { exit: EXIT.invalid, meaning: 'the config or envelope is invalid (errors carry JSON pointers)' },
+  not_found: { exit: EXIT.invalid, meaning: 'the file or history entry asked for does not exist' },
+  apply_failed: {
+    exit: EXIT.invalid,
+    meaning: 'the apply failed or was rolled back; the old config is live',
+  },
+  lock_hot: { exit: EXIT.lock, meaning: 'another holder kept the lock past the wait' },
+  lock_mismatch: { exit: EXIT.lock, meaning: 'the lock is in an inconsistent state; run aimlock locks' },
+  not_stale: { exit: EXIT.lock, meaning: 'reclaim refused: the lock is not a provable ghost' },
+  kernel_lock_held: { exit: EXIT.lock, meaning: 'a live process still holds a kernel lock on the config' },
+  agent_not_running: { exit: EXIT.agentDown, meaning: 'no agent answers on the control socket' },
+  rejected: { exit: EXIT.invalid, meaning: 'the device rejected the push' },
+  timeout: { exit: EXIT.timeout, meaning: 'no final answer before --timeout' },
+  aborted: { exit: EXIT.aborted, meaning: 'the rollout stopped at a failed wave' },
+  internal: { exit: EXIT.invalid, meaning: 'an unexpected error; the message says where' },
+} as const satisfies Record<string, { exit: number; meaning: string }>;
+
+export type CliErrorCode = keyof typeof CLI_ERRORS;
+
+/** An error the CLI prints as `aimlock: CODE: message` and exits with the code's status. */
+export class CliError extends Error {
+  constructor(
+    readonly code: CliErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+
+  get exitCode(): number {
+    return CLI_ERRORS[this.code].exit;
+  }
+}

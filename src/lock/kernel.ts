@@ -1,0 +1,141 @@
+// Kernel locks on `{config}.lock`: flock(LOCK_EX) then fcntl(F_SETLK, F_WRLCK), released in reverse.
+//
+// INVARIANTS
+// - Both kinds are taken because on Linux they do not see each other: a foreign writer using flock(1) or
+//   lockf/fcntl must be excluded either way (CONTRACT §3).
+// - Exactly one fd of the lock file is open in this process while it holds the lock, and no other code in
+//   this process opens the file: closing ANY fd of a file drops the process's POSIX locks on it. The
+//   per-path queue below makes a second acquisition in the same process wait instead of opening a second fd.
+// - If a later step fails, everything already taken is released before the error propagates.
+// - fs-ext's synchronous fcntl passes F_SETLK an int instead of a struct flock (EFAULT), so only its async
+//   form is used; that runs fcntl on a libuv worker thread, which is fine: POSIX locks belong to the process.
+import { closeSync, constants as fsc, openSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+interface FsExt {
+  flock(fd: number, flags: number, cb: (err: NodeJS.ErrnoException | null) => void): void;
+  fcntl(
+    fd: number,
+    cmd: number,
+    arg: number,
+    cb: (err: NodeJS.ErrnoException | null, result?: number) => void,
+  ): void;
+  constants: Record<'LOCK_EX' | 'LOCK_NB' | 'LOCK_UN' | 'F_SETLK' | 'F_WRLCK' | 'F_UNLCK', number>;
+}
+const fsExt = createRequire(import.meta.url)('fs-ext') as FsExt;
+const C = fsExt.constants;
+
+const flock = (fd: number, flags: number) =>
+  new Promise<void>((resolve, reject) => fsExt.flock(fd, flags, (err) => (err ? reject(err) : resolve())));
+const fcntlLock = (fd: number, type: number) =>
+  new Promise<void>((resolve, reject) =>
+    fsExt.fcntl(fd, C.F_SETLK, type, (err) => (err ? reject(err) : resolve())),
+  );
+
+/** EWOULDBLOCK (flock) and EAGAIN/EACCES (fcntl F_SETLK): somebody else holds it. */
+const isBusy = (err: unknown) => {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'EWOULDBLOCK' || code === 'EAGAIN' || code === 'EACCES';
+};
+
+export class KernelLockBusy extends Error {
+  constructor(
+    readonly path: string,
+    readonly step: 'flock' | 'fcntl',
+  ) {
+    super(`${path}: ${step} is held by another process`);
+  }
+}
+
+/** Per-path FIFO of in-process acquirers: see the second invariant. */
+const queues = new Map<string, Promise<void>>();
+
+async function enterQueue(path: string): Promise<() => void> {
+  const before = queues.get(path) ?? Promise.resolve();
+  let leave!: () => void;
+  const mine = new Promise<void>((resolve) => {
+    leave = resolve;
+  });
+  const tail = before.then(() => mine);
+  queues.set(path, tail);
+  await before;
+  return () => {
+    if (queues.get(path) === tail) queues.delete(path);
+    leave();
+  };
+}
+
+export interface KernelAcquireOptions {
+  /** How long to keep retrying while another process holds a lock; 0 = one try. */
+  waitMs: number;
+  /** Called between retries; return false to stop waiting early (e.g. the holder turned out to be foreign). */
+  keepWaiting?: () => Promise<boolean> | boolean;
+  /** First retry interval; doubles up to 100 ms. */
+  retryMs?: number;
+}
+
+/** Both kernel locks on one file, held through one fd until release(). */
+export class KernelLock {
+  private released = false;
+
+  private constructor(
+    readonly path: string,
+    readonly fd: number,
+    private readonly leaveQueue: () => void,
+  ) {}
+
+  static async acquire(path: string, opts: KernelAcquireOptions): Promise<KernelLock> {
+    const deadline = Date.now() + opts.waitMs;
+    const leaveQueue = await enterQueue(path);
+    let fd = -1;
+    let flocked = false;
+    try {
+      // Never truncate: the file's content is irrelevant and other holders may have it open.
+      fd = openSync(path, fsc.O_RDWR | fsc.O_CREAT, 0o644);
+      let delay = opts.retryMs ?? 10;
+      for (;;) {
+        const step = flocked ? 'fcntl' : 'flock';
+        try {
+          if (!flocked) {
+            await flock(fd, C.LOCK_EX | C.LOCK_NB);
+            flocked = true;
+          }
+          await fcntlLock(fd, C.F_WRLCK);
+          return new KernelLock(path, fd, leaveQueue);
+        } catch (err) {
+          if (!isBusy(err)) throw err;
+          if (Date.now() + delay > deadline) throw new KernelLockBusy(path, step);
+          if (opts.keepWaiting && !(await opts.keepWaiting())) throw new KernelLockBusy(path, step);
+          await sleep(delay);
+          delay = Math.min(delay * 2, 100);
+        }
+      }
+    } catch (err) {
+      if (fd >= 0) {
+        // Closing the fd drops the flock too; unlock explicitly first so the order is the documented one.
+        if (flocked) await flock(fd, C.LOCK_UN).catch(() => {});
+        closeSync(fd);
+      }
+      leaveQueue();
+      throw err;
+    }
+  }
+
+  /** fcntl unlock, then flock unlock, then close. Idempotent. */
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    try {
+      await fcntlLock(this.fd, C.F_UNLCK).catch(() => {});
+      await flock(this.fd, C.LOCK_UN).catch(() => {});
+    } finally {
+      closeSync(this.fd);
+      this.leaveQueue();
+    }
+  }
+
+  get held(): boolean {
+    return !this.released;
+  }
+}

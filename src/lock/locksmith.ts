@@ -1,0 +1,351 @@
+// The Locksmith: takes, holds and gives back the config lock, and resolves ghosts.
+//
+// INVARIANTS
+// - Acquire order: flock → fcntl → (under both) re-check bit and owner → generation+1 → owner record → bit=1.
+//   Release order: bit=0 → owner record removed → fcntl → flock. Any other order opens a window in which an
+//   observer sees a ghost that isn't one.
+// - Only a STALE lock (owner provably gone) is ever cleared without a technician, and only after re-reading
+//   bit and owner under our own kernel locks: the outside look may be out of date by the time we act.
+// - "taking lock" is logged before any wait, so a deadlock shows in the log.
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Actor } from './actor.js';
+import { LockFiles } from './files.js';
+import { Heartbeat } from './heartbeat.js';
+import { KernelLock, KernelLockBusy } from './kernel.js';
+import { clause, evidence, type Observation, observe, observeOnce } from './observe.js';
+import { bootId, pidNamespace, processFacts, selfStart } from './proc.js';
+import type { OwnerRecord, Verdict } from './types.js';
+
+export interface LockLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export type AuditFn = (entry: Record<string, unknown>) => Promise<void>;
+
+export interface LocksmithOptions {
+  /** `{config}.lock`: the file the kernel locks are taken on. */
+  lockFile: string;
+  /** `{state_dir}/locks/{config name}`: lock bit, owner record, generation. */
+  lockDir: string;
+  /** Name of the managed file, as mismatch messages say it (`aim_lock_config.conf`). */
+  fileName: string;
+  device: string;
+  /** Program name recorded as `holder` (aimlockd, aimlock). */
+  holder: string;
+  heartbeatMs: number;
+  heartbeatTtlMs: number;
+  audit: AuditFn;
+  log?: LockLogger;
+  now?: () => number;
+}
+
+export type LockErrorCode = 'lock_hot' | 'lock_mismatch';
+
+/** The lock could not be taken: `lock_hot` (a consistent holder kept it past the wait) or `lock_mismatch`. */
+export class LockError extends Error {
+  constructor(
+    readonly code: LockErrorCode,
+    readonly observation: Observation,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface AcquireOptions {
+  waitMs: number;
+  purpose: string;
+  /** Reclaim a STALE lock on the way in (auto_reclaim policy); otherwise STALE is a mismatch. */
+  reclaimStale: boolean;
+  actor: Actor;
+}
+
+/** A held lock. `generation` is the fencing token of this acquisition. */
+export interface LockLease {
+  readonly generation: number;
+  readonly owner: OwnerRecord;
+  /** What the lock looked like on the way in (FREE, or STALE when a ghost was reclaimed to get here). */
+  readonly found: Observation;
+  release(): Promise<void>;
+}
+
+const WAITABLE: ReadonlySet<Verdict> = new Set(['FREE', 'HELD', 'STALE']);
+
+export class Locksmith {
+  readonly files: LockFiles;
+  /** Told about every ghost reclaimed on the way into an acquisition (the agent publishes `lock_reclaimed`). */
+  onReclaim?: (previous: Observation) => void;
+  private intentUsers = 0;
+
+  constructor(private readonly opts: LocksmithOptions) {
+    this.files = new LockFiles(opts.lockDir);
+  }
+
+  /** A confirmed outside look (see observe.ts). */
+  observe(): Promise<Observation> {
+    return observe(this.opts.lockFile, this.files, this.observeOpts());
+  }
+
+  async withLock<T>(opts: AcquireOptions, fn: (lease: LockLease) => Promise<T>): Promise<T> {
+    const lease = await this.acquire(opts);
+    try {
+      return await fn(lease);
+    } finally {
+      await lease.release();
+    }
+  }
+
+  async acquire(opts: AcquireOptions): Promise<LockLease> {
+    const deadline = Date.now() + opts.waitMs;
+    let seen = await this.observe();
+    this.opts.log?.info(
+      { purpose: opts.purpose, verdict: seen.verdict, wait_ms: opts.waitMs },
+      'taking lock',
+    );
+    // Wait only for what will end by itself: a consistent holder. A mismatch needs a technician, now.
+    while (seen.verdict === 'HELD' && Date.now() < deadline) {
+      await sleep(Math.min(50, Math.max(1, deadline - Date.now())));
+      seen = await this.observe();
+    }
+    this.refuseUnlessTakeable(seen, opts);
+    return this.withIntent(opts.purpose, async (refreshIntent) => {
+      let kernel: KernelLock;
+      try {
+        kernel = await KernelLock.acquire(this.opts.lockFile, {
+          waitMs: Math.max(0, deadline - Date.now()),
+          keepWaiting: async () => {
+            await refreshIntent();
+            seen = await this.observe();
+            return WAITABLE.has(seen.verdict);
+          },
+        });
+      } catch (err) {
+        if (!(err instanceof KernelLockBusy)) throw err;
+        seen = await this.observe();
+        this.refuseUnlessTakeable(seen, opts);
+        throw new LockError(
+          'lock_hot',
+          seen,
+          `${this.opts.fileName} is held (${clause(seen.reason)}) and did not free within ${opts.waitMs} ms`,
+        );
+      }
+      return this.settleInside(kernel, opts);
+    });
+  }
+
+  /** Under both kernel locks: decide on everybody else's evidence, reclaim a ghost if allowed, take over. */
+  private async settleInside(kernel: KernelLock, opts: AcquireOptions): Promise<LockLease> {
+    try {
+      const inside = await this.lookFromInside();
+      // Blind to some processes (hidepid, another pid namespace), we could be "proving" a live owner dead.
+      if (inside.verdict === 'STALE' && opts.reclaimStale && inside.visibility.complete) {
+        await this.clearUnderKernel(inside, 'lock_reclaimed', opts.actor, {
+          reason: 'owner provably gone',
+          purpose: opts.purpose,
+        });
+        this.onReclaim?.(inside);
+      } else if (inside.verdict !== 'FREE') {
+        this.refuseUnlessTakeable(inside, { ...opts, reclaimStale: false });
+      }
+      await this.pruneIntents();
+      return await this.takeOwnership(kernel, opts.purpose, inside);
+    } catch (err) {
+      await kernel.release();
+      throw err;
+    }
+  }
+
+  /**
+   * Runs `fn` with this process's intent record in place (see IntentRecord): observers then see our kernel
+   * locks without a lock bit as a holder in transition, not as a stranger. `refresh` keeps it fresh while
+   * waiting longer than the heartbeat TTL.
+   */
+  private async withIntent<T>(purpose: string, fn: (refresh: () => Promise<void>) => Promise<T>): Promise<T> {
+    let writtenAt = 0;
+    const write = async () => {
+      writtenAt = Date.now();
+      await this.files.writeIntent({
+        pid: process.pid,
+        pid_start: selfStart(),
+        boot_id: bootId(),
+        holder: this.opts.holder,
+        purpose,
+        at: new Date(writtenAt).toISOString(),
+      });
+    };
+    this.intentUsers++;
+    await write();
+    try {
+      return await fn(async () => {
+        if (Date.now() - writtenAt > this.opts.heartbeatTtlMs / 2) await write();
+      });
+    } finally {
+      // The file is per process: the last of this process's overlapping transitions removes it.
+      if (--this.intentUsers === 0) await this.files.removeIntent(process.pid);
+    }
+  }
+
+  /** Intents of processes killed mid-transition: harmless (they vouch only for a live pid) but clutter. */
+  private async pruneIntents(): Promise<void> {
+    for (const pid of await this.files.intentPids()) {
+      if (pid !== process.pid && !(await processFacts(pid)).alive) await this.files.removeIntent(pid);
+    }
+  }
+
+  /** Reclaims a STALE lock (a technician's `aimlock reclaim`, boot reclaim, the GC). */
+  async reclaim(
+    actor: Actor,
+    opts: { dryRun?: boolean; reason: string },
+  ): Promise<{ reclaimed: boolean; observation: Observation }> {
+    const seen = await this.observe();
+    if (seen.verdict !== 'STALE' || opts.dryRun) return { reclaimed: false, observation: seen };
+    return this.withIntent(`reclaim: ${opts.reason}`, () => this.reclaimInside(actor, opts.reason));
+  }
+
+  private async reclaimInside(
+    actor: Actor,
+    reason: string,
+  ): Promise<{ reclaimed: boolean; observation: Observation }> {
+    let kernel: KernelLock;
+    try {
+      kernel = await KernelLock.acquire(this.opts.lockFile, { waitMs: 0 });
+    } catch (err) {
+      if (err instanceof KernelLockBusy) return { reclaimed: false, observation: await this.observe() };
+      throw err;
+    }
+    try {
+      const inside = await this.lookFromInside();
+      if (inside.verdict !== 'STALE') return { reclaimed: false, observation: inside };
+      await this.clearUnderKernel(inside, 'lock_reclaimed', actor, { reason });
+      return { reclaimed: true, observation: inside };
+    } finally {
+      await kernel.release();
+    }
+  }
+
+  /**
+   * The technician's bypass: clears bit and owner record whatever the verdict, but only under the kernel locks,
+   * so a live process that still holds one is never overridden: it is reported instead (`released: false`).
+   */
+  async forceRelease(
+    actor: Actor,
+    reason: string,
+    waitMs = 1000,
+  ): Promise<{ released: boolean; observation: Observation }> {
+    return this.withIntent(`force release: ${reason}`, () => this.forceReleaseInside(actor, reason, waitMs));
+  }
+
+  private async forceReleaseInside(
+    actor: Actor,
+    reason: string,
+    waitMs: number,
+  ): Promise<{ released: boolean; observation: Observation }> {
+    let kernel: KernelLock;
+    try {
+      kernel = await KernelLock.acquire(this.opts.lockFile, { waitMs });
+    } catch (err) {
+      if (!(err instanceof KernelLockBusy)) throw err;
+      const seen = await this.observe();
+      await this.opts.audit({
+        event: 'lock_force_release_refused',
+        file: this.opts.fileName,
+        reason,
+        actor,
+        lock: evidence(seen),
+      });
+      return { released: false, observation: seen };
+    }
+    try {
+      const inside = await this.lookFromInside();
+      await this.clearUnderKernel(inside, 'lock_force_released', actor, { reason });
+      return { released: true, observation: inside };
+    } finally {
+      await kernel.release();
+    }
+  }
+
+  private observeOpts() {
+    return { heartbeatTtlMs: this.opts.heartbeatTtlMs, now: this.opts.now };
+  }
+
+  /** Under our own kernel locks: the verdict as if we held nothing, i.e. on everybody else's evidence. */
+  private lookFromInside(): Promise<Observation> {
+    return observeOnce(this.opts.lockFile, this.files, { ...this.observeOpts(), excludePid: process.pid });
+  }
+
+  private refuseUnlessTakeable(seen: Observation, opts: Pick<AcquireOptions, 'reclaimStale'>): void {
+    if (seen.verdict === 'FREE' || seen.verdict === 'HELD') return;
+    if (seen.verdict === 'STALE' && opts.reclaimStale && seen.visibility.complete) return;
+    this.opts.log?.warn({ lock: evidence(seen) }, `lock mismatch: ${this.opts.fileName} HOT`);
+    const blind = seen.visibility.complete ? '' : ` (not reclaimed automatically: ${seen.visibility.reason})`;
+    throw new LockError(
+      'lock_mismatch',
+      seen,
+      `lock mismatch: ${this.opts.fileName} HOT — ${seen.verdict}: ${clause(seen.reason)}${blind}`,
+    );
+  }
+
+  private async clearUnderKernel(
+    seen: Observation,
+    event: string,
+    actor: Actor,
+    extra: Record<string, unknown>,
+  ): Promise<void> {
+    await this.files.writeBit(0);
+    await this.files.removeOwner();
+    const entry = {
+      event,
+      file: this.opts.fileName,
+      ...extra,
+      actor,
+      previous: evidence(seen),
+      generation: seen.generation,
+    };
+    await this.opts.audit(entry);
+    this.opts.log?.info(entry, event === 'lock_reclaimed' ? 'ghost lock reclaimed' : 'lock force-released');
+  }
+
+  private async takeOwnership(kernel: KernelLock, purpose: string, found: Observation): Promise<LockLease> {
+    const generation = (await this.files.readGeneration()) + 1;
+    await this.files.writeGeneration(generation);
+    const now = new Date((this.opts.now ?? Date.now)()).toISOString();
+    const owner: OwnerRecord = {
+      pid: process.pid,
+      pid_start: selfStart(),
+      boot_id: bootId(),
+      holder: this.opts.holder,
+      device: this.opts.device,
+      purpose,
+      generation,
+      acquired_at: now,
+      heartbeat_at: now,
+      token: randomUUID(),
+      pid_ns: pidNamespace('self') ?? undefined,
+    };
+    await this.files.writeOwner(owner);
+    await this.files.writeBit(1);
+    const heartbeat = new Heartbeat(this.files, owner, this.opts.heartbeatMs, this.opts.now);
+    heartbeat.start();
+    let released = false;
+    return {
+      generation,
+      owner,
+      found,
+      release: async () => {
+        if (released) return;
+        released = true;
+        await heartbeat.stop();
+        await this.withIntent(`release: ${purpose}`, async () => {
+          try {
+            await this.files.writeBit(0);
+            await this.files.removeOwner();
+          } finally {
+            await kernel.release();
+          }
+        });
+      },
+    };
+  }
+}

@@ -1,0 +1,80 @@
+// Agent settings: read once, validated against schemas/agent-settings.schema.json (the single source of keys,
+// units and defaults), relative paths resolved against the settings file's own directory, then frozen.
+// A bad file is refused before anything runs, with the file, the JSON pointer and what was expected.
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { CliError } from '../errors.js';
+import { type AgentSettings, applyDefaults, validate } from '../schemas/index.js';
+
+export const DEFAULT_SETTINGS_FILE = '/etc/aimlock/agent.json';
+
+/** Keys holding file paths; each resolves against the settings file's directory when relative. */
+const PATH_KEYS = {
+  broker: ['password_file', 'ca_file', 'cert_file', 'key_file'],
+  paths: ['config', 'state_dir', 'limits', 'keys_dir', 'socket', 'vehicle_state'],
+} as const;
+
+/** Every key present: the schema gives each a default, and loadSettings fills them before validating. */
+type Complete<T> = {
+  [K in keyof T]-?: Exclude<T[K], undefined> extends object
+    ? Exclude<T[K], undefined> extends readonly unknown[]
+      ? Exclude<T[K], undefined>
+      : Complete<Exclude<T[K], undefined>>
+    : Exclude<T[K], undefined>;
+};
+export type Settings = Complete<AgentSettings>;
+
+export interface LoadedSettings extends Settings {
+  /** Absolute path of the file these settings came from. */
+  readonly file: string;
+}
+
+export function loadSettings(file: string = DEFAULT_SETTINGS_FILE): LoadedSettings {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CliError(
+      'settings_invalid',
+      code === 'ENOENT'
+        ? `${path} does not exist; create it (see examples/agent.json) or pass --settings FILE`
+        : `${path} cannot be read (${code}); check its permissions`,
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new CliError('settings_invalid', `${path} is not JSON: ${(err as Error).message}`);
+  }
+  const result = validate<AgentSettings>('agent-settings', applyDefaults('agent-settings', raw));
+  if (!result.ok) {
+    const where = result.errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ');
+    throw new CliError('settings_invalid', `${path}: ${where}`, { file: path, errors: result.errors });
+  }
+  return deepFreeze({ ...resolvePaths(result.value as Settings, dirname(path)), file: path });
+}
+
+function resolvePaths(settings: Settings, base: string): Settings {
+  const out = structuredClone(settings);
+  for (const [section, keys] of Object.entries(PATH_KEYS) as Array<
+    [keyof typeof PATH_KEYS, readonly string[]]
+  >) {
+    const obj = out[section] as unknown as Record<string, string | null>;
+    for (const key of keys) {
+      const value = obj[key];
+      if (typeof value === 'string' && !isAbsolute(value)) obj[key] = resolve(base, value);
+    }
+  }
+  return out;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,96 @@
+// The append-only audit log, `{state_dir}/audit.jsonl`: applies, rejects, reclaims, force releases, holds.
+// The agent and the CLI (several processes) append to it at the same time.
+//
+// INVARIANTS
+// - One entry = one line = ONE write(2) on an fd opened with O_APPEND. The kernel positions each such write at
+//   the end of the file and, for a regular file, does not interleave it with another process's write — for
+//   long lines too (the PIPE_BUF limit is about pipes). Never split a line over two writes.
+// - JSON.stringify escapes newlines, so an entry can never break into two lines.
+// - The promise resolves only after fdatasync (and a directory fsync when the call created the file): an
+//   audited action is on disk before it is reported done.
+// - A crash can only tear the last line. The next appender starts on a fresh line when the file does not end
+//   in "\n", so a torn line never swallows the entry after it; readers skip lines that are not JSON objects.
+import { closeSync, constants, fdatasyncSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { type FileHandle, open, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fsyncDir, fsyncDirSync } from './atomic.js';
+
+export interface AuditEntry {
+  ts: string;
+  [key: string]: unknown;
+}
+
+export const AUDIT_MODE = 0o640;
+// O_RDWR rather than O_WRONLY only so the last byte can be checked with pread; writes still go to the end.
+const FLAGS = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT;
+const NEWLINE = 0x0a;
+
+/** The bytes of one audit line: `ts` first (now, when missing), and a leading "\n" to close a torn line. */
+export function auditLine(entry: Record<string, unknown>, closeTornLine = false): Buffer {
+  const { ts, ...rest } = entry;
+  const line = JSON.stringify({ ts: ts ?? new Date().toISOString(), ...rest });
+  return Buffer.from(`${closeTornLine ? '\n' : ''}${line}\n`, 'utf8');
+}
+
+export async function appendAudit(path: string, entry: Record<string, unknown>): Promise<void> {
+  const fh = await open(path, FLAGS, AUDIT_MODE);
+  let size: number;
+  try {
+    size = (await fh.stat()).size;
+    const buf = auditLine(entry, size > 0 && (await byteAt(fh, size - 1)) !== NEWLINE);
+    const { bytesWritten } = await fh.write(buf, 0, buf.length);
+    if (bytesWritten !== buf.length)
+      throw new Error(`short write to ${path} (${bytesWritten} of ${buf.length} bytes)`);
+    await fh.datasync();
+  } finally {
+    await fh.close();
+  }
+  // An empty file may have just been created: its directory entry must survive a power cut too.
+  if (size === 0) await fsyncDir(dirname(path));
+}
+
+export function appendAuditSync(path: string, entry: Record<string, unknown>): void {
+  const fd = openSync(path, FLAGS, AUDIT_MODE);
+  let size: number;
+  try {
+    size = fstatSync(fd).size;
+    const last = Buffer.alloc(1);
+    const torn = size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== NEWLINE;
+    const buf = auditLine(entry, torn);
+    const written = writeSync(fd, buf, 0, buf.length);
+    if (written !== buf.length) throw new Error(`short write to ${path} (${written} of ${buf.length} bytes)`);
+    fdatasyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  if (size === 0) fsyncDirSync(dirname(path));
+}
+
+/** Every whole entry, oldest first; a torn or foreign line is skipped. An absent log is empty. */
+export async function readAudit(path: string): Promise<AuditEntry[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const entries: AuditEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const value: unknown = JSON.parse(line);
+      if (typeof value === 'object' && value !== null && !Array.isArray(value))
+        entries.push(value as AuditEntry);
+    } catch {
+      // torn by a crash mid-append, or not ours: skipped, never fatal — the rest of the log still counts
+    }
+  }
+  return entries;
+}
+
+async function byteAt(fh: FileHandle, position: number): Promise<number | undefined> {
+  const buf = Buffer.alloc(1);
+  const { bytesRead } = await fh.read(buf, 0, 1, position);
+  return bytesRead === 1 ? buf[0] : undefined;
+}

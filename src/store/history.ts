@@ -1,0 +1,105 @@
+// The last N applied configs, `{state_dir}/history/`, for `aimlock history` and rollback.
+//
+// INVARIANTS
+// - One file per applied version, named by the zero-padded version (`000000042.json`), written atomically:
+//   an entry is whole or absent. Names are compared as numbers, so a version beyond the padding still sorts.
+// - Versions only move forward (a rollback lands as a new version), so "newest" is "highest version", and
+//   pruning to N after each record keeps exactly the newest N.
+// - Only names of the form `<digits>.json` are entries; temporaries of atomicWrite start with a dot.
+import { mkdir, readdir, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AimConfig } from './conf.js';
+import { CorruptFileError, isRecord, readJsonFile, writeJsonFile } from './json-file.js';
+import type { ApplySource } from './state.js';
+
+export interface HistoryEntry {
+  version: number;
+  id: string;
+  sha256: string;
+  applied_at: string;
+  source: ApplySource;
+  reason?: string;
+  config: AimConfig;
+}
+
+export const DEFAULT_HISTORY_SIZE = 5;
+const ENTRY_RE = /^(\d+)\.json$/;
+
+export function historyFileName(version: number): string {
+  return `${String(version).padStart(9, '0')}.json`;
+}
+
+export class History {
+  readonly keep: number;
+
+  constructor(
+    readonly dir: string,
+    keep: number = DEFAULT_HISTORY_SIZE,
+  ) {
+    if (!Number.isSafeInteger(keep) || keep < 1)
+      throw new RangeError(`history size must be an integer ≥ 1, got ${keep}`);
+    this.keep = keep;
+  }
+
+  /** Stores `entry` (replacing an entry of the same version), then prunes to the newest `keep`. */
+  async record(entry: HistoryEntry): Promise<void> {
+    if (!Number.isSafeInteger(entry.version) || entry.version < 0) {
+      throw new RangeError(`history version must be a non-negative integer, got ${entry.version}`);
+    }
+    await mkdir(this.dir, { recursive: true });
+    await writeJsonFile(join(this.dir, historyFileName(entry.version)), entry);
+    const versions = await this.versions();
+    // Losing an unlink to a crash only leaves one entry too many; the next record prunes it.
+    for (const v of versions.slice(this.keep))
+      await unlink(join(this.dir, historyFileName(v))).catch(() => {});
+  }
+
+  /** Every kept entry, newest first. */
+  async list(): Promise<HistoryEntry[]> {
+    const entries: HistoryEntry[] = [];
+    for (const v of await this.versions()) {
+      const entry = await this.get(v);
+      if (entry) entries.push(entry);
+    }
+    return entries;
+  }
+
+  async get(version: number): Promise<HistoryEntry | null> {
+    if (!Number.isSafeInteger(version) || version < 0) return null;
+    const path = join(this.dir, historyFileName(version));
+    const value = await readJsonFile(path);
+    if (value === null) return null;
+    if (
+      !isRecord(value) ||
+      value.version !== version ||
+      !isRecord(value.config) ||
+      typeof value.sha256 !== 'string'
+    ) {
+      throw new CorruptFileError(path, `not a history entry for version ${version}`);
+    }
+    return value as unknown as HistoryEntry;
+  }
+
+  /** The newest entry older than `version`: what a rollback from `version` restores. */
+  async previous(version: number): Promise<HistoryEntry | null> {
+    const older = (await this.versions()).find((v) => v < version);
+    return older === undefined ? null : this.get(older);
+  }
+
+  /** Versions on disk, newest first. */
+  private async versions(): Promise<number[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    const versions: number[] = [];
+    for (const name of names) {
+      const m = ENTRY_RE.exec(name);
+      if (m) versions.push(Number(m[1]));
+    }
+    return versions.sort((a, b) => b - a);
+  }
+}

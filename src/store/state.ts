@@ -1,0 +1,69 @@
+// The agent's state record, `{state_dir}/state.json`: what is applied and which push ids were already seen.
+//
+// INVARIANTS
+// - Written only through atomicWrite: after a crash it is the previous record or the new one, never a mix, so
+//   `applied` is answered only once this record is durable (CONTRACT §5).
+// - A missing file is the empty state of a fresh board; a corrupt one throws (naming the file) rather than
+//   being read as empty — an empty state would forget the applied version and let a stale push land.
+// - seen_ids is bounded (SEEN_LIMIT), newest last, without duplicates.
+import { CorruptFileError, isRecord, readJsonFile, writeJsonFile } from './json-file.js';
+
+export type ApplySource = 'push' | 'local' | 'rollback';
+
+export interface AppliedRecord {
+  id: string;
+  version: number;
+  sha256: string;
+  at: string;
+  source: ApplySource;
+}
+
+export interface AgentState {
+  applied: AppliedRecord | null;
+  seen_ids: string[];
+}
+
+export const SEEN_LIMIT = 1000;
+const SOURCES: readonly string[] = ['push', 'local', 'rollback'];
+
+export function emptyState(): AgentState {
+  return { applied: null, seen_ids: [] };
+}
+
+export async function readState(path: string): Promise<AgentState> {
+  const value = await readJsonFile(path);
+  if (value === null) return emptyState();
+  const why = stateProblem(value);
+  if (why) throw new CorruptFileError(path, why);
+  return value as AgentState;
+}
+
+export async function writeState(path: string, state: AgentState): Promise<void> {
+  const why = stateProblem(state);
+  if (why) throw new TypeError(`refusing to write an invalid state record: ${why}`);
+  await writeJsonFile(path, state);
+}
+
+/** A new state with `id` remembered as the newest seen id (moved to the end if already known), bounded. */
+export function rememberSeen(state: AgentState, id: string, limit = SEEN_LIMIT): AgentState {
+  const seen = state.seen_ids.filter((s) => s !== id);
+  seen.push(id);
+  return { ...state, seen_ids: seen.slice(-limit) };
+}
+
+function stateProblem(value: unknown): string | null {
+  if (!isRecord(value)) return 'not a JSON object';
+  if (!Array.isArray(value.seen_ids) || !value.seen_ids.every((s) => typeof s === 'string')) {
+    return 'seen_ids is not an array of strings';
+  }
+  const a = value.applied;
+  if (a === null) return null;
+  if (!isRecord(a)) return 'applied is neither null nor an object';
+  if (typeof a.id !== 'string') return 'applied.id is not a string';
+  if (!Number.isSafeInteger(a.version)) return 'applied.version is not an integer';
+  if (typeof a.sha256 !== 'string') return 'applied.sha256 is not a string';
+  if (typeof a.at !== 'string') return 'applied.at is not a string';
+  if (typeof a.source !== 'string' || !SOURCES.includes(a.source))
+    return 'applied.source is not push, local or rollback';
+  return null;
+}

@@ -1,0 +1,54 @@
+// One registry, one documented table: every code in src/errors.ts is in the README with the same exit/status
+// and meaning, and every code the README documents exists. CONTRACT §5's result codes are all present.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { CLI_ERRORS, RESULT_CODES } from '../src/errors.js';
+import { ROOT } from './helpers/board.js';
+
+const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+function tableBetween(marker: string): Map<string, [string, string]> {
+  const section = readme.split(`<!-- ${marker}:start -->`)[1]?.split(`<!-- ${marker}:end -->`)[0] ?? '';
+  const rows = new Map<string, [string, string]>();
+  for (const line of section.split('\n')) {
+    const m = /^\| `([a-z_]+)` \| ([^|]+) \| ([^|]+) \|$/.exec(line.trim());
+    if (m) rows.set(m[1]!, [m[2]!.trim(), m[3]!.trim()]);
+  }
+  return rows;
+}
+
+t.test('every CLI error code is documented with its exit status and meaning, and vice versa', async (t) => {
+  const documented = tableBetween('cli-codes');
+  t.ok(documented.size > 0, 'README has the CLI code table');
+  for (const [code, { exit, meaning }] of Object.entries(CLI_ERRORS)) {
+    t.same(documented.get(code), [String(exit), meaning], `README documents ${code}`);
+  }
+  for (const code of documented.keys())
+    t.ok(code in CLI_ERRORS, `${code} documented in README exists in src/errors.ts`);
+});
+
+t.test('every result code is documented with its status and meaning, and vice versa', async (t) => {
+  const documented = tableBetween('result-codes');
+  for (const [code, { status, meaning }] of Object.entries(RESULT_CODES)) {
+    t.same(documented.get(code), [status, meaning], `README documents ${code}`);
+  }
+  for (const code of documented.keys())
+    t.ok(code in RESULT_CODES, `${code} documented in README exists in src/errors.ts`);
+});
+
+t.test('the result codes are exactly those of CONTRACT §5, and the result schema agrees', async (t) => {
+  const contract = readFileSync(join(ROOT, '..', 'shared', 'CONTRACT.md'), 'utf8');
+  const line = contract.split('\n').find((l) => l.startsWith('Codes (stable'));
+  const listed = [
+    ...(contract.slice(contract.indexOf(line ?? '')).split('\n\n')[0] ?? '').matchAll(/`([a-z_]+)`/g),
+  ].map((m) => m[1]);
+  t.ok(listed.length >= 19, 'found the code list in CONTRACT.md');
+  t.same(new Set(Object.keys(RESULT_CODES)), new Set(listed));
+  const schema = JSON.parse(readFileSync(join(ROOT, 'schemas/result.schema.json'), 'utf8'));
+  t.same(
+    new Set(schema.properties.code.enum),
+    new Set(Object.keys(RESULT_CODES)),
+    'result.schema.json code enum',
+  );
+});
