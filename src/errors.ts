@@ -60,6 +60,11 @@ export const CLI_ERRORS = {
   },
   invalid: { exit: EXIT.invalid, meaning: 'the config or envelope is invalid (errors carry JSON pointers)' },
   not_found: { exit: EXIT.invalid, meaning: 'the file or history entry asked for does not exist' },
+  exists: { exit: EXIT.invalid, meaning: 'refused to overwrite a file that already exists (a key)' },
+  key_invalid: {
+    exit: EXIT.invalid,
+    meaning: 'the key file is not an unencrypted ed25519 PEM key of the kind needed',
+  },
   apply_failed: {
     exit: EXIT.invalid,
     meaning: 'the apply failed or was rolled back; the old config is live',

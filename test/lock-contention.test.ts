@@ -10,14 +10,14 @@ import t, { type Test } from 'tap';
 import { openBoard } from '../src/board/open.js';
 import { loadSettings } from '../src/settings/load.js';
 import { parseConf } from '../src/store/conf.js';
-import { makeBoard, ROOT } from './helpers/board.js';
+import { makeBoard, plainNode, ROOT } from './helpers/board.js';
 import { exited, waitForLine } from './helpers/procs.js';
 
 const APPLIER = join(ROOT, 'test/fixtures/applier.mjs');
 const PROBE = join(ROOT, 'test/fixtures/probe-hook.sh');
 
 function applier(settingsFile: string, count: number, label: string): ChildProcess {
-  return spawn(process.execPath, [APPLIER, settingsFile, String(count), label], {
+  return spawn(...plainNode([APPLIER, settingsFile, String(count), label]), {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
@@ -50,17 +50,18 @@ t.test('two processes x 200 applies: never two writers inside, final config whol
 /** One board killed `rounds` times; returns how often each verdict was seen after a kill. */
 async function killRounds(
   t: Test,
+  root: string,
   label: string,
   rounds: number,
 ): Promise<{ checked: number; verdicts: Map<string, number> }> {
-  const board = makeBoard(t.testdir(), { lock: { heartbeat_ttl_ms: 60000 } });
+  const board = makeBoard(join(root, label), { lock: { heartbeat_ttl_ms: 60000 } });
   const lib = openBoard(loadSettings(board.settingsFile), 'aimlock');
   const verdicts = new Map<string, number>();
   let checked = 0;
   for (let round = 0; round < rounds; round++) {
     const child = applier(board.settingsFile, 0, `${label}${round}`);
     await waitForLine(child, /^ready/);
-    await new Promise((r) => setTimeout(r, Math.random() * 40));
+    await new Promise((r) => setTimeout(r, Math.random() * 250));
     child.kill('SIGKILL');
     await exited(child);
     if (existsSync(board.config)) {
@@ -84,7 +85,8 @@ async function killRounds(
 t.test(
   'kill -9 at random instants (2 boards x 100): the live file is always old or new, whole',
   async (t) => {
-    const runs = await Promise.all([killRounds(t, 'a', 100), killRounds(t, 'b', 100)]);
+    const root = t.testdir();
+    const runs = await Promise.all([killRounds(t, root, 'a', 100), killRounds(t, root, 'b', 100)]);
     const checked = runs.reduce((n, r) => n + r.checked, 0);
     const stale = runs.reduce((n, r) => n + (r.verdicts.get('STALE') ?? 0), 0);
     t.ok(checked > 100, `the file was checked after most kills (${checked} of 200)`);

@@ -42,6 +42,6 @@ export function prettyLine(line: string, colour: boolean): string {
     .map(([k, v]) => `${k}=${value(v)}`)
     .join(' ');
   const head = `${paint(DIM, time)} ${paint(code, name)} ${rec.device ? `${String(rec.device)} ` : ''}`;
-  const body = mismatch ? paint(BANNER, ` !! ${msg} !! `) : msg;
+  const body = mismatch ? paint(BANNER, `!! ${msg} !!`) : msg;
   return `${head}${body}${tail ? ` ${paint(DIM, tail)}` : ''}`;
 }

@@ -12,7 +12,8 @@
 //   they are.
 //
 // The replaced file is a new inode owned by the writer with mode `opts.mode` (default 0644): never take a
-// kernel lock on a file replaced this way (CONTRACT §2: the `.lock` file exists for that).
+// kernel lock on a file replaced this way (CONTRACT §2: the `.lock` file exists for that). A symlink at
+// `path` is replaced by the file, not followed.
 
 import { randomBytes } from 'node:crypto';
 import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
@@ -20,7 +21,7 @@ import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export interface AtomicWriteOptions {
-  /** Exact mode of the new file (applied with fchmod, so the umask does not change it). Default 0644. */
+  /** Exact mode of the new file (applied with fchmod, so the umask does not change it). Default 0644 less the umask. */
   mode?: number;
 }
 

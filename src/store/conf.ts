@@ -100,11 +100,7 @@ function getValue(config: AimConfig, path: Field['path']): unknown {
   return (root[path[0]] as Record<string, unknown> | undefined)?.[path[1]];
 }
 
-function setValue(
-  target: Record<string, Record<string, unknown> | unknown>,
-  path: Field['path'],
-  value: unknown,
-): void {
+function setValue(target: Record<string, unknown>, path: Field['path'], value: unknown): void {
   if (path.length === 1) {
     target[path[0]] = value;
     return;

@@ -98,13 +98,22 @@ export function aimlock(
   return run(process.execPath, [CLI, ...full], opts);
 }
 
+/**
+ * tap puts its own loader hooks into NODE_OPTIONS of every child (even with an explicit env), which makes each
+ * node child several times slower to start; the programs under test must run as they do in the field.
+ */
+export function plainNode(args: string[]): [string, string[]] {
+  return ['env', ['-u', 'NODE_OPTIONS', process.execPath, ...args]];
+}
+
 export function run(
   cmd: string,
   args: string[],
   opts: SpawnOptions & { input?: string } = {},
 ): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(cmd, args, { ...opts, stdio: ['pipe', 'pipe', 'pipe'] });
+    const [file, argv] = cmd === process.execPath ? plainNode(args) : [cmd, args];
+    const child = spawn(file, argv, { ...opts, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => {

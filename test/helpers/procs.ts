@@ -2,7 +2,7 @@
 // and Python. Every process started here is killed in t.teardown.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT, type TestBoard } from './board.js';
+import { plainNode, ROOT, type TestBoard } from './board.js';
 
 interface Teardown {
   teardown(fn: () => void | Promise<void>): void;
@@ -64,7 +64,7 @@ export interface Holder {
 export async function spawnHolder(t: Teardown, board: TestBoard, purpose = 'test holder'): Promise<Holder> {
   const child = track(
     t,
-    spawn(process.execPath, [join(ROOT, 'test/fixtures/holder.mjs'), board.settingsFile, purpose], {
+    spawn(...plainNode([join(ROOT, 'test/fixtures/holder.mjs'), board.settingsFile, purpose]), {
       stdio: ['pipe', 'pipe', 'pipe'],
     }),
   );

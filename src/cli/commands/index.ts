@@ -3,12 +3,14 @@ import type { Command } from '../command.js';
 import { apply } from './apply.js';
 import { history } from './history.js';
 import { hold, resume } from './hold.js';
+import { keys } from './keys.js';
 import { locks } from './locks.js';
 import { logs } from './logs.js';
 import { reclaim } from './reclaim.js';
 import { release } from './release.js';
 import { rollback } from './rollback.js';
 import { show } from './show.js';
+import { sign } from './sign.js';
 import { status } from './status.js';
 import { validateCmd } from './validate.js';
 
@@ -25,4 +27,6 @@ export const COMMANDS: Command[] = [
   history,
   rollback,
   logs,
+  keys,
+  sign,
 ];

@@ -1,0 +1,276 @@
+// aimlockd, wired: board + keys + limits + transport + desired state + watchdog + control socket.
+// Lifecycle: start() reclaims ghosts left from before (boot reclaim) before it accepts any push; stop()
+// finishes the landing in progress, releases the lock, publishes `offline` and closes everything.
+import type { KeyObject } from 'node:crypto';
+import type { Server } from 'node:net';
+import type { Logger } from 'pino';
+import { loadLimits } from '../accept/limits.js';
+import { screenPush } from '../accept/screen.js';
+import { readHold } from '../board/hold.js';
+import { type Board, openBoard } from '../board/open.js';
+import { evidence, type Observation } from '../lock/observe.js';
+import type { Limits } from '../schemas/index.js';
+import type { LoadedSettings } from '../settings/load.js';
+import { loadTrustedKeys } from '../sign/index.js';
+import { Outbox } from '../store/outbox.js';
+import { readState } from '../store/state.js';
+import { Transport } from '../transport/index.js';
+import { serveControl } from './control.js';
+import { DesiredState } from './desired.js';
+import {
+  AGENT_VERSION,
+  type ResultFields,
+  resultMessage,
+  statusMessage,
+  type TelemetryEvent,
+  telemetryMessage,
+} from './messages.js';
+import { SdNotify } from './sd-notify.js';
+import { watchVehicleState } from './vehicle-watch.js';
+import { Watchdog } from './watchdog.js';
+
+export class Agent {
+  readonly board: Board;
+  private keys = new Map<string, KeyObject>();
+  private limits: Limits = {};
+  private readonly desired: DesiredState;
+  private readonly watchdog: Watchdog;
+  private readonly transport: Transport;
+  private readonly notify = new SdNotify();
+  private control: Server | null = null;
+  private stopVehicleWatch: () => void = () => {};
+  private lastVerdict: string | null = null;
+  /** What status reports as applied; refreshed from state.json whenever it is read anyway. */
+  private applied: { id: string; version: number; sha256: string } | null = null;
+  private holdOn = false;
+  private timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    readonly settings: LoadedSettings,
+    private readonly log: Logger,
+  ) {
+    this.board = openBoard(settings, 'aimlockd', log);
+    const policy = settings.lock.auto_reclaim;
+    this.board.locksmith.onReclaim = (previous) => void this.reclaimed(previous);
+    this.desired = new DesiredState({
+      board: this.board,
+      answer: (f) => this.answer(f),
+      onMismatch: async (lock) =>
+        this.telemetry('lock_mismatch', mismatchFields(this.board.paths.fileName, lock)),
+      onHookFailed: async (detail, e) =>
+        this.telemetry('apply_hook_failed', { id: e.id, version: e.version, detail }),
+      hold: () => this.currentHold(),
+      later: (ms) => this.later(ms),
+      reclaimStale: policy === 'always',
+    });
+    this.watchdog = new Watchdog({
+      locksmith: this.board.locksmith,
+      actor: this.board.actor,
+      intervalMs: settings.lock.gc_interval_ms,
+      reclaim: policy === 'always',
+      onReclaimed: (previous) => this.reclaimed(previous),
+      onMismatch: async (seen) => {
+        this.log.warn({ lock: evidence(seen) }, `lock mismatch: ${this.board.paths.fileName} HOT`);
+        await this.telemetry('lock_mismatch', mismatchFields(this.board.paths.fileName, evidence(seen)));
+      },
+      onTick: (seen) => {
+        this.noteVerdict(seen.verdict);
+        this.desired.kick();
+      },
+    });
+    this.transport = new Transport({
+      settings,
+      outbox: new Outbox(this.board.paths.outbox),
+      log,
+      agentVersion: AGENT_VERSION,
+      onPush: (payload) => this.onPush(payload),
+      statusNow: () => this.statusDoc(),
+    });
+  }
+
+  async start(): Promise<void> {
+    this.reload();
+    await this.readState();
+    const boot = this.settings.lock.auto_reclaim !== 'never';
+    const first = await this.board.locksmith.observe();
+    if (first.verdict === 'STALE' && boot && first.visibility.complete) {
+      const { reclaimed, observation } = await this.board.locksmith.reclaim(this.board.actor, {
+        reason: 'boot reclaim: owner provably gone',
+      });
+      if (reclaimed) await this.reclaimed(observation);
+    }
+    this.holdOn = (await this.currentHold()) !== null;
+    this.control = await serveControl(this.board.paths.socket, (req) => this.onControl(req));
+    this.transport.start();
+    if (this.settings.lock.auto_reclaim === 'always') this.watchdog.start();
+    else this.later(this.settings.lock.gc_interval_ms, true);
+    await this.watchdog.tick();
+    this.stopVehicleWatch = watchVehicleState(this.board.paths.vehicleState, () => this.desired.kick());
+    await this.notify.ready(`applied ${this.applied?.version ?? 'nothing'}`);
+    this.log.info({ settings: this.settings.file, agent_version: AGENT_VERSION }, 'aimlockd ready');
+  }
+
+  async stop(): Promise<void> {
+    this.log.info('stopping: finishing any landing in progress');
+    await this.notify.stopping();
+    for (const t of this.timers) clearTimeout(t);
+    this.stopVehicleWatch();
+    await this.watchdog.stop();
+    await this.desired.idle();
+    await this.transport.stop();
+    await new Promise<void>((resolve) => (this.control ? this.control.close(() => resolve()) : resolve()));
+    this.log.info('aimlockd stopped');
+  }
+
+  /** Trusted keys and limits, loaded once here and again on SIGHUP (never per push). */
+  reload(): void {
+    const { keys, problems } = loadTrustedKeys(this.board.paths.keysDir);
+    for (const p of problems) this.log.warn({ keys_dir: this.board.paths.keysDir }, p);
+    this.keys = keys;
+    try {
+      this.limits = loadLimits(this.board.paths.limits);
+    } catch (err) {
+      // Keeping the previous limits is safer than dropping to none: say so loudly.
+      this.log.error(
+        { err: (err as Error).message },
+        'limits.json is broken; keeping the limits loaded before',
+      );
+    }
+    this.log.info(
+      { keys: [...keys.keys()], limits: this.board.paths.limits },
+      'trusted keys and limits loaded',
+    );
+  }
+
+  private async readState() {
+    const state = await readState(this.board.paths.state);
+    const a = state.applied;
+    this.applied = a ? { id: a.id, version: a.version, sha256: a.sha256 } : null;
+    return state;
+  }
+
+  private async onPush(payload: Buffer): Promise<void> {
+    const state = await this.readState();
+    const screened = screenPush(payload, {
+      device: this.settings.device,
+      now: Date.now(),
+      requireSignature: this.settings.require_signature,
+      keys: this.keys,
+      limits: this.limits,
+      applied: state.applied,
+      seenIds: new Set(state.seen_ids),
+    });
+    if (!screened.ok) {
+      const r = screened.rejection;
+      this.log.info({ id: r.id, version: r.version, code: r.code }, `push refused: ${r.detail}`);
+      await this.answer(r);
+      return;
+    }
+    this.log.info(
+      { id: screened.envelope.id, version: screened.envelope.version },
+      'push accepted as desired state',
+    );
+    await this.desired.offer({ envelope: screened.envelope, config: screened.config });
+  }
+
+  private async answer(f: ResultFields): Promise<void> {
+    const doc = resultMessage(this.settings.device, f);
+    const level = doc.status === 'rejected' ? 'warn' : 'info';
+    this.log[level](
+      { id: f.id, version: f.version, status: doc.status, code: f.code },
+      `push ${doc.status}: ${f.detail}`,
+    );
+    await this.transport.send('result', doc);
+    if (doc.status === 'applied') {
+      await this.readState();
+      await this.transport.publishStatus();
+    }
+  }
+
+  private async telemetry(event: TelemetryEvent, fields: Record<string, unknown>): Promise<void> {
+    await this.transport.send('telemetry', telemetryMessage(this.settings.device, event, fields));
+  }
+
+  private async reclaimed(previous: Observation): Promise<void> {
+    this.log.info({ lock: evidence(previous) }, 'ghost lock reclaimed');
+    await this.telemetry('lock_reclaimed', { file: this.board.paths.fileName, previous: evidence(previous) });
+  }
+
+  private async currentHold() {
+    const hold = await readHold(this.board.paths.hold);
+    if ((hold !== null) !== this.holdOn) {
+      this.holdOn = hold !== null;
+      await this.telemetry(hold ? 'hold' : 'resume', hold ? { reason: hold.reason, until: hold.until } : {});
+      await this.transport.publishStatus();
+    }
+    return hold;
+  }
+
+  private noteVerdict(verdict: string): void {
+    if (verdict === this.lastVerdict) return;
+    this.lastVerdict = verdict;
+    void this.transport.publishStatus();
+  }
+
+  private async onControl(req: Record<string, unknown>): Promise<Record<string, unknown>> {
+    switch (req.cmd) {
+      case 'status':
+        return {
+          ok: true,
+          ...this.statusDoc(),
+          pending: this.desired.pending,
+          connected: this.transport.connected,
+        };
+      case 'hold_changed':
+        await this.currentHold();
+        this.desired.kick();
+        return { ok: true };
+      case 'force_released':
+        await this.telemetry('lock_force_released', {
+          file: this.board.paths.fileName,
+          reason: req.reason,
+          actor: req.actor,
+          previous: req.previous,
+        });
+        this.desired.kick();
+        return { ok: true };
+      case 'reclaim':
+        await this.watchdog.tick();
+        return { ok: true };
+      default:
+        return { ok: false, error: `unknown command ${String(req.cmd)}` };
+    }
+  }
+
+  private statusDoc(): Record<string, unknown> {
+    return statusMessage(this.settings.device, {
+      state: this.holdOn ? 'hold' : 'online',
+      applied: this.applied,
+      verdict: this.lastVerdict,
+    });
+  }
+
+  /** A kick after `ms`; `repeat` keeps nudging (the desired push still needs GC-like retries without the GC). */
+  private later(ms: number, repeat = false): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      this.desired.kick();
+      if (repeat) this.later(ms, true);
+    }, ms);
+    t.unref();
+    this.timers.add(t);
+  }
+}
+
+function mismatchFields(file: string, lock: ReturnType<typeof evidence>): Record<string, unknown> {
+  return {
+    file,
+    state: 'HOT',
+    verdict: lock.verdict,
+    lock_bit: lock.lock_bit,
+    owner: lock.owner,
+    kernel_holders: lock.kernel_holders,
+    reason: lock.reason,
+    generation: lock.generation,
+  };
+}

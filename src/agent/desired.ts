@@ -1,0 +1,190 @@
+// Desired-state semantics (CONTRACT §5): the newest valid push is what the board should run. It is kept until
+// it lands or is rejected for good; obstacles (hold, update window, a busy lock, a lock mismatch) only delay
+// it, and every trigger that may have removed one (GC tick, hold change, vehicle state change) calls kick().
+//
+// INVARIANTS
+// - One landing at a time: run() is never re-entered; a kick during a run schedules one more pass.
+// - Every push gets an answer: superseded, deferred (once per obstacle), rejected, or applied.
+// - A push that is landing when a newer one arrives still lands and is answered `applied`; the newer one
+//   follows in the next pass.
+import { applyConfig } from '../accept/apply.js';
+import type { Board } from '../board/open.js';
+import type { ResultCode } from '../errors.js';
+import { LockError } from '../lock/locksmith.js';
+import { evidence } from '../lock/observe.js';
+import type { AimConfig, PushEnvelope } from '../schemas/index.js';
+import { readState } from '../store/state.js';
+import type { ResultFields } from './messages.js';
+import { readVehicleState, windowAllows } from './vehicle.js';
+
+export interface Candidate {
+  envelope: PushEnvelope;
+  config: AimConfig;
+  /** The obstacle last reported for this push, so each is reported once, not on every retry. */
+  reported?: ResultCode;
+}
+
+export interface DesiredDeps {
+  board: Board;
+  answer(fields: ResultFields): Promise<void>;
+  onMismatch(lock: ReturnType<typeof evidence>): Promise<void>;
+  onHookFailed(detail: string, envelope: PushEnvelope): Promise<void>;
+  /** The technician's hold, if any (read from its file each time: it may change behind our back). */
+  hold(): Promise<{ reason: string; until: string | null } | null>;
+  /** Ask for a kick after `ms` (a hold that ends, a busy lock worth retrying). */
+  later(ms: number): void;
+  reclaimStale: boolean;
+}
+
+const echo = (e: PushEnvelope) => ({
+  id: e.id,
+  version: e.version,
+  ...(e.rollout ? { rollout: e.rollout } : {}),
+});
+
+export class DesiredState {
+  private desired: Candidate | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+
+  constructor(private readonly deps: DesiredDeps) {}
+
+  get pending(): PushEnvelope | null {
+    return this.desired?.envelope ?? null;
+  }
+
+  /** A push that passed screening. The older of it and the waiting one is answered `superseded`. */
+  async offer(c: Candidate): Promise<void> {
+    const waiting = this.desired;
+    if (waiting && waiting.envelope.id === c.envelope.id) {
+      // The retained push redelivered on reconnect: same desire, no new answer.
+    } else if (waiting && c.envelope.version <= waiting.envelope.version) {
+      await this.supersede(c.envelope, waiting.envelope);
+      return;
+    } else {
+      this.desired = c;
+      if (waiting) await this.supersede(waiting.envelope, c.envelope);
+    }
+    this.kick();
+  }
+
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = null;
+    });
+  }
+
+  /** Resolves when no landing is in progress (for shutdown). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      const c = this.desired;
+      if (c) await this.attempt(c);
+    } while (this.again);
+  }
+
+  private async supersede(older: PushEnvelope, newer: PushEnvelope): Promise<void> {
+    await this.deps.answer({
+      ...echo(older),
+      code: 'superseded',
+      detail: `superseded by push ${newer.id} (version ${newer.version}) before it could land`,
+    });
+  }
+
+  private async defer(
+    c: Candidate,
+    code: ResultCode,
+    detail: string,
+    lock?: Record<string, unknown>,
+  ): Promise<void> {
+    if (c.reported === code) return;
+    c.reported = code;
+    await this.deps.answer({ ...echo(c.envelope), code, detail, ...(lock ? { lock } : {}) });
+  }
+
+  private finish(c: Candidate): void {
+    if (this.desired === c) this.desired = null;
+  }
+
+  private async attempt(c: Candidate): Promise<void> {
+    const { board } = this.deps;
+    const e = c.envelope;
+    const hold = await this.deps.hold();
+    if (hold) {
+      if (hold.until) this.deps.later(Math.max(0, Date.parse(hold.until) - Date.now()) + 50);
+      return this.defer(
+        c,
+        'hold',
+        `on hold: ${hold.reason}${hold.until ? ` (until ${hold.until})` : ''}; kept as desired`,
+      );
+    }
+    const vehicle = await readVehicleState(board.paths.vehicleState);
+    if (!windowAllows(c.config.update_window, vehicle)) {
+      return this.defer(
+        c,
+        'deferred_update_window',
+        `update_window "${c.config.update_window}" does not allow an update while ${vehicle}; kept as desired`,
+      );
+    }
+    const applied = (await readState(board.paths.state)).applied;
+    if (applied && applied.version >= e.version) {
+      this.finish(c);
+      return this.deps.answer({
+        ...echo(e),
+        code: 'stale_version',
+        detail: `version ${applied.version} was applied meanwhile`,
+      });
+    }
+    try {
+      const out = await applyConfig(board, {
+        config: c.config,
+        id: e.id,
+        version: e.version,
+        source: 'push',
+        purpose: `apply push ${e.id.slice(0, 8)} v${e.version}`,
+        waitMs: board.settings.lock.wait_ms,
+        reclaimStale: this.deps.reclaimStale,
+      });
+      this.finish(c);
+      if (out.code === 'rolled_back') await this.deps.onHookFailed(out.detail, e);
+      await this.deps.answer({
+        ...echo(e),
+        code: out.code,
+        detail: out.detail,
+        lock: out.lock,
+        config_sha256: out.sha256,
+      });
+    } catch (err) {
+      if (!(err instanceof LockError)) {
+        // Unexpected (disk, permissions): the old config is still live — applyConfig only replaces atomically.
+        this.finish(c);
+        return this.deps.answer({
+          ...echo(e),
+          code: 'apply_failed',
+          detail: `apply failed: ${(err as Error).message}`,
+        });
+      }
+      const lock = evidence(err.observation);
+      if (err.code === 'lock_hot') {
+        this.deps.later(Math.max(250, board.settings.lock.wait_ms));
+        return this.defer(c, 'lock_hot', `${err.message}; kept as desired`, lock);
+      }
+      if (c.reported !== 'lock_mismatch') await this.deps.onMismatch(lock);
+      // Rejected, but still desired: it lands without a new push once a technician resolves the lock.
+      return this.defer(
+        c,
+        'lock_mismatch',
+        `${err.message}; kept as desired until the lock is resolved`,
+        lock,
+      );
+    }
+  }
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// aimlockd: the agent on every board. systemd runs it (systemd/aimlockd.service); it runs the same by hand.
+import { parseArgs } from 'node:util';
+import { CliError } from '../errors.js';
+import { DEFAULT_SETTINGS_FILE, loadSettings } from '../settings/load.js';
+import { Agent } from './agent.js';
+import { agentLogger } from './logger.js';
+import { AGENT_VERSION } from './messages.js';
+
+const HELP = `aimlockd ${AGENT_VERSION} — the aimlock agent: accepts config pushes over MQTT, lock-aware
+
+Usage: aimlockd [--settings FILE]
+
+  --settings FILE  agent settings (default ${DEFAULT_SETTINGS_FILE}, or $AIMLOCK_SETTINGS)
+  --version        print the version
+  -h, --help       this help
+
+Signals: SIGTERM/SIGINT finish the landing in progress, release the lock, publish "offline" and exit 0;
+SIGHUP reloads trusted keys and limits. Logs are JSON lines on stdout: pipe them through "aimlock logs".`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      settings: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean' },
+    },
+  });
+  if (values.help || values.version) {
+    process.stdout.write(values.help ? `${HELP}\n` : `${AGENT_VERSION}\n`);
+    return 0;
+  }
+  const settings = loadSettings(values.settings ?? process.env.AIMLOCK_SETTINGS ?? DEFAULT_SETTINGS_FILE);
+  const log = agentLogger(settings.device, settings.log_level);
+  const agent = new Agent(settings, log);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutdown requested');
+    const force = setTimeout(() => {
+      log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 12_000);
+    force.unref();
+    agent.stop().then(
+      () => process.exit(0),
+      (err) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => agent.reload());
+  await agent.start();
+  return -1;
+}
+
+main().then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (err) => {
+    const message = err instanceof CliError ? `${err.code}: ${err.message}` : (err as Error).stack;
+    process.stderr.write(`aimlockd: ${message}\n`);
+    process.exit(err instanceof CliError ? err.exitCode : 1);
+  },
+);

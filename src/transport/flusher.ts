@@ -1,0 +1,90 @@
+// Sends the outbox to the broker, oldest first, one message in flight at a time.
+//
+// INVARIANTS
+// - One loop at most (kick() while running only asks it to look again), so messages leave in outbox order:
+//   a new message waits behind every older one, across reconnects and restarts.
+// - An outbox item is acked only after the broker's PUBACK, so a crash or a lost connection re-sends it
+//   (at least once). While a PUBACK is awaited and the connection drops, MQTT.js keeps the PUBLISH in its
+//   outgoing store and re-sends it on reconnect before it emits 'connect' (client.js _onConnect), and calls
+//   our callback on that PUBACK: the loop just keeps waiting, it never publishes the same item twice.
+// - No timeout on a PUBACK for the same reason: re-publishing on a timer would duplicate and could reorder.
+// - The loop only publishes while the client is connected; otherwise it stops, and the next 'connect' kicks it.
+import type { ErrorWithReasonCode, MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import type { Outbox, OutboxItem } from '../store/outbox.js';
+
+export class OutboxFlusher {
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly client: () => MqttClient | null,
+    private readonly log: Logger,
+  ) {}
+
+  /** Look at the outbox now (or as soon as the current pass ends). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.loop()
+      .catch((err: unknown) =>
+        this.log.error({ err }, 'outbox flush failed; retried on the next send or reconnect'),
+      )
+      .finally(() => {
+        this.running = null;
+        if (this.again) this.kick();
+      });
+  }
+
+  /** Resolves when the current pass (if any) has ended. */
+  idle(): Promise<void> {
+    return this.running ?? Promise.resolve();
+  }
+
+  /** No more publishing; an item awaiting its PUBACK stays in the outbox and goes out after the next start. */
+  stop(): void {
+    this.stopped = true;
+    this.wake?.();
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      for (const item of await this.outbox.list()) {
+        const client = this.client();
+        if (this.stopped || !client?.connected) return;
+        if (!(await this.publish(client, item))) return;
+        await this.outbox.ack(item.seq);
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  /** true when the item is done with (acknowledged, or refused for good); false to retry it later. */
+  private publish(client: MqttClient, item: OutboxItem): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.wake = () => resolve(false);
+      client.publish(item.topic, item.payload, { qos: 1, retain: item.retain }, (err) => {
+        this.wake = null;
+        if (!err) return resolve(true);
+        const code = (err as ErrorWithReasonCode).code;
+        if (typeof code === 'number' && code >= 0x80) {
+          // MQTT 5 PUBACK with a failure reason (e.g. 0x87 not authorized): retrying cannot help and would
+          // block every newer message behind it.
+          this.log.error(
+            { seq: item.seq, topic: item.topic, reason_code: code, err },
+            'broker refused a message; dropped',
+          );
+          return resolve(true);
+        }
+        this.log.warn({ seq: item.seq, err }, 'publish not acknowledged; kept in the outbox');
+        resolve(false);
+      });
+    });
+  }
+}

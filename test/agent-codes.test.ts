@@ -1,0 +1,184 @@
+// Every result code of CONTRACT §5, provoked from the MQTT side against a real Mosquitto and the agent as a
+// real process; for every rejection the live config is byte-for-byte unchanged.
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { validate } from '../src/schemas/index.js';
+import { signEnvelope } from '../src/sign/index.js';
+import { agentBoard, envelope, type Operator, operator, startAgent } from './helpers/agent.js';
+import { aimlock, configWith } from './helpers/board.js';
+import { startMosquitto } from './helpers/mosquitto.js';
+import { spawnFlock, spawnHolder } from './helpers/procs.js';
+
+t.test('every result code, from the MQTT side', async (t) => {
+  const broker = await startMosquitto(t);
+  const board = agentBoard(t.testdir(), broker.url, { lock: { wait_ms: 300, gc_interval_ms: 300 } });
+  board.writeJson('limits.json', { aim: { sensitivity: { max: 0.8 } } });
+  const agent = await startAgent(t, board);
+  const op = await operator(t, broker.url);
+  const live = () => readFileSync(board.config);
+
+  const rejectedKeepsConfig = async (
+    o: Operator,
+    doc: Record<string, unknown> | Buffer | string,
+    code: string,
+    id = '',
+  ) => {
+    const before = live();
+    const from = o.results.length;
+    await o.publish(doc);
+    const pushId = id || (typeof doc === 'object' && !Buffer.isBuffer(doc) ? String(doc.id) : '');
+    const r = await o.result(pushId, /rejected|duplicate/, 20000, from);
+    t.equal(r.code, code, `${code}: ${String(r.detail)}`);
+    t.same(live(), before, `${code}: live config unchanged`);
+    return r;
+  };
+
+  const first = envelope(board.op, { version: 1 });
+  await op.publish(first);
+  const applied = await op.result(String(first.id), 'applied');
+  t.equal(applied.code, 'ok');
+  t.match(live().toString(), /sensitivity = 0.62/);
+  t.equal((await aimlock(board, ['show', '--json'])).code, 0);
+
+  await rejectedKeepsConfig(op, first, 'duplicate');
+  await rejectedKeepsConfig(op, envelope(board.op, { version: 1 }), 'stale_version');
+  await rejectedKeepsConfig(op, 'not json {', 'invalid_json');
+  await rejectedKeepsConfig(op, Buffer.alloc(65 * 1024, 0x20), 'too_large');
+  const bad = await rejectedKeepsConfig(
+    op,
+    envelope(board.op, { version: 2, config: configWith((c) => (c.aim.sensitivity = 2)) }),
+    'schema_invalid',
+  );
+  t.same(
+    bad.errors,
+    [{ path: '/config/aim/sensitivity', message: 'must be <= 1' }],
+    'the error names the JSON pointer',
+  );
+  await rejectedKeepsConfig(op, envelope(board.op, { version: 2, device: 'drone-99' }), 'wrong_device');
+  await rejectedKeepsConfig(
+    op,
+    envelope(board.op, { version: 2, expires_at: new Date(Date.now() - 1000).toISOString() }),
+    'expired',
+  );
+  await rejectedKeepsConfig(op, envelope(null, { version: 2 }), 'signature_missing');
+  const tampered = envelope(board.op, { version: 2 });
+  (tampered.config as { aim: { sensitivity: number } }).aim = {
+    ...(tampered.config as { aim: object }).aim,
+    sensitivity: 0.7,
+  } as never;
+  await rejectedKeepsConfig(op, tampered, 'signature_invalid');
+  const stranger = generateKeyPairSync('ed25519').privateKey;
+  await rejectedKeepsConfig(
+    op,
+    signEnvelope(envelope(null, { version: 2 }), stranger, 'ops-unknown') as Record<string, unknown>,
+    'unknown_key',
+  );
+  const over = await rejectedKeepsConfig(
+    op,
+    envelope(board.op, { version: 2, config: configWith((c) => (c.aim.sensitivity = 0.9)) }),
+    'limits_exceeded',
+  );
+  t.equal((over.errors as Array<{ path: string }>)[0]?.path, '/config/aim/sensitivity');
+
+  // hold → deferred/hold; a newer push while held supersedes the waiting one; resume → the newest lands.
+  t.equal((await aimlock(board, ['hold', '--reason', 'gimbal swap'])).code, 0);
+  const held = envelope(board.op, { version: 5 });
+  await op.publish(held);
+  t.equal((await op.result(String(held.id), 'deferred')).code, 'hold');
+  const newer = envelope(board.op, { version: 6, config: configWith((c) => (c.aim.sensitivity = 0.4)) });
+  await op.publish(newer);
+  t.equal((await op.result(String(held.id), 'superseded')).code, 'superseded');
+  t.equal((await op.result(String(newer.id), 'deferred')).code, 'hold');
+  t.ok(await op.event('hold'), 'hold telemetry');
+  t.equal((await aimlock(board, ['resume'])).code, 0);
+  t.equal(
+    (await op.result(String(newer.id), 'applied')).code,
+    'ok',
+    'the newest deferred push lands after resume',
+  );
+  t.match(live().toString(), /sensitivity = 0.4\n/);
+
+  // update window: grounded-only config while flying → deferred; the vehicle lands → applied.
+  mkdirSync(join(board.dir, 'run'), { recursive: true });
+  writeFileSync(join(board.dir, 'run/vehicle_state'), 'flying\n');
+  const grounded = envelope(board.op, {
+    version: 7,
+    config: configWith((c) => (c.update_window = 'grounded')),
+  });
+  await op.publish(grounded);
+  t.equal((await op.result(String(grounded.id), 'deferred')).code, 'deferred_update_window');
+  writeFileSync(join(board.dir, 'run/vehicle_state'), 'grounded\n');
+  t.equal((await op.result(String(grounded.id), 'applied')).code, 'ok', 'lands once the vehicle is grounded');
+
+  // a consistent holder: deferred/lock_hot, then it lands when the holder lets go.
+  const holder = await spawnHolder(t, board, 'slow technician apply');
+  const hot = envelope(board.op, { version: 8 });
+  await op.publish(hot);
+  const deferredHot = await op.result(String(hot.id), 'deferred');
+  t.equal(deferredHot.code, 'lock_hot');
+  t.equal((deferredHot.lock as { verdict: string }).verdict, 'HELD');
+  await holder.release();
+  t.equal((await op.result(String(hot.id), 'applied')).code, 'ok', 'lands when the lock frees');
+
+  // a live foreign flock holder: rejected/lock_mismatch, telemetry and the log line; lands once it is gone.
+  const before = live();
+  const foreign = await spawnFlock(t, board.lockFile);
+  const blocked = envelope(board.op, { version: 9 });
+  await op.publish(blocked);
+  const mismatch = await op.result(String(blocked.id), 'rejected');
+  t.equal(mismatch.code, 'lock_mismatch');
+  t.same(live(), before, 'lock_mismatch: live config unchanged');
+  const event = await op.event('lock_mismatch');
+  t.equal(event.state, 'HOT');
+  t.equal(event.verdict, 'UNOWNED');
+  t.same(
+    (event.kernel_holders as Array<{ pid: number }>).map((h) => h.pid),
+    [foreign.pid],
+  );
+  await agent.waitLog(/^lock mismatch: aim_lock_config.conf HOT$/);
+  foreign.kill('SIGKILL');
+  t.equal(
+    (await op.result(String(blocked.id), 'applied')).code,
+    'ok',
+    'the desired push lands without a new push',
+  );
+
+  for (const doc of [...op.results, ...op.telemetry]) {
+    const r = validate(doc.kind === 'aimlock.result/v1' ? 'result' : 'telemetry', doc);
+    if (!r.ok) t.fail(`message breaks its schema: ${JSON.stringify(r.errors)}`);
+  }
+  const status = await op.retainedStatus();
+  t.equal(status?.state, 'online');
+  t.equal((status?.applied as { version: number } | undefined)?.version, 9);
+  t.equal(await agent.stop(), 0, 'SIGTERM: clean exit 0');
+  t.equal((await op.retainedStatus())?.state, 'offline', 'offline status after stop');
+});
+
+t.test('a failing apply hook rolls back: rolled_back, and apply_hook_failed telemetry', async (t) => {
+  const broker = await startMosquitto(t);
+  const board = agentBoard(t.testdir(), broker.url, {
+    apply_hook: { command: ['sh', '-c', 'exit 7'], timeout_ms: 5000 },
+  });
+  await startAgent(t, board);
+  const op = await operator(t, broker.url);
+  const push = envelope(board.op, { version: 1 });
+  await op.publish(push);
+  const r = await op.result(String(push.id), 'rejected');
+  t.equal(r.code, 'rolled_back');
+  t.match(String(r.detail), /exit 7/);
+  t.throws(() => readFileSync(board.config), 'no config existed before, none after');
+  t.ok(await op.event('apply_hook_failed'));
+});
+
+t.test('a write that fails is apply_failed', async (t) => {
+  const broker2 = await startMosquitto(t);
+  const board2 = agentBoard(t.testdir(), broker2.url);
+  mkdirSync(board2.config, { recursive: true }); // the config path is a directory: the rename must fail
+  await startAgent(t, board2);
+  const op2 = await operator(t, broker2.url);
+  const push2 = envelope(board2.op, { version: 1 });
+  await op2.publish(push2);
+  t.equal((await op2.result(String(push2.id), 'rejected')).code, 'apply_failed');
+});

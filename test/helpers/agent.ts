@@ -1,0 +1,205 @@
+// The agent as a real process (compiled aimlockd) against a real broker, and an operator-side MQTT client
+// that signs pushes, publishes them and collects what the device answers.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { generateKeyPairSync, type KeyObject, randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import { signEnvelope } from '../../src/sign/index.js';
+import { GOOD_CONFIG, makeBoard, plainNode, ROOT, type TestBoard } from './board.js';
+import { exited } from './procs.js';
+
+interface Teardown {
+  teardown(fn: () => void | Promise<void>): void;
+}
+
+export interface OperatorKey {
+  id: string;
+  key: KeyObject;
+}
+
+/** A board whose settings point at `brokerUrl`, with a trusted operator key installed. */
+export function agentBoard(
+  dir: string,
+  brokerUrl: string,
+  settings: Record<string, unknown> = {},
+): TestBoard & { op: OperatorKey } {
+  // A unix socket path must fit in 108 bytes; tap's fixture directories are long, so the socket lives in /tmp.
+  const socket = join(mkdtempSync(join(tmpdir(), 'al-')), 'aimlockd.sock');
+  const board = makeBoard(dir, {
+    broker: { url: brokerUrl, keepalive_s: 5 },
+    ...settings,
+    lock: { gc_interval_ms: 500, ...(settings.lock as object) },
+    paths: { socket, ...(settings.paths as object) },
+  });
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  writeFileSync(join(board.dir, 'keys', 'ops-test.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
+  return { ...board, op: { id: 'ops-test', key: privateKey } };
+}
+
+export interface RunningAgent {
+  child: ChildProcess;
+  logs: string[];
+  /** Resolves with the first log record whose msg matches. */
+  waitLog(pattern: RegExp, timeoutMs?: number): Promise<Record<string, unknown>>;
+  stop(): Promise<number | null>;
+  kill9(): Promise<void>;
+}
+
+export async function startAgent(t: Teardown, board: TestBoard): Promise<RunningAgent> {
+  const child = spawn(...plainNode([join(ROOT, 'dist/agent/main.js'), '--settings', board.settingsFile]), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: string[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+  });
+  let partial = '';
+  child.stdout!.on('data', (d) => {
+    partial += d;
+    const lines = partial.split('\n');
+    partial = lines.pop() ?? '';
+    logs.push(...lines);
+  });
+  t.teardown(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited(child);
+    }
+  });
+  const waitLog = async (pattern: RegExp, timeoutMs = 20000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      for (const line of logs) {
+        try {
+          const rec = JSON.parse(line) as Record<string, unknown>;
+          if (pattern.test(String(rec.msg))) return rec;
+        } catch {}
+      }
+      if (child.exitCode !== null)
+        throw new Error(`agent exited (${child.exitCode}) before ${pattern}: ${stderr}\n${logs.join('\n')}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`agent did not log ${pattern} within ${timeoutMs} ms:\n${logs.slice(-30).join('\n')}`);
+  };
+  await waitLog(/^aimlockd ready/);
+  return {
+    child,
+    logs,
+    waitLog,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited(child);
+      return child.exitCode;
+    },
+    async kill9() {
+      child.kill('SIGKILL');
+      await exited(child);
+    },
+  };
+}
+
+export const prefix = (device = 'drone-07', fleet = 'alpha') => `aimlock/v1/${fleet}/${device}`;
+
+/** A signed push envelope for `device`, with overrides (set `signature: null` to leave it unsigned). */
+export function envelope(
+  op: OperatorKey | null,
+  fields: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const { signature, ...rest } = fields;
+  const doc = {
+    kind: 'aimlock.push/v1',
+    id: randomUUID(),
+    device: 'drone-07',
+    version: 1,
+    issued_at: new Date().toISOString(),
+    config: GOOD_CONFIG,
+    ...rest,
+  };
+  if (signature === null || !op) return doc;
+  return signEnvelope(doc, op.key, op.id) as Record<string, unknown>;
+}
+
+export interface Operator {
+  client: MqttClient;
+  results: Array<Record<string, unknown>>;
+  telemetry: Array<Record<string, unknown>>;
+  publish(
+    doc: Record<string, unknown> | Buffer | string,
+    opts?: { retain?: boolean; device?: string },
+  ): Promise<void>;
+  /** The first result for push `id` matching `status` (any status when omitted). */
+  /** The first result for push `id` matching `status` (any status when omitted), among results[from…]. */
+  result(
+    id: string,
+    status?: string | RegExp,
+    timeoutMs?: number,
+    from?: number,
+  ): Promise<Record<string, unknown>>;
+  event(name: string, timeoutMs?: number): Promise<Record<string, unknown>>;
+  retainedStatus(device?: string): Promise<Record<string, unknown> | null>;
+}
+
+export async function operator(t: Teardown, url: string, device = 'drone-07'): Promise<Operator> {
+  const client = await mqtt.connectAsync(url, { clientId: `op-${randomUUID()}`, clean: true });
+  t.teardown(() => client.endAsync(true));
+  const results: Array<Record<string, unknown>> = [];
+  const telemetry: Array<Record<string, unknown>> = [];
+  client.on('message', (topic, payload) => {
+    const doc = JSON.parse(payload.toString()) as Record<string, unknown>;
+    if (topic.endsWith('/config/result')) results.push(doc);
+    else if (topic.endsWith('/telemetry')) telemetry.push(doc);
+  });
+  await client.subscribeAsync([`${prefix(device)}/config/result`, `${prefix(device)}/telemetry`], { qos: 1 });
+  const poll = async <T>(find: () => T | undefined, what: string, timeoutMs: number): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = find();
+      if (found !== undefined) return found;
+      if (Date.now() > deadline)
+        throw new Error(`no ${what} within ${timeoutMs} ms; results: ${JSON.stringify(results)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  return {
+    client,
+    results,
+    telemetry,
+    async publish(doc, opts = {}) {
+      const payload = Buffer.isBuffer(doc) || typeof doc === 'string' ? doc : JSON.stringify(doc);
+      await client.publishAsync(`${prefix(opts.device ?? device)}/config/push`, payload, {
+        qos: 1,
+        retain: opts.retain ?? false,
+      });
+    },
+    result(id, status, timeoutMs = 20000, from = 0) {
+      const ok = (r: Record<string, unknown>) =>
+        r.id === id &&
+        (status === undefined ||
+          (typeof status === 'string' ? r.status === status : status.test(String(r.status))));
+      return poll(
+        () => results.slice(from).find(ok),
+        `result for ${id} (${String(status ?? 'any')})`,
+        timeoutMs,
+      );
+    },
+    event(name, timeoutMs = 20000) {
+      return poll(() => telemetry.find((e) => e.event === name), `telemetry ${name}`, timeoutMs);
+    },
+    async retainedStatus(dev = device) {
+      const c = await mqtt.connectAsync(url, { clientId: `st-${randomUUID()}`, clean: true });
+      try {
+        const got = new Promise<Record<string, unknown> | null>((resolve) => {
+          c.on('message', (_t, p) => resolve(JSON.parse(p.toString())));
+          setTimeout(() => resolve(null), 1500);
+        });
+        await c.subscribeAsync(`${prefix(dev)}/status`, { qos: 1 });
+        return await got;
+      } finally {
+        await c.endAsync(true);
+      }
+    },
+  };
+}
