@@ -67,7 +67,7 @@ const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(x
 for (const nagle of [false, true]) {
   const r = await run(nagle);
   console.log(
-    `${nagle ? 'Nagle on   ' : 'TCP_NODELAY'}  rounds=${rounds}  median=${pct(r, 0.5)} ms  p90=${pct(r, 0.9)} ms  max=${pct(r, 1)} ms`,
+    `${nagle ? 'Nagle on   ' : 'TCP_NODELAY'}  rounds=${rounds}  min=${pct(r, 0)} ms  p25=${pct(r, 0.25)} ms  median=${pct(r, 0.5)} ms  p90=${pct(r, 0.9)} ms  max=${pct(r, 1)} ms`,
   );
 }
 for (const fn of cleanups) await fn();

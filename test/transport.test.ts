@@ -147,10 +147,12 @@ t.test('connect: retained online status, and round trips without Nagle', async (
   t.equal(status?.state, 'online', 'retained status is the online document');
   t.strictSame(status?.applied, APPLIED);
 
-  // Nagle + delayed ACK costs ~44 ms per round trip here (bench/mqtt-rtt.ts measures both: median 3 ms
-  // without); the agent's PUBACK and its result PUBLISH leave back to back, and with Nagle the second waits
-  // for the broker's delayed ACK. Node has no public getter for TCP_NODELAY, so latency is the honest
-  // evidence. Median, not max, against scheduling noise; 20 ms leaves room for a loaded machine.
+  // With Nagle on the agent's socket every round trip waits for the broker's delayed ACK: its PUBACK and its
+  // result PUBLISH leave back to back, and the second is held until the first is ACKed (≥ 40 ms, Linux's
+  // minimum delayed-ACK time). bench/mqtt-rtt.ts measures both: Nagle min 44 / median 44–52 ms; TCP_NODELAY
+  // median 3–8 ms idle, 16 ms with the whole suite running on 2 cores. Node has no public getter for
+  // TCP_NODELAY, so latency is the evidence; the lower quartile is asserted, not the median, because load only
+  // stretches the upper tail while Nagle puts its ≥ 40 ms floor under every round trip.
   const rtts: number[] = [];
   for (let n = 0; n < 50; n++) {
     const answered = new Promise<void>((resolve) => {
@@ -167,9 +169,9 @@ t.test('connect: retained online status, and round trips without Nagle', async (
     rtts.push(performance.now() - t0);
   }
   rtts.sort((a, b) => a - b);
-  const median = rtts[25]!;
-  t.comment(`round trip median ${median.toFixed(1)} ms, p90 ${rtts[45]!.toFixed(1)} ms`);
-  t.ok(median < 20, `median round trip ${median.toFixed(1)} ms < 20 ms`);
+  const [p25, median, p90] = [rtts[12]!, rtts[25]!, rtts[45]!];
+  t.comment(`round trip p25 ${p25.toFixed(1)} ms, median ${median.toFixed(1)} ms, p90 ${p90.toFixed(1)} ms`);
+  t.ok(p25 < 25, `lower-quartile round trip ${p25.toFixed(1)} ms < 25 ms (Nagle: ≥ 40 ms)`);
   t.equal(b.pushes.length, 50, 'every push handled once');
 });
 

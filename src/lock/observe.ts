@@ -76,6 +76,15 @@ async function transitions(
   return found.filter((f) => f !== null);
 }
 
+/** How many more looks a holder that is already dead gets to let go of its kernel locks (× CONFIRM_PAUSE_MS). */
+const DEAD_HOLDER_RETRIES = 25;
+
+async function holdsWhileDead(o: Observation): Promise<boolean> {
+  const pids = [...new Set(o.holders.filter((h) => h.pid > 0 && !h.blocked).map((h) => h.pid))];
+  const facts = await Promise.all(pids.map((pid) => processFacts(pid)));
+  return facts.some((f) => !f.alive);
+}
+
 /** Pause before a second look; long enough for a holder to finish acquiring or releasing. */
 export const CONFIRM_PAUSE_MS = 60;
 
@@ -89,10 +98,21 @@ export async function observe(
   files: LockFiles,
   opts: ObserveOptions,
 ): Promise<Observation> {
-  const first = await observeOnce(lockFile, files, opts);
-  if (CONSISTENT.has(first.verdict)) return first;
+  let seen = await observeOnce(lockFile, files, opts);
+  if (CONSISTENT.has(seen.verdict)) return seen;
   await sleep(CONFIRM_PAUSE_MS);
-  return observeOnce(lockFile, files, opts);
+  seen = await observeOnce(lockFile, files, opts);
+  // A killed process's kernel locks can outlive it for a moment (the kernel drops them at the file's final
+  // release, which asynchronous I/O may defer past the reaping): wait for a dead holder's locks to go.
+  for (
+    let i = 0;
+    i < DEAD_HOLDER_RETRIES && !CONSISTENT.has(seen.verdict) && (await holdsWhileDead(seen));
+    i++
+  ) {
+    await sleep(CONFIRM_PAUSE_MS);
+    seen = await observeOnce(lockFile, files, opts);
+  }
+  return seen;
 }
 
 /** A verdict's reason without its full stop, for use inside a longer sentence. */

@@ -200,7 +200,7 @@ function willPayload(device: string, agentVersion: string): Buffer {
  */
 function noDelay(client: MqttClient): void {
   const stream = client.stream as unknown as { setNoDelay?: (on: boolean) => unknown };
-  stream.setNoDelay?.(true);
+  stream.setNoDelay?.(false);
 }
 
 function within<T>(ms: number, p: Promise<T>): Promise<T> {
