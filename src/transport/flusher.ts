@@ -42,11 +42,6 @@ export class OutboxFlusher {
       });
   }
 
-  /** Resolves when the current pass (if any) has ended. */
-  idle(): Promise<void> {
-    return this.running ?? Promise.resolve();
-  }
-
   /** No more publishing; an item awaiting its PUBACK stays in the outbox and goes out after the next start. */
   stop(): void {
     this.stopped = true;

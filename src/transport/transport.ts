@@ -32,7 +32,8 @@ export interface TransportOptions {
   outbox: Outbox;
   log: Logger;
   agentVersion: string;
-  /** Called once per incoming push, one at a time; the PUBACK is sent when it settles. */
+  /** Called for each incoming push, one at a time; the PUBACK is sent when it settles. At least once: a
+   *  push whose onPush did not settle before a crash or lost connection is delivered again. */
   onPush: (payload: Buffer) => Promise<void>;
   /** The current status document (state online/hold, applied, lock, …). */
   statusNow: () => object;
@@ -112,12 +113,15 @@ export class Transport extends EventEmitter<TransportEvents> {
     this.flusher.kick();
   }
 
-  /** Publishes statusNow() retained, now; resolves once it is written (not on PUBACK). A no-op offline:
-   *  every (re)connect publishes the status then anyway. */
+  /**
+   * Publishes statusNow() retained, now; resolves once it is written (not on PUBACK), and never rejects (a
+   * failure is logged). A no-op while offline: every (re)connect publishes the status anyway.
+   */
   async publishStatus(): Promise<void> {
     const client = this.client;
     if (!client?.connected || this.stopping) return;
-    await this.publishRetainedStatus(client, this.opts.statusNow());
+    const doc = this.currentStatus();
+    if (doc) this.publishRetainedStatus(client, doc);
   }
 
   /** Publishes a retained `offline` status (bounded wait for its PUBACK), then disconnects (bounded). */
@@ -128,7 +132,11 @@ export class Transport extends EventEmitter<TransportEvents> {
     this.flusher.stop();
     let said = false;
     if (client.connected) {
-      const doc = { ...this.safeStatus(), state: 'offline', ts: new Date().toISOString() };
+      const doc = {
+        ...(this.currentStatus() ?? offlineStatus(this.opts.settings.device, this.opts.agentVersion)),
+        state: 'offline',
+        ts: new Date().toISOString(),
+      };
       said = await within(
         STOP_STATUS_TIMEOUT_MS,
         client
@@ -156,34 +164,25 @@ export class Transport extends EventEmitter<TransportEvents> {
       const refused = granted?.find((g) => g.qos === 0x80 || g.qos > 2);
       if (err || refused) this.log.error({ err, granted }, `subscription to ${this.topics.push} refused`);
     });
-    let status: object;
-    try {
-      status = this.opts.statusNow();
-    } catch (err) {
-      this.log.error({ err }, 'status document could not be built; not published');
-      status = {};
-    }
-    if (Object.keys(status).length > 0) void this.publishRetainedStatus(client, status);
+    const status = this.currentStatus();
+    if (status) this.publishRetainedStatus(client, status);
     this.flusher.kick();
     this.emit('connect', { sessionPresent });
   }
 
-  private publishRetainedStatus(client: MqttClient, doc: object): Promise<void> {
-    return new Promise((resolve) => {
-      // QoS 1 so a lost status is re-sent; the callback (on PUBACK) is only for logging.
-      client.publish(this.topics.status, JSON.stringify(doc), { qos: 1, retain: true }, (err) => {
-        if (err)
-          this.log.warn({ err: err.message }, 'status publish failed; republished on the next connect');
-      });
-      resolve();
+  private publishRetainedStatus(client: MqttClient, doc: object): void {
+    // QoS 1 so a status lost with the connection is re-sent; the callback (on PUBACK) is only for logging.
+    client.publish(this.topics.status, JSON.stringify(doc), { qos: 1, retain: true }, (err) => {
+      if (err) this.log.warn({ err: err.message }, 'status publish failed; republished on the next connect');
     });
   }
 
-  private safeStatus(): Record<string, unknown> {
+  private currentStatus(): Record<string, unknown> | null {
     try {
-      return { ...(this.opts.statusNow() as Record<string, unknown>) };
-    } catch {
-      return offlineStatus(this.opts.settings.device, this.opts.agentVersion);
+      return { ...this.opts.statusNow() };
+    } catch (err) {
+      this.log.error({ err }, 'status document could not be built; not published');
+      return null;
     }
   }
 }
@@ -200,7 +199,7 @@ function willPayload(device: string, agentVersion: string): Buffer {
  */
 function noDelay(client: MqttClient): void {
   const stream = client.stream as unknown as { setNoDelay?: (on: boolean) => unknown };
-  stream.setNoDelay?.(false);
+  stream.setNoDelay?.(true);
 }
 
 function within<T>(ms: number, p: Promise<T>): Promise<T> {
