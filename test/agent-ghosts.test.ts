@@ -27,7 +27,11 @@ t.test('boot reclaim: a ghost from a kill -9ed owner is cleared at start, then a
   const op = await operator(t, broker.url);
   const agent = await startAgent(t, board);
   const reclaimed = await op.event('lock_reclaimed');
-  t.equal((reclaimed.previous as { owner: { pid: number } }).owner.pid, holder.pid, 'telemetry names the dead owner');
+  t.equal(
+    (reclaimed.previous as { owner: { pid: number } }).owner.pid,
+    holder.pid,
+    'telemetry names the dead owner',
+  );
   await agent.waitLog(/^ghost lock reclaimed$/);
   const audit = auditEvents(board.audit).find((e) => e.event === 'lock_reclaimed');
   t.match(audit?.reason, /boot reclaim/);
@@ -35,34 +39,50 @@ t.test('boot reclaim: a ghost from a kill -9ed owner is cleared at start, then a
   const push = envelope(board.op, { version: 1 });
   await op.publish(push);
   const r = await op.result(String(push.id), 'applied');
-  t.equal((r.lock as { generation: number }).generation, holder.generation + 1, 'fencing token moved past the ghost');
+  t.equal(
+    (r.lock as { generation: number }).generation,
+    holder.generation + 1,
+    'fencing token moved past the ghost',
+  );
 });
 
-t.test('kill -9 of the agent mid-apply: config whole, ghost reclaimed on restart, desired push lands', async (t) => {
-  const broker = await startMosquitto(t);
-  const dir = t.testdir();
-  // The hook blocks the landing (lock held) until the agent is killed.
-  const board = agentBoard(dir, broker.url, { apply_hook: { command: ['sleep', '20'], timeout_ms: 60000 } });
-  const op = await operator(t, broker.url);
-  const agent = await startAgent(t, board);
-  const first = envelope(board.op, { version: 1, config: configWith((c) => (c.aim.sensitivity = 0.3)) });
-  await op.publish(first, { retain: true });
-  await agent.waitLog(/^taking lock$/);
-  await new Promise((r) => setTimeout(r, 300));
-  const during = await aimlock(board, ['locks', '--json']);
-  t.equal(JSON.parse(during.stdout).verdict, 'HELD', 'the agent holds the lock while its hook runs');
-  await agent.kill9();
+t.test(
+  'kill -9 of the agent mid-apply: config whole, ghost reclaimed on restart, desired push lands',
+  async (t) => {
+    const broker = await startMosquitto(t);
+    const dir = t.testdir();
+    // The hook blocks the landing (lock held) until the agent is killed.
+    const board = agentBoard(dir, broker.url, {
+      apply_hook: { command: ['sleep', '20'], timeout_ms: 60000 },
+    });
+    const op = await operator(t, broker.url);
+    const agent = await startAgent(t, board);
+    const first = envelope(board.op, { version: 1, config: configWith((c) => (c.aim.sensitivity = 0.3)) });
+    await op.publish(first, { retain: true });
+    await agent.waitLog(/^taking lock$/);
+    await new Promise((r) => setTimeout(r, 300));
+    const during = await aimlock(board, ['locks', '--json']);
+    t.equal(JSON.parse(during.stdout).verdict, 'HELD', 'the agent holds the lock while its hook runs');
+    await agent.kill9();
 
-  const text = readFileSync(board.config, 'utf8');
-  t.equal(parseConf(text).config.aim.sensitivity, 0.3, 'the config on disk is whole (the new one, hook pending)');
-  const ghost = await aimlock(board, ['locks', '--json']);
-  t.equal(JSON.parse(ghost.stdout).verdict, 'STALE', 'the killed agent left a ghost');
+    const text = readFileSync(board.config, 'utf8');
+    t.equal(
+      parseConf(text).config.aim.sensitivity,
+      0.3,
+      'the config on disk is whole (the new one, hook pending)',
+    );
+    const ghost = await aimlock(board, ['locks', '--json']);
+    t.equal(JSON.parse(ghost.stdout).verdict, 'STALE', 'the killed agent left a ghost');
 
-  // Restart without the blocking hook: boot reclaim, then the retained desired push lands.
-  board.writeJson('agent.json', { ...JSON.parse(readFileSync(board.settingsFile, 'utf8')), apply_hook: { command: [] } });
-  await startAgent(t, board);
-  await op.event('lock_reclaimed');
-  const r = await op.result(String(first.id), 'applied', 30000);
-  t.equal(r.code, 'ok');
-  t.equal(JSON.parse((await aimlock(board, ['locks', '--json'])).stdout).verdict, 'FREE');
-});
+    // Restart without the blocking hook: boot reclaim, then the retained desired push lands.
+    board.writeJson('agent.json', {
+      ...JSON.parse(readFileSync(board.settingsFile, 'utf8')),
+      apply_hook: { command: [] },
+    });
+    await startAgent(t, board);
+    await op.event('lock_reclaimed');
+    const r = await op.result(String(first.id), 'applied', 30000);
+    t.equal(r.code, 'ok');
+    t.equal(JSON.parse((await aimlock(board, ['locks', '--json'])).stdout).verdict, 'FREE');
+  },
+);

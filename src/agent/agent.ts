@@ -83,12 +83,17 @@ export class Agent {
       outbox: new Outbox(this.board.paths.outbox),
       log,
       agentVersion: AGENT_VERSION,
-      onPush: (payload) => this.onPush(payload),
+      onPush: (payload, meta) => this.onPush(payload, meta.retained),
       statusNow: () => this.statusDoc(),
     });
   }
 
   async start(): Promise<void> {
+    this.transport.on('connect', () => {
+      this.desired.settle(2000);
+      this.log.info('connected to the MQTT broker');
+    });
+    this.transport.on('offline', () => this.log.warn('MQTT broker unreachable; results wait in the outbox'));
     this.reload();
     await this.readState();
     const boot = this.settings.lock.auto_reclaim !== 'never';
@@ -149,7 +154,7 @@ export class Agent {
     return state;
   }
 
-  private async onPush(payload: Buffer): Promise<void> {
+  private async onPush(payload: Buffer, retained: boolean): Promise<void> {
     const state = await this.readState();
     const screened = screenPush(payload, {
       device: this.settings.device,
@@ -162,6 +167,11 @@ export class Agent {
     });
     if (!screened.ok) {
       const r = screened.rejection;
+      if (retained && r.code === 'duplicate' && r.id === this.applied?.id) {
+        // The retained desired state, redelivered on every (re)subscribe, is what is already live: no news.
+        this.log.debug({ id: r.id }, 'retained push is already applied');
+        return;
+      }
       this.log.info({ id: r.id, version: r.version, code: r.code }, `push refused: ${r.detail}`);
       await this.answer(r);
       return;

@@ -36,6 +36,9 @@ export interface DesiredDeps {
   reclaimStale: boolean;
 }
 
+/** A burst is over when no push arrived for this long. */
+const SETTLE_GAP_MS = 150;
+
 const echo = (e: PushEnvelope) => ({
   id: e.id,
   version: e.version,
@@ -46,6 +49,9 @@ export class DesiredState {
   private desired: Candidate | null = null;
   private running: Promise<void> | null = null;
   private again = false;
+  /** Until when landings wait for a burst of queued pushes to arrive (see settle()). */
+  private settleUntil = 0;
+  private settleTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: DesiredDeps) {}
 
@@ -55,6 +61,9 @@ export class DesiredState {
 
   /** A push that passed screening. The older of it and the waiting one is answered `superseded`. */
   async offer(c: Candidate): Promise<void> {
+    if (Date.now() < this.settleUntil) {
+      this.settleUntil = Math.min(this.settleDeadline, Date.now() + SETTLE_GAP_MS);
+    }
     const waiting = this.desired;
     if (waiting && waiting.envelope.id === c.envelope.id) {
       // The retained push redelivered on reconnect: same desire, no new answer.
@@ -68,7 +77,28 @@ export class DesiredState {
     this.kick();
   }
 
+  /**
+   * After a (re)connect the broker delivers everything queued for our session at once. Landing the first of
+   * them immediately would apply a config that is already outdated; instead landings wait until pushes stop
+   * arriving for SETTLE_GAP_MS (at most `ms` in all), so only the newest of a burst lands.
+   */
+  settle(ms: number): void {
+    this.settleUntil = Date.now() + Math.min(ms, SETTLE_GAP_MS);
+    this.settleDeadline = Date.now() + ms;
+  }
+
+  private settleDeadline = 0;
+
   kick(): void {
+    const wait = this.settleUntil - Date.now();
+    if (wait > 0) {
+      this.settleTimer ??= setTimeout(() => {
+        this.settleTimer = null;
+        this.kick();
+      }, wait);
+      this.settleTimer.unref();
+      return;
+    }
     if (this.running) {
       this.again = true;
       return;

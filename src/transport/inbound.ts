@@ -17,9 +17,14 @@
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 
+/** `retained`: the broker's stored desired state, (re)delivered on subscribe — not a new push. */
+export interface PushMeta {
+  retained: boolean;
+}
+
 export function installPushHandler(
   client: MqttClient,
-  opts: { pushTopic: string; onPush: (payload: Buffer) => Promise<void>; log: Logger },
+  opts: { pushTopic: string; onPush: (payload: Buffer, meta: PushMeta) => Promise<void>; log: Logger },
 ): void {
   client.handleMessage = (packet, done) => {
     if (packet.topic !== opts.pushTopic) {
@@ -32,7 +37,7 @@ export function installPushHandler(
     const started = Date.now();
     let settled: Promise<void>;
     try {
-      settled = Promise.resolve(opts.onPush(payload));
+      settled = Promise.resolve(opts.onPush(payload, { retained: packet.retain === true }));
     } catch (err) {
       settled = Promise.reject(err);
     }

@@ -8,7 +8,7 @@ export {
   redactOptions,
 } from './connect-options.js';
 export { OutboxFlusher } from './flusher.js';
-export { installPushHandler, keepBusyAlive } from './inbound.js';
+export { installPushHandler, keepBusyAlive, type PushMeta } from './inbound.js';
 export { type DeviceTopics, fleetWildcards, parseDeviceTopic, topicsFor } from './topics.js';
 export {
   BACKOFF_MAX_MS,

@@ -19,7 +19,7 @@ import type { Outbox } from '../store/outbox.js';
 import { attachBackoff } from './backoff.js';
 import { BACKOFF_FIRST_MS, buildConnectOptions, offlineStatus, redactOptions } from './connect-options.js';
 import { OutboxFlusher } from './flusher.js';
-import { installPushHandler } from './inbound.js';
+import { installPushHandler, type PushMeta } from './inbound.js';
 import { type DeviceTopics, topicsFor } from './topics.js';
 
 export const BACKOFF_MAX_MS = 30_000;
@@ -34,7 +34,7 @@ export interface TransportOptions {
   agentVersion: string;
   /** Called for each incoming push, one at a time; the PUBACK is sent when it settles. At least once: a
    *  push whose onPush did not settle before a crash or lost connection is delivered again. */
-  onPush: (payload: Buffer) => Promise<void>;
+  onPush: (payload: Buffer, meta: PushMeta) => Promise<void>;
   /** The current status document (state online/hold, applied, lock, …). */
   statusNow: () => object;
   /** MQTT protocol level, 4 (3.1.1, default) or 5. */

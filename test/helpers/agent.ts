@@ -143,8 +143,17 @@ export interface Operator {
 }
 
 /** `persistent`: a session the broker keeps (and, with persistence, queues for) across disconnects. */
-export async function operator(t: Teardown, url: string, device = 'drone-07', persistent = false): Promise<Operator> {
-  const client = await mqtt.connectAsync(url, { clientId: `op-${randomUUID()}`, clean: !persistent, reconnectPeriod: 200 });
+export async function operator(
+  t: Teardown,
+  url: string,
+  device = 'drone-07',
+  persistent = false,
+): Promise<Operator> {
+  const client = await mqtt.connectAsync(url, {
+    clientId: `op-${randomUUID()}`,
+    clean: !persistent,
+    reconnectPeriod: 200,
+  });
   t.teardown(() => client.endAsync(true));
   const results: Array<Record<string, unknown>> = [];
   const telemetry: Array<Record<string, unknown>> = [];
