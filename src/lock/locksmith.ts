@@ -12,9 +12,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Actor } from './actor.js';
 import { LockFiles } from './files.js';
 import { Heartbeat } from './heartbeat.js';
+import { Intents } from './intents.js';
 import { KernelLock, KernelLockBusy } from './kernel.js';
 import { clause, evidence, type Observation, observe, observeOnce } from './observe.js';
-import { bootId, pidNamespace, processFacts, selfStart } from './proc.js';
+import { bootId, pidNamespace, selfStart } from './proc.js';
 import type { OwnerRecord, Verdict } from './types.js';
 
 export interface LockLogger {
@@ -77,10 +78,11 @@ export class Locksmith {
   readonly files: LockFiles;
   /** Told about every ghost reclaimed on the way into an acquisition (the agent publishes `lock_reclaimed`). */
   onReclaim?: (previous: Observation) => void;
-  private intentUsers = 0;
+  private readonly intents: Intents;
 
   constructor(private readonly opts: LocksmithOptions) {
     this.files = new LockFiles(opts.lockDir);
+    this.intents = new Intents(this.files, opts.holder, opts.heartbeatTtlMs);
   }
 
   /** A confirmed outside look (see observe.ts). */
@@ -110,7 +112,7 @@ export class Locksmith {
       seen = await this.observe();
     }
     this.refuseUnlessTakeable(seen, opts);
-    return this.withIntent(opts.purpose, async (refreshIntent) => {
+    return this.intents.during(opts.purpose, async (refreshIntent) => {
       let kernel: KernelLock;
       try {
         kernel = await KernelLock.acquire(this.opts.lockFile, {
@@ -118,6 +120,12 @@ export class Locksmith {
           keepWaiting: async () => {
             await refreshIntent();
             seen = await this.observe();
+            if (seen.holders.some((h) => h.pid === process.pid && !h.blocked)) {
+              // Waiting for ourselves would last until the deadline: a lock fd of this process leaked.
+              throw new Error(
+                `pid ${process.pid} already holds a kernel lock on ${this.opts.lockFile} while acquiring it again`,
+              );
+            }
             return WAITABLE.has(seen.verdict);
           },
         });
@@ -149,48 +157,11 @@ export class Locksmith {
       } else if (inside.verdict !== 'FREE') {
         this.refuseUnlessTakeable(inside, { ...opts, reclaimStale: false });
       }
-      await this.pruneIntents();
+      await this.intents.prune();
       return await this.takeOwnership(kernel, opts.purpose, inside);
     } catch (err) {
       await kernel.release();
       throw err;
-    }
-  }
-
-  /**
-   * Runs `fn` with this process's intent record in place (see IntentRecord): observers then see our kernel
-   * locks without a lock bit as a holder in transition, not as a stranger. `refresh` keeps it fresh while
-   * waiting longer than the heartbeat TTL.
-   */
-  private async withIntent<T>(purpose: string, fn: (refresh: () => Promise<void>) => Promise<T>): Promise<T> {
-    let writtenAt = 0;
-    const write = async () => {
-      writtenAt = Date.now();
-      await this.files.writeIntent({
-        pid: process.pid,
-        pid_start: selfStart(),
-        boot_id: bootId(),
-        holder: this.opts.holder,
-        purpose,
-        at: new Date(writtenAt).toISOString(),
-      });
-    };
-    this.intentUsers++;
-    await write();
-    try {
-      return await fn(async () => {
-        if (Date.now() - writtenAt > this.opts.heartbeatTtlMs / 2) await write();
-      });
-    } finally {
-      // The file is per process: the last of this process's overlapping transitions removes it.
-      if (--this.intentUsers === 0) await this.files.removeIntent(process.pid);
-    }
-  }
-
-  /** Intents of processes killed mid-transition: harmless (they vouch only for a live pid) but clutter. */
-  private async pruneIntents(): Promise<void> {
-    for (const pid of await this.files.intentPids()) {
-      if (pid !== process.pid && !(await processFacts(pid)).alive) await this.files.removeIntent(pid);
     }
   }
 
@@ -201,7 +172,7 @@ export class Locksmith {
   ): Promise<{ reclaimed: boolean; observation: Observation }> {
     const seen = await this.observe();
     if (seen.verdict !== 'STALE' || opts.dryRun) return { reclaimed: false, observation: seen };
-    return this.withIntent(`reclaim: ${opts.reason}`, () => this.reclaimInside(actor, opts.reason));
+    return this.intents.during(`reclaim: ${opts.reason}`, () => this.reclaimInside(actor, opts.reason));
   }
 
   private async reclaimInside(
@@ -234,7 +205,9 @@ export class Locksmith {
     reason: string,
     waitMs = 1000,
   ): Promise<{ released: boolean; observation: Observation }> {
-    return this.withIntent(`force release: ${reason}`, () => this.forceReleaseInside(actor, reason, waitMs));
+    return this.intents.during(`force release: ${reason}`, () =>
+      this.forceReleaseInside(actor, reason, waitMs),
+    );
   }
 
   private async forceReleaseInside(
@@ -337,7 +310,7 @@ export class Locksmith {
         if (released) return;
         released = true;
         await heartbeat.stop();
-        await this.withIntent(`release: ${purpose}`, async () => {
+        await this.intents.during(`release: ${purpose}`, async () => {
           try {
             await this.files.writeBit(0);
             await this.files.removeOwner();

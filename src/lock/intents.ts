@@ -1,0 +1,48 @@
+// Intent records (see IntentRecord in types.ts): between taking the kernel locks and setting the lock bit — and
+// again while giving them back — a compliant holder looks exactly like a foreign one. The intent says "this
+// live process is aimlock, in transition", so observers wait instead of crying mismatch.
+import type { LockFiles } from './files.js';
+import { bootId, processFacts, selfStart } from './proc.js';
+
+export class Intents {
+  /** Overlapping transitions of this process (the file is per process): the last one out removes it. */
+  private users = 0;
+
+  constructor(
+    private readonly files: LockFiles,
+    private readonly holder: string,
+    private readonly ttlMs: number,
+  ) {}
+
+  /** Runs `fn` with the intent in place; `refresh` keeps it fresh while waiting longer than the TTL. */
+  async during<T>(purpose: string, fn: (refresh: () => Promise<void>) => Promise<T>): Promise<T> {
+    let writtenAt = 0;
+    const write = async () => {
+      writtenAt = Date.now();
+      await this.files.writeIntent({
+        pid: process.pid,
+        pid_start: selfStart(),
+        boot_id: bootId(),
+        holder: this.holder,
+        purpose,
+        at: new Date(writtenAt).toISOString(),
+      });
+    };
+    this.users++;
+    await write();
+    try {
+      return await fn(async () => {
+        if (Date.now() - writtenAt > this.ttlMs / 2) await write();
+      });
+    } finally {
+      if (--this.users === 0) await this.files.removeIntent(process.pid);
+    }
+  }
+
+  /** Intents of processes killed mid-transition: harmless (they vouch only for a live pid) but clutter. */
+  async prune(): Promise<void> {
+    for (const pid of await this.files.intentPids()) {
+      if (pid !== process.pid && !(await processFacts(pid)).alive) await this.files.removeIntent(pid);
+    }
+  }
+}
