@@ -1,0 +1,388 @@
+import { createPublicKey, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, extname, join, resolve } from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import { CliError, EXIT } from '../../errors.js';
+import {
+  MAX_DRONES,
+  SIM_DEFAULTS,
+  SimConfigError,
+  type SimFleet,
+  type SimKey,
+  startFleet,
+} from '../../fleet/sim.js';
+import { deviceNames, planKinds } from '../../fleet/sim-plan.js';
+import { generateKeyPair, isValidKeyId, KeyError, loadPrivateKey, loadPublicKey } from '../../sign/index.js';
+import type { Command, Context } from '../command.js';
+
+const DEFAULT_BROKER = 'mqtt://127.0.0.1:1883';
+const GENERATED_KEY_ID = 'sim-operator';
+const CONNECT_TIMEOUT_MS = 5000;
+
+export const sim: Command = {
+  name: 'sim',
+  summary: 'run a simulated fleet of real agents (ghost, hot and flaky drones on demand)',
+  usage:
+    'aimlock sim --drones N [--broker URL] [--fleet F] [--ghosts K] [--hot K] [--flaky K] [--key-dir DIR | --pub FILE…] [--dir DIR] [--json]',
+  options: {
+    drones: { type: 'string' },
+    broker: { type: 'string' },
+    fleet: { type: 'string' },
+    ghosts: { type: 'string' },
+    hot: { type: 'string' },
+    flaky: { type: 'string' },
+    'ghost-devices': { type: 'string' },
+    'hot-devices': { type: 'string' },
+    'flaky-devices': { type: 'string' },
+    'key-dir': { type: 'string' },
+    pub: { type: 'string', multiple: true },
+    dir: { type: 'string' },
+    prefix: { type: 'string' },
+    'gc-interval': { type: 'string' },
+    'log-level': { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+  },
+  help: `
+Starts N drones in this one process, each the real agent (aimlockd's code) with its own board directory,
+its own MQTT connection (client id = device id) and its own control socket, and keeps them running until
+Ctrl-C (SIGINT) or SIGTERM: then every drone stops, its retained status says offline, and it exits 0.
+Use it to try push, rollout and fleet against a fleet without hardware.
+
+  --drones N          how many drones (1–${MAX_DRONES}); named drone-01, drone-02, … (--prefix changes "drone-")
+  --broker URL        the MQTT broker (default ${DEFAULT_BROKER})
+  --fleet F           fleet name, the {fleet} of every topic (default sim)
+  --ghosts K          K drones start with a ghost: lock bit set, owner a provably dead process; each agent
+                      reclaims it at boot and publishes lock_reclaimed telemetry
+  --hot K             K drones have a live foreign flock(1) holder on their lock file: every push there is
+                      answered rejected / lock_mismatch (verdict UNOWNED) until the holder goes (kill its pid,
+                      printed below: the desired push then lands by itself)
+  --flaky K           K drones have an apply hook that fails: every push there is answered rejected / rolled_back
+  --ghost-devices D1,D2…  exactly these drones get a ghost (likewise --hot-devices, --flaky-devices)
+  --key-dir DIR       trust every DIR/*.pub (key id = file name); --pub FILE (repeatable) trusts one key.
+                      Without either, a fresh key pair ${GENERATED_KEY_ID}.key/.pub is made in DIR/operator/
+                      and its path printed: sign with it (aimlock push … --key THAT)
+  --dir DIR           keep the boards (and a generated key) in DIR, reused on the next run; default a temp dir,
+                      removed on exit
+  --gc-interval MS    how often each drone's collector looks at its lock and retries a desired push
+                      (lock.gc_interval_ms; default ${SIM_DEFAULTS.gcIntervalMs})
+  --log-level LEVEL   the agents' log level (default ${SIM_DEFAULTS.logLevel}; silent, error, info, debug); their logs
+                      are JSON lines on stderr: 2> >(aimlock logs) pretty-prints them
+  -q, --quiet         no line per result and telemetry event
+
+Which drones get trouble is deterministic: the troubled ones are spread evenly over the fleet, counted back
+from the last drone, so drone-01 (a rollout's natural canary) stays normal unless every drone is troubled;
+the kinds take turns (ghost, hot, flaky). Every board says it is grounded (DIR/DRONE/run/vehicle_state), has
+no limits.json, and its own settings file: aimlock locks --settings DIR/DRONE/agent.json (or status,
+release --force, hold …) works on a running simulated drone.
+
+Prints a summary (--json: one object), then one line per result and telemetry message the fleet publishes
+(--json: the message itself, one per line).
+Exit: 0 after SIGINT/SIGTERM; 1 unusable key; 2 usage; 5 no broker answers within 5 s.
+Example: aimlock sim --drones 20 --ghosts 2 --hot 1 --flaky 1 --broker mqtt://127.0.0.1:1883`,
+  async run(ctx) {
+    const drones = integer(ctx, 'drones', 1, MAX_DRONES);
+    if (drones === undefined) {
+      throw new CliError(
+        'usage',
+        '--drones N is required: how many drones to simulate; see aimlock sim --help',
+      );
+    }
+    const brokerUrl = ctx.string('broker') ?? DEFAULT_BROKER;
+    if (!/^mqtts?:\/\//.test(brokerUrl)) {
+      throw new CliError('usage', `--broker "${brokerUrl}" is not an mqtt:// or mqtts:// URL`);
+    }
+    const fleet = ctx.string('fleet') ?? 'sim';
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(fleet)) {
+      throw new CliError('usage', `--fleet "${fleet}" must be 1–64 of A-Z a-z 0-9 . _ -`);
+    }
+    const gcIntervalMs = integer(ctx, 'gc-interval', 1, 86_400_000);
+    const logLevel = ctx.string('log-level') ?? SIM_DEFAULTS.logLevel;
+    if (!['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'].includes(logLevel)) {
+      throw new CliError('usage', `--log-level "${logLevel}" is not one of silent, error, warn, info, debug`);
+    }
+
+    const plan = {
+      ghosts: integer(ctx, 'ghosts', 0, MAX_DRONES),
+      hot: integer(ctx, 'hot', 0, MAX_DRONES),
+      flaky: integer(ctx, 'flaky', 0, MAX_DRONES),
+      ghostDevices: list(ctx, 'ghost-devices'),
+      hotDevices: list(ctx, 'hot-devices'),
+      flakyDevices: list(ctx, 'flaky-devices'),
+    };
+    const namePrefix = ctx.string('prefix') ?? 'drone-';
+    // Refuse an impossible plan before asking the broker or writing anything.
+    usageOnPlanError(() =>
+      planKinds(
+        deviceNames(drones, namePrefix),
+        { ghost: plan.ghosts, hot: plan.hot, flaky: plan.flaky },
+        { ghost: plan.ghostDevices, hot: plan.hotDevices, flaky: plan.flakyDevices },
+      ),
+    );
+
+    const ownDir = ctx.string('dir') === undefined;
+    const dir = ownDir ? mkdtempSync(join(tmpdir(), 'aimlock-sim-')) : resolve(ctx.string('dir')!);
+    let fleetHandle: SimFleet | null = null;
+    let watcher: MqttClient | null = null;
+    const signals = untilSignal();
+    try {
+      mkdirSync(dir, { recursive: true });
+      const { keys, signWith } = trustedKeys(ctx, dir);
+      watcher = await connectWatcher(brokerUrl);
+      const watch = watcher;
+      // Subscribed before the drones start, so that boot reclaims are seen too.
+      // Events seen while the drones start wait until the summary is out.
+      let early: string[] | null = [];
+      watch.on('message', (topic, payload) => {
+        if (ctx.values.quiet) return;
+        const line = eventLine(ctx, topic, payload);
+        if (early) early.push(line);
+        else ctx.io.stdout.write(line);
+      });
+      await watch.subscribeAsync([`aimlock/v1/${fleet}/+/config/result`, `aimlock/v1/${fleet}/+/telemetry`], {
+        qos: 1,
+      });
+      const started = Date.now();
+      fleetHandle = await usageOnPlanError(() =>
+        startFleet({ drones, brokerUrl, fleet, dir, ...plan, keys, logLevel, namePrefix, gcIntervalMs }),
+      );
+      ctx.emit(
+        {
+          fleet,
+          broker: brokerUrl,
+          dir,
+          started_ms: Date.now() - started,
+          keys: keys.map((k) => k.id),
+          sign_with: signWith,
+          devices: fleetHandle.devices.map((d) => ({
+            device: d.device,
+            kind: d.kind,
+            settings: d.settingsFile,
+            ...(d.holderPid !== undefined ? { holder_pid: d.holderPid } : {}),
+            ...(d.ghostOwnerPid !== undefined ? { ghost_owner_pid: d.ghostOwnerPid } : {}),
+          })),
+        },
+        summary(fleetHandle, { brokerUrl, keys, signWith, ownDir, ms: Date.now() - started }),
+      );
+      for (const line of early) ctx.io.stdout.write(line);
+      early = null;
+      const signal = await signals.signal;
+      ctx.note(`${signal}: stopping ${fleetHandle.devices.length} drones…`);
+      return EXIT.ok;
+    } finally {
+      await fleetHandle?.stop();
+      await watcher?.endAsync(true).catch(() => {});
+      if (ownDir) rmSync(dir, { recursive: true, force: true });
+      signals.done();
+    }
+  },
+};
+
+/** Runs `fn`; a SimConfigError (an impossible plan) becomes a usage error. */
+function usageOnPlanError<T>(fn: () => T): T {
+  const wrap = (err: unknown): never => {
+    if (err instanceof SimConfigError) throw new CliError('usage', `${err.message}; see aimlock sim --help`);
+    throw err;
+  };
+  try {
+    const out = fn();
+    return (out instanceof Promise ? out.catch(wrap) : out) as T;
+  } catch (err) {
+    return wrap(err);
+  }
+}
+
+/** An optional whole-number option within [min, max]; a usage error names the option otherwise. */
+function integer(ctx: Context, name: string, min: number, max: number): number | undefined {
+  const raw = ctx.string(name);
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new CliError('usage', `--${name} "${raw}" must be a whole number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+function list(ctx: Context, name: string): string[] | undefined {
+  const raw = ctx.string(name);
+  if (raw === undefined) return undefined;
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/** The keys the boards trust, and the private key to sign with when one was generated here. */
+function trustedKeys(ctx: Context, dir: string): { keys: SimKey[]; signWith: string | null } {
+  const files: string[] = [];
+  const keyDir = ctx.string('key-dir');
+  if (keyDir !== undefined) {
+    let names: string[];
+    try {
+      names = readdirSync(keyDir);
+    } catch (err) {
+      throw new CliError('not_found', `--key-dir ${keyDir}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+    }
+    const pubs = names.filter((n) => n.endsWith('.pub') && !n.startsWith('.')).sort();
+    if (pubs.length === 0) {
+      throw new CliError(
+        'not_found',
+        `--key-dir ${keyDir} holds no *.pub file; make one with aimlock keys generate --id ID --out ${keyDir}`,
+      );
+    }
+    files.push(...pubs.map((n) => join(keyDir, n)));
+  }
+  const pubOpt = ctx.values.pub;
+  if (Array.isArray(pubOpt)) files.push(...pubOpt);
+  if (files.length > 0) return { keys: files.map(publicKeyFile), signWith: null };
+
+  // No key given: one of our own, kept in DIR/operator/ (reused when --dir is reused).
+  const opDir = join(dir, 'operator');
+  const privatePath = join(opDir, `${GENERATED_KEY_ID}.key`);
+  mkdirSync(opDir, { recursive: true, mode: 0o700 });
+  if (existsSync(privatePath)) {
+    const key = guardKey(() => loadPrivateKey(privatePath));
+    const publicPem = createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString();
+    return { keys: [{ id: GENERATED_KEY_ID, publicPem }], signWith: privatePath };
+  }
+  const pair = generateKeyPair();
+  writeFileSync(privatePath, pair.privatePem, { mode: 0o600, flag: 'wx' });
+  writeFileSync(join(opDir, `${GENERATED_KEY_ID}.pub`), pair.publicPem, { mode: 0o644, flag: 'wx' });
+  return { keys: [{ id: GENERATED_KEY_ID, publicPem: pair.publicPem }], signWith: privatePath };
+}
+
+function publicKeyFile(path: string): SimKey {
+  const id = basename(path, extname(path));
+  if (!isValidKeyId(id)) {
+    throw new CliError(
+      'usage',
+      `${path}: "${id}" is not a key id (1–64 of A-Z a-z 0-9 . _ -); rename the file`,
+    );
+  }
+  const key = guardKey(() => loadPublicKey(path));
+  return { id, publicPem: key.export({ type: 'spki', format: 'pem' }).toString() };
+}
+
+function guardKey<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (err) {
+    if (err instanceof KeyError) {
+      throw new CliError(err.reason === 'not_found' ? 'not_found' : 'key_invalid', err.message);
+    }
+    throw err;
+  }
+}
+
+/** An operator-side client that prints what the fleet says; also proves the broker answers before we start. */
+async function connectWatcher(url: string): Promise<MqttClient> {
+  const client = mqtt.connect(url, {
+    clientId: `aimlock-sim-${randomBytes(4).toString('hex')}`,
+    clean: true,
+    reconnectPeriod: 1000,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+  });
+  client.on('error', () => {});
+  const ok = await new Promise<boolean>((res) => {
+    const timer = setTimeout(() => res(false), CONNECT_TIMEOUT_MS);
+    client.once('connect', () => {
+      clearTimeout(timer);
+      res(true);
+    });
+  });
+  if (!ok) {
+    client.end(true);
+    throw new CliError(
+      'timeout',
+      `no MQTT broker answers at ${url} within ${CONNECT_TIMEOUT_MS / 1000} s; start one (mosquitto -p 1883) or pass --broker URL`,
+    );
+  }
+  return client;
+}
+
+function eventLine(ctx: Context, topic: string, payload: Buffer): string {
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(payload.toString()) as Record<string, unknown>;
+  } catch {
+    return ctx.json ? '' : `${clock()} ${topic}: (not JSON)\n`;
+  }
+  if (ctx.json) return `${JSON.stringify(doc)}\n`;
+  const device = String(doc.device ?? topic.split('/')[3]);
+  if (topic.endsWith('/telemetry')) {
+    const verdict = typeof doc.verdict === 'string' ? ` ${doc.verdict}` : '';
+    return `${clock()} ${device} telemetry ${String(doc.event)}${verdict}\n`;
+  }
+  const id = typeof doc.id === 'string' ? ` push ${doc.id.slice(0, 8)}` : '';
+  return `${clock()} ${device} result ${String(doc.status)}/${String(doc.code)} v${String(doc.version)}${id}: ${String(doc.detail ?? '')}\n`;
+}
+
+function clock(): string {
+  return new Date().toTimeString().slice(0, 8);
+}
+
+function summary(
+  fleet: SimFleet,
+  o: { brokerUrl: string; keys: SimKey[]; signWith: string | null; ownDir: boolean; ms: number },
+): string {
+  const by = (kind: string) => fleet.devices.filter((d) => d.kind === kind);
+  const lines = [
+    `aimlock sim: ${fleet.devices.length} drones of fleet "${fleet.fleet}" online on ${o.brokerUrl} (started in ${o.ms} ms)`,
+    `boards: ${fleet.dir}${o.ownDir ? ' (temporary: removed on exit)' : ''}`,
+  ];
+  for (const d of by('ghost')) {
+    lines.push(`  ghost   ${d.device}  lock bit left by dead pid ${d.ghostOwnerPid}: reclaimed at boot`);
+  }
+  for (const d of by('hot')) {
+    lines.push(
+      `  hot     ${d.device}  foreign flock(1) holder pid ${d.holderPid}: pushes answer lock_mismatch until it is killed`,
+    );
+  }
+  for (const d of by('flaky')) {
+    lines.push(`  flaky   ${d.device}  apply hook exits 1: pushes answer rolled_back`);
+  }
+  const normal = by('normal').map((d) => d.device);
+  if (normal.length > 0) lines.push(`  normal  ${compact(normal)}`);
+  lines.push(`trusted keys: ${o.keys.map((k) => k.id).join(', ')}`);
+  if (o.signWith) lines.push(`sign pushes with: ${o.signWith}`);
+  const first = fleet.devices[0]!;
+  lines.push(
+    `try: aimlock push CONFIG.json --device ${first.device} --fleet ${fleet.fleet} --broker ${o.brokerUrl} --key ${o.signWith ?? 'KEY'}`,
+    `     aimlock locks --settings ${first.settingsFile}`,
+    'Ctrl-C stops every drone (retained status offline).',
+  );
+  return lines.join('\n');
+}
+
+/** `drone-01 … drone-05` style, or the full list when short. */
+function compact(names: string[]): string {
+  return names.length <= 8
+    ? names.join(', ')
+    : `${names.slice(0, 3).join(', ')} … ${names.at(-1)} (${names.length})`;
+}
+
+/** Resolves on the first SIGINT/SIGTERM; a second one while stopping exits at once (1). */
+function untilSignal(): { signal: Promise<string>; done(): void } {
+  const hard = () => process.exit(1);
+  let on: (signal: string) => void = () => {};
+  const signal = new Promise<string>((res) => {
+    on = (name: string) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      process.once('SIGINT', hard);
+      process.once('SIGTERM', hard);
+      res(name);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+  return {
+    signal,
+    done() {
+      for (const name of ['SIGINT', 'SIGTERM'] as const) {
+        process.off(name, on);
+        process.off(name, hard);
+      }
+    },
+  };
+}
