@@ -76,6 +76,10 @@ export const CLI_ERRORS = {
   agent_not_running: { exit: EXIT.agentDown, meaning: 'no agent answers on the control socket' },
   rejected: { exit: EXIT.invalid, meaning: 'the device rejected the push' },
   timeout: { exit: EXIT.timeout, meaning: 'no final answer before --timeout' },
+  broker_unreachable: {
+    exit: EXIT.timeout,
+    meaning: 'no connection to the MQTT broker within the connect timeout',
+  },
   aborted: { exit: EXIT.aborted, meaning: 'the rollout stopped at a failed wave' },
   internal: { exit: EXIT.invalid, meaning: 'an unexpected error; the message says where' },
 } as const satisfies Record<string, { exit: number; meaning: string }>;

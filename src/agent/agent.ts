@@ -233,6 +233,9 @@ export class Agent {
         };
       case 'hold_changed':
         await this.currentHold();
+        // A landing that checked the hold before the file appeared may still be taking the lock: answer only
+        // once it is over, so `release --force` (hold first, then clear) cannot free the lock under it.
+        await this.desired.idle();
         this.desired.kick();
         return { ok: true };
       case 'force_released':

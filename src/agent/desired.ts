@@ -38,6 +38,8 @@ export interface DesiredDeps {
 
 /** A burst is over when no push arrived for this long. */
 const SETTLE_GAP_MS = 150;
+/** Pushes arriving while one lands are a burst: the next landing waits for its end, at most this long. */
+const BURST_SETTLE_MS = 2000;
 
 const echo = (e: PushEnvelope) => ({
   id: e.id,
@@ -52,6 +54,8 @@ export class DesiredState {
   /** Until when landings wait for a burst of queued pushes to arrive (see settle()). */
   private settleUntil = 0;
   private settleTimer: NodeJS.Timeout | null = null;
+  /** The candidate being written by applyConfig right now: it gets its own final answer, never `superseded`. */
+  private landing: Candidate | null = null;
 
   constructor(private readonly deps: DesiredDeps) {}
 
@@ -63,6 +67,8 @@ export class DesiredState {
   async offer(c: Candidate): Promise<void> {
     if (Date.now() < this.settleUntil) {
       this.settleUntil = Math.min(this.settleDeadline, Date.now() + SETTLE_GAP_MS);
+    } else if (this.landing) {
+      this.settle(BURST_SETTLE_MS);
     }
     const waiting = this.desired;
     if (waiting && waiting.envelope.id === c.envelope.id) {
@@ -72,7 +78,7 @@ export class DesiredState {
       return;
     } else {
       this.desired = c;
-      if (waiting) await this.supersede(waiting.envelope, c.envelope);
+      if (waiting && waiting !== this.landing) await this.supersede(waiting.envelope, c.envelope);
     }
     this.kick();
   }
@@ -80,7 +86,8 @@ export class DesiredState {
   /**
    * After a (re)connect the broker delivers everything queued for our session at once. Landing the first of
    * them immediately would apply a config that is already outdated; instead landings wait until pushes stop
-   * arriving for SETTLE_GAP_MS (at most `ms` in all), so only the newest of a burst lands.
+   * arriving for SETTLE_GAP_MS (at most `ms` in all), so only the newest of a burst lands. The same applies
+   * to pushes that arrive while one is landing (a live burst, at most BURST_SETTLE_MS).
    */
   settle(ms: number): void {
     this.settleUntil = Date.now() + Math.min(ms, SETTLE_GAP_MS);
@@ -135,7 +142,7 @@ export class DesiredState {
     detail: string,
     lock?: Record<string, unknown>,
   ): Promise<void> {
-    if (c.reported === code) return;
+    if (c.reported === code || this.desired !== c) return; // superseded meanwhile: already answered
     c.reported = code;
     await this.deps.answer({ ...echo(c.envelope), code, detail, ...(lock ? { lock } : {}) });
   }
@@ -165,6 +172,7 @@ export class DesiredState {
       );
     }
     const applied = (await readState(board.paths.state)).applied;
+    if (this.desired !== c) return; // superseded while we looked (already answered); the loop takes the newer
     if (applied && applied.version >= e.version) {
       this.finish(c);
       return this.deps.answer({
@@ -173,6 +181,7 @@ export class DesiredState {
         detail: `version ${applied.version} was applied meanwhile`,
       });
     }
+    this.landing = c;
     try {
       const out = await applyConfig(board, {
         config: c.config,
@@ -183,6 +192,7 @@ export class DesiredState {
         waitMs: board.settings.lock.wait_ms,
         reclaimStale: this.deps.reclaimStale,
       });
+      this.landing = null;
       this.finish(c);
       if (out.code === 'rolled_back') await this.deps.onHookFailed(out.detail, e);
       await this.deps.answer({
@@ -193,6 +203,11 @@ export class DesiredState {
         config_sha256: out.sha256,
       });
     } catch (err) {
+      this.landing = null;
+      if (this.desired !== c) {
+        // A newer push arrived while this one tried to land: it is the desired state now.
+        return this.supersede(e, this.desired!.envelope);
+      }
       if (!(err instanceof LockError)) {
         // Unexpected (disk, permissions): the old config is still live — applyConfig only replaces atomically.
         this.finish(c);

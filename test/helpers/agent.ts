@@ -47,9 +47,15 @@ export interface RunningAgent {
   kill9(): Promise<void>;
 }
 
-export async function startAgent(t: Teardown, board: TestBoard): Promise<RunningAgent> {
+/** `opts.env`: extra environment for the agent (e.g. NOTIFY_SOCKET), over this process's own. */
+export async function startAgent(
+  t: Teardown,
+  board: TestBoard,
+  opts: { env?: NodeJS.ProcessEnv } = {},
+): Promise<RunningAgent> {
   const child = spawn(...plainNode([join(ROOT, 'dist/agent/main.js'), '--settings', board.settingsFile]), {
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
   });
   const logs: string[] = [];
   let stderr = '';

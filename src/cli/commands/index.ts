@@ -1,16 +1,19 @@
 // Every command, in the order `aimlock --help` lists them: board first, then the operator's.
 import type { Command } from '../command.js';
 import { apply } from './apply.js';
+import { fleet } from './fleet.js';
 import { history } from './history.js';
 import { hold, resume } from './hold.js';
 import { keys } from './keys.js';
 import { locks } from './locks.js';
 import { logs } from './logs.js';
+import { push } from './push.js';
 import { reclaim } from './reclaim.js';
 import { release } from './release.js';
 import { rollback } from './rollback.js';
 import { show } from './show.js';
 import { sign } from './sign.js';
+import { sim } from './sim.js';
 import { status } from './status.js';
 import { validateCmd } from './validate.js';
 
@@ -29,4 +32,7 @@ export const COMMANDS: Command[] = [
   logs,
   keys,
   sign,
+  push,
+  fleet,
+  sim,
 ];
