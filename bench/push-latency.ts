@@ -102,7 +102,7 @@ async function pushResults(
     // Distinct configs, signed before the clock starts: the operator's signing is not the agent's latency.
     const doc = envelope(board.op, {
       version: v,
-      config: configWith((c) => (c.aim.sensitivity = 0.1 + (v % 80) / 100)),
+      config: configWith((c) => (c.aim.sensitivity = Number((0.1 + (v % 80) / 100).toFixed(2)))),
     });
     const id = String(doc.id);
     const payload = JSON.stringify(doc);
@@ -118,7 +118,8 @@ async function pushResults(
     });
     lat.push(performance.now() - t0);
     waiters.delete(id);
-    if (r.status !== 'applied') throw new Error(`push v${v}: ${String(r.status)}/${String(r.code)}: ${r.detail}`);
+    if (r.status !== 'applied')
+      throw new Error(`push v${v}: ${String(r.status)}/${String(r.code)}: ${r.detail}`);
   }
   return lat.sort((x, y) => x - y);
 }
@@ -153,9 +154,13 @@ try {
   const mib = (kib: number) => `${(kib / 1024).toFixed(1)} MiB`;
   console.log(
     `machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}, ` +
-      `load avg ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+      `load avg ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
   );
-  console.log(`${''.padEnd(34)}${'p50'.padStart(10)}${'p99'.padStart(10)}${'max'.padStart(10)}${'n'.padStart(7)}`);
+  console.log(
+    `${''.padEnd(34)}${'p50'.padStart(10)}${'p99'.padStart(10)}${'max'.padStart(10)}${'n'.padStart(7)}`,
+  );
   console.log(row('(a) bare MQTT round trip (QoS 1)', bare));
   console.log(row('(b) signed push -> applied result', push));
   console.log(

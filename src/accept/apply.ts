@@ -26,11 +26,16 @@ export interface ApplyRequest {
   reason?: string;
   waitMs: number;
   reclaimStale: boolean;
+  /**
+   * Asked once the lock is held, before anything is written: a reason not to land after all (the agent's hold,
+   * which a technician's `release --force` places just before it clears the lock). Null: go ahead.
+   */
+  gate?: () => Promise<{ code: 'hold'; detail: string } | null>;
 }
 
 export interface ApplyOutcome {
-  status: 'applied' | 'rejected';
-  code: 'ok' | 'rolled_back' | 'apply_failed';
+  status: 'applied' | 'rejected' | 'deferred';
+  code: 'ok' | 'rolled_back' | 'apply_failed' | 'hold';
   detail: string;
   generation: number;
   sha256: string;
@@ -69,6 +74,8 @@ export async function applyConfig(board: Board, req: ApplyRequest): Promise<Appl
         sha256,
         lock: { ...evidence(lease.found), generation: lease.generation },
       });
+      const stop = await req.gate?.();
+      if (stop) return outcome('deferred', stop.code, stop.detail);
       const previous = await readOrNull(paths.config);
       try {
         await atomicWrite(paths.config, text);

@@ -191,8 +191,14 @@ export class DesiredState {
         purpose: `apply push ${e.id.slice(0, 8)} v${e.version}`,
         waitMs: board.settings.lock.wait_ms,
         reclaimStale: this.deps.reclaimStale,
+        // Checked again under the lock: `release --force` places its hold just before it clears the lock.
+        gate: async () => {
+          const h = await this.deps.hold();
+          return h ? { code: 'hold', detail: `on hold: ${h.reason}; kept as desired` } : null;
+        },
       });
       this.landing = null;
+      if (out.status === 'deferred') return this.defer(c, out.code, out.detail);
       this.finish(c);
       if (out.code === 'rolled_back') await this.deps.onHookFailed(out.detail, e);
       await this.deps.answer({

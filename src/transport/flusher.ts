@@ -1,4 +1,4 @@
-// Sends the outbox to the broker, oldest first, one message in flight at a time.
+// Sends the outbox to the broker, oldest first, up to IN_FLIGHT messages awaiting their PUBACK at a time.
 //
 // INVARIANTS
 // - One loop at most (kick() while running only asks it to look again), so messages leave in outbox order:
@@ -8,16 +8,24 @@
 //   outgoing store and re-sends it on reconnect before it emits 'connect' (client.js _onConnect), and calls
 //   our callback on that PUBACK: the loop just keeps waiting, it never publishes the same item twice.
 // - No timeout on a PUBACK for the same reason: re-publishing on a timer would duplicate and could reorder.
+// - Several in flight because PUBACKs are read by MQTT.js's one packet pipeline, which waits while the agent
+//   handles a push: with one in flight, a burst of pushes would starve the outbox until the burst ends.
+//   They are written in order on one connection, and acked (removed) strictly in order, so a crash can only
+//   re-send, never reorder.
 // - The loop only publishes while the client is connected; otherwise it stops, and the next 'connect' kicks it.
 import type { ErrorWithReasonCode, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { Outbox, OutboxItem } from '../store/outbox.js';
 
+/** Messages awaiting their PUBACK at once (MQTT.js keeps them in its outgoing store across reconnects). */
+const IN_FLIGHT = 16;
+
 export class OutboxFlusher {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
-  private wake: (() => void) | null = null;
+  /** Resolvers of the publishes in flight: stop() releases them all (false: keep the item). */
+  private readonly wakers = new Set<(done: boolean) => void>();
 
   constructor(
     private readonly outbox: Outbox,
@@ -45,17 +53,31 @@ export class OutboxFlusher {
   /** No more publishing; an item awaiting its PUBACK stays in the outbox and goes out after the next start. */
   stop(): void {
     this.stopped = true;
-    this.wake?.();
+    for (const wake of this.wakers) wake(false);
+    this.wakers.clear();
   }
 
   private async loop(): Promise<void> {
     do {
       this.again = false;
+      const window: Array<{ item: OutboxItem; done: Promise<boolean> }> = [];
+      const settleOldest = async (): Promise<boolean> => {
+        const oldest = window.shift()!;
+        if (!(await oldest.done)) return false;
+        await this.outbox.ack(oldest.item.seq);
+        return true;
+      };
       for (const item of await this.outbox.list()) {
         const client = this.client();
-        if (this.stopped || !client?.connected) return;
-        if (!(await this.publish(client, item))) return;
-        await this.outbox.ack(item.seq);
+        if (this.stopped || !client?.connected) break;
+        window.push({ item, done: this.publish(client, item) });
+        if (window.length >= IN_FLIGHT && !(await settleOldest())) break;
+      }
+      while (window.length) {
+        if (!(await settleOldest())) {
+          await Promise.all(window.map((w) => w.done));
+          return;
+        }
       }
     } while (this.again && !this.stopped);
   }
@@ -63,9 +85,9 @@ export class OutboxFlusher {
   /** true when the item is done with (acknowledged, or refused for good); false to retry it later. */
   private publish(client: MqttClient, item: OutboxItem): Promise<boolean> {
     return new Promise((resolve) => {
-      this.wake = () => resolve(false);
+      this.wakers.add(resolve);
       client.publish(item.topic, item.payload, { qos: 1, retain: item.retain }, (err) => {
-        this.wake = null;
+        this.wakers.delete(resolve);
         if (!err) return resolve(true);
         const code = (err as ErrorWithReasonCode).code;
         if (typeof code === 'number' && code >= 0x80) {
