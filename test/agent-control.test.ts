@@ -2,13 +2,14 @@
 // `aimlock release --force` against a DETACHED lock and against a live flock(1) holder, SIGHUP reloading keys
 // and limits, and systemd readiness/watchdog notifications through NOTIFY_SOCKET.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { agentBoard, envelope, operator, type RunningAgent, startAgent } from './helpers/agent.js';
 import { aimlock, configWith } from './helpers/board.js';
 import { startMosquitto } from './helpers/mosquitto.js';
+import { plantLiveOwner } from './helpers/owner.js';
 import { exited, spawnFlock, waitForLine } from './helpers/procs.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -29,26 +30,6 @@ const logCount = (agent: RunningAgent, msg: RegExp) =>
       return false;
     }
   }).length;
-
-/** conf_locked=1 and an owner record naming this (live) test process, which holds no kernel lock. */
-function plantLiveOwner(lockDir: string): void {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const owner = {
-    pid: process.pid,
-    pid_start: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]),
-    boot_id: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(),
-    holder: 'aimlockd',
-    device: 'drone-07',
-    purpose: 'apply push 7f3c v42',
-    generation: 7,
-    acquired_at: new Date().toISOString(),
-    heartbeat_at: new Date().toISOString(),
-    token: 'tok',
-  };
-  mkdirSync(lockDir, { recursive: true });
-  writeFileSync(join(lockDir, 'owner.json'), JSON.stringify(owner));
-  writeFileSync(join(lockDir, 'conf_locked'), '1\n');
-}
 
 /** `dig(doc, 'agent.applied.version')`: a value deep in parsed JSON output, or undefined. */
 function dig(doc: unknown, path: string): unknown {

@@ -1,29 +1,12 @@
 // The safe bypass without an agent: `aimlock release --force` clears a DETACHED lock under the kernel locks,
 // audits who/why/previous owner and leaves a hold that ends by itself; it refuses while a live process holds a
 // kernel lock. `aimlock reclaim` never touches a lock whose owner is alive.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { aimlock, makeBoard } from './helpers/board.js';
+import { plantLiveOwner } from './helpers/owner.js';
 import { spawnFlock } from './helpers/procs.js';
-
-function plantLiveOwner(lockDir: string): void {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const owner = {
-    pid: process.pid, // alive (this test), but holding no kernel lock: DETACHED
-    pid_start: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]),
-    boot_id: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(),
-    holder: 'aimlockd',
-    device: 'drone-07',
-    purpose: 'apply push 7f3c v42',
-    generation: 7,
-    acquired_at: new Date().toISOString(),
-    heartbeat_at: new Date().toISOString(),
-    token: 'tok',
-  };
-  writeFileSync(join(lockDir, 'owner.json'), JSON.stringify(owner));
-  writeFileSync(join(lockDir, 'conf_locked'), '1\n');
-}
 
 t.test('release --force clears a DETACHED lock, audited, with an expiring hold', async (t) => {
   const board = makeBoard(t.testdir());

@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { aimlock, configWith, GOOD_CONFIG, makeBoard } from './helpers/board.js';
+import { myStart, ownerRecord } from './helpers/owner.js';
 import { spawnFlock, spawnHolder, spawnLockf } from './helpers/procs.js';
 
 const verdictOf = async (board: ReturnType<typeof makeBoard>) => {
@@ -181,26 +182,13 @@ t.test(
   'owner records that prove the owner gone: wrong pid_start, other boot, garbage, missing',
   async (t) => {
     const ownerFor = (patch: Record<string, unknown>) =>
-      JSON.stringify({
-        pid: process.pid,
-        pid_start: 1,
-        boot_id: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(),
-        holder: 'aimlockd',
-        device: 'drone-07',
-        purpose: 'x',
-        generation: 3,
-        acquired_at: new Date().toISOString(),
-        heartbeat_at: new Date().toISOString(),
-        token: 't',
-        ...patch,
-      });
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const myStart = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+      JSON.stringify(ownerRecord({ pid_start: 1, ...patch }));
+    const start = myStart();
     const cases: Array<[string, string | null, RegExp]> = [
-      ['pid reused (start time differs)', ownerFor({ pid_start: myStart + 1 }), /reused|start/],
+      ['pid reused (start time differs)', ownerFor({ pid_start: start + 1 }), /reused|start/],
       [
         'another boot',
-        ownerFor({ pid_start: myStart, boot_id: '00000000-0000-4000-8000-000000000000' }),
+        ownerFor({ pid_start: start, boot_id: '00000000-0000-4000-8000-000000000000' }),
         /boot/,
       ],
       ['garbage JSON', '{"pid": 12, oops', /corrupt|JSON/i],

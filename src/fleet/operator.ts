@@ -9,15 +9,22 @@
 // - One 'message' handler and one map of waiters, whatever the number of concurrent waitFinal() calls.
 // - `deferred` is progress, never final: waitFinal() reports it through onUpdate and keeps waiting.
 // - Nagle is off on every socket (each CONNECT, first and reconnects), or every round trip costs ~40 ms.
-import { type KeyObject, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { ResultStatus } from '../errors.js';
-import { type AimConfig, type Result, type Status, validate } from '../schemas/index.js';
+import { type Result, type Status, validate } from '../schemas/index.js';
 import type { Settings } from '../settings/load.js';
-import { type EnvelopeSignature, signEnvelope } from '../sign/index.js';
 import { fleetWildcards, parseDeviceTopic, topicsFor } from '../transport/topics.js';
+
+export {
+  buildEnvelope,
+  type EnvelopeFields,
+  type SignedPush,
+  signedPush,
+  type UnsignedPush,
+} from './envelope.js';
 
 export const DEFAULT_BROKER_URL = 'mqtt://127.0.0.1:1883';
 export const DEFAULT_TOPIC_PREFIX = 'aimlock/v1';
@@ -396,53 +403,6 @@ function parseJson(payload: Buffer): unknown {
 function noDelay(client: MqttClient): void {
   const stream = client.stream as unknown as { setNoDelay?: (on: boolean) => unknown } | undefined;
   stream?.setNoDelay?.(true);
-}
-
-export interface UnsignedPush {
-  kind: 'aimlock.push/v1';
-  id: string;
-  device: string;
-  version: number;
-  issued_at: string;
-  expires_at?: string;
-  rollout?: string;
-  config: AimConfig;
-}
-
-export type SignedPush = UnsignedPush & { signature: EnvelopeSignature };
-
-export interface EnvelopeFields {
-  device: string;
-  version: number;
-  config: AimConfig;
-  rollout?: string;
-  /** expires_at = issued_at + this many seconds. */
-  expiresInS?: number;
-  /** Default: a random UUID. The rollout runner derives ids from its rollout id. */
-  id?: string;
-  now?: Date;
-}
-
-/** A push envelope (unsigned): a fresh uuid and issued_at now unless given. */
-export function buildEnvelope(f: EnvelopeFields): UnsignedPush {
-  const now = f.now ?? new Date();
-  return {
-    kind: 'aimlock.push/v1',
-    id: f.id ?? randomUUID(),
-    device: f.device,
-    version: f.version,
-    issued_at: now.toISOString(),
-    ...(f.expiresInS !== undefined
-      ? { expires_at: new Date(now.getTime() + f.expiresInS * 1000).toISOString() }
-      : {}),
-    ...(f.rollout !== undefined ? { rollout: f.rollout } : {}),
-    config: f.config,
-  };
-}
-
-/** buildEnvelope + signEnvelope. */
-export function signedPush(f: EnvelopeFields, key: KeyObject, keyId: string): SignedPush {
-  return signEnvelope(buildEnvelope(f), key, keyId) as SignedPush;
 }
 
 /**
