@@ -36,8 +36,10 @@ export interface DesiredDeps {
   reclaimStale: boolean;
 }
 
-/** A burst is over when no push arrived for this long. */
-const SETTLE_GAP_MS = 150;
+/** A burst is over when no push arrived for this long… */
+const SETTLE_GAP_MS = 250;
+/** …and its first push is given this long to arrive (after a reconnect: subscribe, then the queue). */
+const SETTLE_FIRST_MS = 600;
 /** Pushes arriving while one lands are a burst: the next landing waits for its end, at most this long. */
 const BURST_SETTLE_MS = 2000;
 
@@ -80,6 +82,9 @@ export class DesiredState {
       this.desired = c;
       if (waiting && waiting !== this.landing) await this.supersede(waiting.envelope, c.envelope);
     }
+    // The gap counts from the end of our own handling: the next queued push cannot arrive before it.
+    if (Date.now() < this.settleUntil)
+      this.settleUntil = Math.min(this.settleDeadline, Date.now() + SETTLE_GAP_MS);
     this.kick();
   }
 
@@ -90,7 +95,7 @@ export class DesiredState {
    * to pushes that arrive while one is landing (a live burst, at most BURST_SETTLE_MS).
    */
   settle(ms: number): void {
-    this.settleUntil = Date.now() + Math.min(ms, SETTLE_GAP_MS);
+    this.settleUntil = Date.now() + Math.min(ms, SETTLE_FIRST_MS);
     this.settleDeadline = Date.now() + ms;
   }
 

@@ -24,14 +24,23 @@ export interface Broker {
   restart(): Promise<void>;
 }
 
-export async function startMosquitto(t: Teardown, opts: { persistence?: boolean } = {}): Promise<Broker> {
+export interface MosquittoOptions {
+  persistence?: boolean;
+  /** Lines appended to the config, after the (only) listener: e.g. `cafile …`, `password_file …`. An
+   *  `allow_anonymous` line among them replaces the default `allow_anonymous true`. */
+  extraConfig?: string[];
+  /** The listener speaks TLS (its cafile/certfile/keyfile come in extraConfig): `url` is mqtts://. */
+  tls?: boolean;
+}
+
+export async function startMosquitto(t: Teardown, opts: MosquittoOptions = {}): Promise<Broker> {
   const dir = mkdtempSync(join(tmpdir(), 'aimlock-mosq-'));
   let child: ChildProcess | null = null;
   let port = 0;
 
   const launch = async (): Promise<void> => {
     const conf = join(dir, 'mosquitto.conf');
-    writeFileSync(conf, config(port, dir, opts.persistence ?? false));
+    writeFileSync(conf, config(port, dir, opts.persistence ?? false, opts.extraConfig ?? []));
     const proc = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     proc.stderr!.on('data', (d) => {
@@ -65,7 +74,7 @@ export async function startMosquitto(t: Teardown, opts: { persistence?: boolean 
 
   const broker: Broker = {
     port,
-    url: `mqtt://127.0.0.1:${port}`,
+    url: `${opts.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
     dir,
     pid: child!.pid!,
     stop,
@@ -90,10 +99,10 @@ export async function startMosquitto(t: Teardown, opts: { persistence?: boolean 
   return broker;
 }
 
-function config(port: number, dir: string, persistence: boolean): string {
+function config(port: number, dir: string, persistence: boolean, extra: string[]): string {
   const lines = [
     `listener ${port} 127.0.0.1`,
-    'allow_anonymous true',
+    ...(extra.some((l) => /^\s*allow_anonymous\s/.test(l)) ? [] : ['allow_anonymous true']),
     'set_tcp_nodelay true',
     'log_dest stderr',
     'log_type error',
@@ -102,6 +111,7 @@ function config(port: number, dir: string, persistence: boolean): string {
   // Mosquitto started as root drops to user `mosquitto`, who cannot write our temp dir.
   if (process.getuid?.() === 0) lines.push('user root');
   if (persistence) lines.push('persistence true', `persistence_location ${dir}/`, 'autosave_interval 1');
+  lines.push(...extra);
   return `${lines.join('\n')}\n`;
 }
 
