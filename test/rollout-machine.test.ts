@@ -616,3 +616,26 @@ t.test('step never mutates its input', async (t) => {
   t.same(s, copy);
   t.equal(s.phase, 'ready');
 });
+
+t.test(
+  'push ids must fit the push schema (128 characters): long rollout + device ids are refused',
+  async (t) => {
+    const long = createRollout({
+      id: 'r'.repeat(64),
+      fleet: 'f',
+      devices: ['d'.repeat(64)],
+      canary: 1,
+      waves: [100],
+    });
+    t.equal(long.ok, false);
+    t.match(JSON.stringify(long.ok ? [] : long.errors), /exceed 128 characters/);
+    const fine = createRollout({
+      id: 'r'.repeat(20),
+      fleet: 'f',
+      devices: ['d'.repeat(64)],
+      canary: 1,
+      waves: [100],
+    });
+    t.equal(fine.ok, true);
+  },
+);

@@ -70,8 +70,10 @@ function pushAdvice(dev: DeviceState, aborted: boolean): string | null {
 
 function rollbackAdvice(dev: DeviceState, aborted: boolean): string | null {
   if (!aborted || !isLive(dev.push)) return null;
-  const undo = `on {d}: aimlock rollback ${dev.baseVersion}`;
   if (dev.rollbackUnavailable) return `${dev.rollbackUnavailable}: push a known-good config`;
+  // Version 0 is "nothing applied before": there is no history entry to go back to.
+  const undo =
+    dev.baseVersion > 0 ? `on {d}: aimlock rollback ${dev.baseVersion}` : 'push a known-good config';
   const rb = dev.rollback;
   if (rb === null) return `runs this rollout's config (v${dev.push.version}); to undo: ${undo}`;
   if (isLive(rb)) return null;

@@ -8,6 +8,8 @@ import { computeWaves } from './waves.js';
 const ROLLOUT_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const DEVICE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const FLEET_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/** schemas/push.schema.json: a push id is at most 128 characters. */
+const MAX_PUSH_ID = 128;
 
 /**
  * Push ids are derived, not random, so a push re-published after a crash carries the same id and the agent
@@ -38,6 +40,11 @@ export function validatePlan(
   const seen = new Set<string>();
   list.forEach((d, i) => {
     if (typeof d !== 'string' || !DEVICE_ID.test(d)) err(`/devices/${i}`, 'must match [A-Za-z0-9._-]{1,64}');
+    else if (typeof id === 'string' && rollbackId(id, d, Number.MAX_SAFE_INTEGER).length > MAX_PUSH_ID)
+      err(
+        `/devices/${i}`,
+        `with rollout id "${id}" the push ids would exceed ${MAX_PUSH_ID} characters; use a shorter rollout id`,
+      );
     else if (seen.has(d)) err(`/devices/${i}`, `${d} is listed twice`);
     seen.add(d);
   });
