@@ -1,6 +1,7 @@
 // Every command, in the order `aimlock --help` lists them: board first, then the operator's.
 import type { Command } from '../command.js';
 import { apply } from './apply.js';
+import { demo } from './demo.js';
 import { fleet } from './fleet.js';
 import { history } from './history.js';
 import { hold, resume } from './hold.js';
@@ -11,6 +12,7 @@ import { push } from './push.js';
 import { reclaim } from './reclaim.js';
 import { release } from './release.js';
 import { rollback } from './rollback.js';
+import { rollout } from './rollout.js';
 import { show } from './show.js';
 import { sign } from './sign.js';
 import { sim } from './sim.js';
@@ -33,6 +35,8 @@ export const COMMANDS: Command[] = [
   keys,
   sign,
   push,
+  rollout,
   fleet,
   sim,
+  demo,
 ];

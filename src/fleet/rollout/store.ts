@@ -1,0 +1,173 @@
+// Where a rollout lives between two runs of the operator's machine: the persisted record (machine state + the
+// config + each device's previous config + the options) as a local file `{state-dir}/{id}.json` and as a
+// retained message on `{prefix}/{fleet}/rollouts/{id}` (QoS 1), so `aimlock rollout --resume ID` works from
+// another desk too.
+//
+// INVARIANTS
+// - The local file is replaced atomically (fsync, rename, directory fsync): after a crash it holds a whole
+//   record, never half of one.
+// - Saves coalesce (the newest record wins) and run one at a time; flush() resolves once everything saved
+//   before it is durable locally and acknowledged (PUBACK) by the broker. The runner flushes before it
+//   publishes a push, so a push is never out without a record that says it was ordered.
+// - The record holds no secret: the signing key stays in its file, only its key id is kept.
+import { mkdir, readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { checkConfig } from '../../accept/check-config.js';
+import type { AimConfig } from '../../schemas/index.js';
+import { atomicWrite } from '../../store/atomic.js';
+import type { OperatorClient } from '../operator.js';
+import { loadState } from './state.js';
+import type { PlanError, RolloutState } from './types.js';
+
+export const RECORD_KIND = 'aimlock.rollout/v1';
+
+/** What a device ran before the rollout: the config a rollback pushes back. */
+export interface PreviousConfig {
+  /** The push id that brought it (the device's retained desired push). */
+  id: string;
+  version: number;
+  config: AimConfig;
+}
+
+export interface RolloutOptions {
+  /** Per wave (and for the rollback pushes). */
+  timeoutMs: number;
+  /** The key id the pushes were signed with (the key itself is never stored). */
+  keyId: string;
+  /** Broker URL (no credentials) and topic prefix, so a resume finds the fleet again. */
+  broker: string;
+  prefix: string;
+  /** The config file the rollout was started from (for the operator; the config itself is in `config`). */
+  file: string | null;
+  createdAt: string;
+}
+
+export interface RolloutRecord {
+  kind: typeof RECORD_KIND;
+  state: RolloutState;
+  config: AimConfig;
+  /** Per device: the config applied before the rollout, or null when the operator could not know it. */
+  previous: Record<string, PreviousConfig | null>;
+  options: RolloutOptions;
+  updatedAt: string;
+}
+
+export const defaultStateDir = (): string => join(homedir(), '.aimlock', 'rollouts');
+
+export const recordFile = (dir: string, id: string): string => join(dir, `${id}.json`);
+
+export const rolloutTopic = (prefix: string, fleet: string, id: string): string =>
+  `${prefix}/${fleet}/rollouts/${id}`;
+
+const isObject = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** Checks a record read back from a file or the broker; refuses (as data) anything it cannot resume safely. */
+export function parseRecord(
+  json: unknown,
+): { ok: true; record: RolloutRecord } | { ok: false; errors: PlanError[] } {
+  if (!isObject(json)) return { ok: false, errors: [{ path: '', message: 'must be an object' }] };
+  const errors: PlanError[] = [];
+  if (json.kind !== RECORD_KIND)
+    errors.push({ path: '/kind', message: `must be ${RECORD_KIND} (got ${JSON.stringify(json.kind)})` });
+  const state = loadState(json.state);
+  if (!state.ok) errors.push(...state.errors.map((e) => ({ ...e, path: `/state${e.path}` })));
+  const config = checkConfig(json.config, {}, '/config');
+  if (!config.ok) errors.push(...config.errors);
+  if (!isObject(json.previous)) errors.push({ path: '/previous', message: 'must be an object' });
+  const o = json.options;
+  if (
+    !isObject(o) ||
+    typeof o.timeoutMs !== 'number' ||
+    typeof o.keyId !== 'string' ||
+    typeof o.broker !== 'string' ||
+    typeof o.prefix !== 'string'
+  )
+    errors.push({ path: '/options', message: 'must hold timeoutMs, keyId, broker and prefix' });
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, record: json as unknown as RolloutRecord };
+}
+
+/** The local record of rollout `id`, or null when there is no such file. */
+export async function readLocalRecord(dir: string, id: string): Promise<unknown | null> {
+  let text: string;
+  try {
+    text = await readFile(recordFile(dir, id), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  return JSON.parse(text) as unknown;
+}
+
+/**
+ * The retained record of rollout `id` on the broker, or null when none came within `waitMs` of the SUBACK
+ * (the broker sends retained messages right after it). OperatorClient has no generic retained reader, so
+ * this subscribes on its MQTT client directly.
+ */
+export async function readRetainedRecord(
+  op: OperatorClient,
+  id: string,
+  waitMs = 1500,
+): Promise<unknown | null> {
+  const topic = rolloutTopic(op.prefix, op.fleet, id);
+  let found: Buffer | null = null;
+  const onMessage = (t: string, payload: Buffer) => {
+    if (t === topic) found = payload;
+  };
+  op.client.on('message', onMessage);
+  try {
+    await op.client.subscribeAsync(topic, { qos: 1 });
+    const deadline = Date.now() + waitMs;
+    while (found === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await op.client.unsubscribeAsync(topic).catch(() => {});
+  } finally {
+    op.client.off('message', onMessage);
+  }
+  const payload = found as Buffer | null;
+  if (payload === null || payload.length === 0) return null;
+  return JSON.parse(payload.toString('utf8')) as unknown;
+}
+
+/** Saves records locally and on the broker, newest first, one write at a time. */
+export class RecordWriter {
+  private latest: RolloutRecord | null = null;
+  private writing: Promise<void> | null = null;
+  private failure: Error | null = null;
+
+  constructor(
+    readonly file: string,
+    private readonly op: OperatorClient | null,
+    readonly topic: string,
+  ) {}
+
+  /** Queues `record` (replacing any not yet written). */
+  save(record: RolloutRecord): void {
+    this.latest = record;
+    this.writing ??= this.drain();
+  }
+
+  /** Resolves once every record saved so far is written; rejects if a write failed. */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+    if (this.failure) throw this.failure;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.latest !== null) {
+        const record = this.latest;
+        this.latest = null;
+        const text = JSON.stringify(record);
+        await mkdir(join(this.file, '..'), { recursive: true });
+        await atomicWrite(this.file, `${text}\n`, { mode: 0o600 });
+        if (this.op) await this.op.client.publishAsync(this.topic, text, { qos: 1, retain: true });
+      }
+    } catch (err) {
+      this.failure = err as Error;
+    } finally {
+      this.writing = null;
+    }
+  }
+}
