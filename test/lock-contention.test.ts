@@ -1,6 +1,7 @@
 // Mutual exclusion and crash consistency with real processes:
 // - two processes applying 200 configs each: an apply hook that mkdirs a marker proves nobody else was ever
 //   inside the critical section, and the fencing generations are unique and increasing;
+// - an outside observer looking 300 times at two writers churning never takes them for a mismatch;
 // - SIGKILL of an applying process at random instants: the live file always parses and is one of the written
 //   configs, whole, and the next look sees STALE or FREE, never a torn state.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -45,6 +46,32 @@ t.test('two processes x 200 applies: never two writers inside, final config whol
   const live = parseConf(readFileSync(board.config, 'utf8'));
   t.match(live.meta?.id, /^p[12]-200$/, 'the last write of one of the writers is live');
   t.ok([0.25, 0.75].includes(live.config.aim.sensitivity), 'and it is whole');
+});
+
+t.test('an observer never takes two churning writers for a lock mismatch (300 looks)', async (t) => {
+  const board = makeBoard(t.testdir());
+  const children = [applier(board.settingsFile, 0, 'a'), applier(board.settingsFile, 0, 'b')];
+  t.teardown(async () => {
+    for (const c of children) c.kill('SIGKILL');
+    await Promise.all(children.map(exited));
+  });
+  await Promise.all(children.map((c) => waitForLine(c, /^ready/)));
+  const lib = openBoard(loadSettings(board.settingsFile), 'aimlock');
+  const verdicts = new Map<string, number>();
+  for (let look = 0; look < 300; look++) {
+    const seen = await lib.locksmith.observe();
+    verdicts.set(seen.verdict, (verdicts.get(seen.verdict) ?? 0) + 1);
+    if (seen.verdict !== 'FREE' && seen.verdict !== 'HELD')
+      t.fail(`look ${look}: ${seen.verdict}: ${seen.reason}`);
+  }
+  t.ok(
+    (verdicts.get('HELD') ?? 0) > 0,
+    `the writers were caught holding the lock (${[...verdicts].join(' ')})`,
+  );
+  for (const c of children) t.equal(c.exitCode, null, 'and neither writer gave up');
+  // Stopped here rather than in teardown: tap removes the test directory before running teardowns.
+  for (const c of children) c.kill('SIGKILL');
+  await Promise.all(children.map(exited));
 });
 
 /** One board killed `rounds` times; returns how often each verdict was seen after a kill. */

@@ -2,7 +2,7 @@
 // `{state_dir}/locks/{config name}/`. Unlike kernel locks they survive their writer — which is exactly how
 // ghosts are born — so every write here is atomic (temp file + rename) and only ever made while both kernel
 // locks are held: the bit is written last on acquire and cleared first on release.
-import { mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite } from '../store/atomic.js';
 import type { IntentRecord, LockBit, OwnerRead, OwnerRecord } from './types.js';
@@ -63,12 +63,15 @@ export class LockFiles {
   }
 
   /**
-   * Each process writes only its own intent file, so no lock is needed. Not fsync'd on purpose: an intent
-   * only vouches for a live process, and after a crash or power cut its writer is gone anyway.
+   * Each process writes only its own intent file, so no lock is needed. Renamed into place so an observer
+   * never reads a half-written one (that would make a compliant holder look like a stranger). Not fsync'd on
+   * purpose: an intent only vouches for a live process, and after a crash or power cut its writer is gone.
    */
   async writeIntent(intent: IntentRecord): Promise<void> {
     await mkdir(this.intentsDir, { recursive: true });
-    await writeFile(join(this.intentsDir, `${intent.pid}.json`), JSON.stringify(intent));
+    const temp = join(this.intentsDir, `.${intent.pid}.tmp`);
+    await writeFile(temp, JSON.stringify(intent));
+    await rename(temp, join(this.intentsDir, `${intent.pid}.json`));
   }
 
   async removeIntent(pid: number): Promise<void> {

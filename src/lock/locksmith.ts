@@ -113,13 +113,24 @@ export class Locksmith {
     }
     this.refuseUnlessTakeable(seen, opts);
     return this.intents.during(opts.purpose, async (refreshIntent) => {
-      let kernel: KernelLock;
+      const kernel = await this.takeKernel(deadline, opts, refreshIntent);
+      return this.settleInside(kernel, opts);
+    });
+  }
+
+  /** Both kernel locks, waiting while the holder stays one we may wait for; lock_hot at the deadline. */
+  private async takeKernel(
+    deadline: number,
+    opts: AcquireOptions,
+    refreshIntent: () => Promise<void>,
+  ): Promise<KernelLock> {
+    for (;;) {
       try {
-        kernel = await KernelLock.acquire(this.opts.lockFile, {
+        return await KernelLock.acquire(this.opts.lockFile, {
           waitMs: Math.max(0, deadline - Date.now()),
           keepWaiting: async () => {
             await refreshIntent();
-            seen = await this.observe();
+            const seen = await this.observe();
             if (seen.holders.some((h) => h.pid === process.pid && !h.blocked)) {
               // Waiting for ourselves would last until the deadline: a lock fd of this process leaked.
               throw new Error(
@@ -131,16 +142,18 @@ export class Locksmith {
         });
       } catch (err) {
         if (!(err instanceof KernelLockBusy)) throw err;
-        seen = await this.observe();
+        const seen = await this.observe();
         this.refuseUnlessTakeable(seen, opts);
-        throw new LockError(
-          'lock_hot',
-          seen,
-          `${this.opts.fileName} is held (${clause(seen.reason)}) and did not free within ${opts.waitMs} ms`,
-        );
+        if (Date.now() >= deadline) {
+          throw new LockError(
+            'lock_hot',
+            seen,
+            `${this.opts.fileName} is held (${clause(seen.reason)}) and did not free within ${opts.waitMs} ms`,
+          );
+        }
+        // The wait stopped on a look that this later one does not bear out: peers were moving. Wait on.
       }
-      return this.settleInside(kernel, opts);
-    });
+    }
   }
 
   /** Under both kernel locks: decide on everybody else's evidence, reclaim a ghost if allowed, take over. */

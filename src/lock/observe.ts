@@ -5,6 +5,7 @@ import type { LockFiles } from './files.js';
 import { bootId, processFacts, readKernelHolders, visibility } from './proc.js';
 import {
   CONSISTENT,
+  type IntentRecord,
   type KernelHolder,
   type LockObservation,
   type TransitionHolder,
@@ -30,6 +31,9 @@ export async function observeOnce(
   files: LockFiles,
   opts: ObserveOptions,
 ): Promise<Observation> {
+  // Intents are read before and after the rest: a peer in transition when /proc/locks is read vouched for
+  // itself from before that instant until after it, so one of the two reads finds it (see transitions()).
+  const intentsBefore = await readIntents(files);
   const [bit, owner, allHolders, generation, vis] = await Promise.all([
     files.readBit(),
     files.readOwner(),
@@ -49,24 +53,37 @@ export async function observeOnce(
     visibility: vis,
     now,
     heartbeatTtlMs: opts.heartbeatTtlMs,
-    inTransition: await transitions(files, holders, now, opts.heartbeatTtlMs),
+    inTransition: await transitions(files, holders, intentsBefore, now, opts.heartbeatTtlMs),
   };
   return { ...obs, ...decide(obs), generation, lockFile };
 }
 
-/** Holders that vouch for themselves with a fresh intent naming their live process incarnation. */
+async function readIntents(files: LockFiles): Promise<Map<number, IntentRecord>> {
+  const pids = await files.intentPids();
+  const found = await Promise.all(pids.map((pid) => files.readIntent(pid)));
+  return new Map(found.filter((i) => i !== null).map((i) => [i.pid, i]));
+}
+
+/**
+ * Holders that vouch for themselves with a fresh intent naming their live process incarnation, in the intents
+ * read before /proc/locks or in a second read after it. A peer finishing a release between the two reads, or
+ * starting an acquisition, is still found by one of them.
+ */
 async function transitions(
   files: LockFiles,
   holders: KernelHolder[],
+  before: Map<number, IntentRecord>,
   now: number,
   ttlMs: number,
 ): Promise<TransitionHolder[]> {
   const pids = [...new Set(holders.filter((h) => h.pid > 0 && !h.blocked).map((h) => h.pid))];
+  const vouches = (intent: IntentRecord | null | undefined, pid: number) =>
+    !!intent && intent.pid === pid && intent.boot_id === bootId() && now - Date.parse(intent.at) <= ttlMs;
   const found = await Promise.all(
     pids.map(async (pid) => {
-      const intent = await files.readIntent(pid);
-      if (!intent || intent.pid !== pid || intent.boot_id !== bootId() || now - Date.parse(intent.at) > ttlMs)
-        return null;
+      const after = await files.readIntent(pid);
+      const intent = [after, before.get(pid)].find((i) => vouches(i, pid));
+      if (!intent) return null;
       const facts = await processFacts(pid);
       return facts.alive && facts.start === intent.pid_start
         ? { pid, holder: intent.holder, purpose: intent.purpose }
@@ -76,8 +93,18 @@ async function transitions(
   return found.filter((f) => f !== null);
 }
 
-/** How many more looks a holder that is already dead gets to let go of its kernel locks (× CONFIRM_PAUSE_MS). */
-const DEAD_HOLDER_RETRIES = 25;
+/** Pause between looks; long enough for a holder to finish acquiring or releasing. */
+export const CONFIRM_PAUSE_MS = 60;
+
+/** At most this many looks (× CONFIRM_PAUSE_MS ≈ 1.5 s) before an unsettled mismatch is reported as seen. */
+const MAX_LOOKS = 25;
+
+/** What two looks must share for a mismatch to be one state rather than snapshots of peers on the move. */
+function fingerprint(o: Observation): string {
+  const owner = o.owner.state === 'ok' ? o.owner.record.token : o.owner.state;
+  const held = o.holders.filter((h) => !h.blocked).map((h) => `${h.pid}:${h.kind}:${h.mode}`);
+  return JSON.stringify([o.verdict, o.bit, o.generation, owner, held.sort()]);
+}
 
 async function holdsWhileDead(o: Observation): Promise<boolean> {
   const pids = [...new Set(o.holders.filter((h) => h.pid > 0 && !h.blocked).map((h) => h.pid))];
@@ -85,13 +112,12 @@ async function holdsWhileDead(o: Observation): Promise<boolean> {
   return facts.some((f) => !f.alive);
 }
 
-/** Pause before a second look; long enough for a holder to finish acquiring or releasing. */
-export const CONFIRM_PAUSE_MS = 60;
-
 /**
- * Bit, record and /proc/locks are read at three instants, so a holder in the middle of acquiring or releasing
- * can look like a mismatch for a moment. A mismatch is only reported when a second look, a moment later,
- * still shows one; the second look is the one returned.
+ * Bit, record and /proc/locks are read at different instants, so a peer in the middle of acquiring or
+ * releasing can look like a mismatch for a moment. A mismatch is only reported once two looks in a row show
+ * the same one (the later look is returned); while the evidence keeps changing, somebody is at work, so we
+ * look again. A killed process's kernel locks can also outlive it for a moment (the kernel drops them at the
+ * file's final release, which asynchronous I/O may defer past the reaping), so a dead holder is waited out.
  */
 export async function observe(
   lockFile: string,
@@ -99,18 +125,12 @@ export async function observe(
   opts: ObserveOptions,
 ): Promise<Observation> {
   let seen = await observeOnce(lockFile, files, opts);
-  if (CONSISTENT.has(seen.verdict)) return seen;
-  await sleep(CONFIRM_PAUSE_MS);
-  seen = await observeOnce(lockFile, files, opts);
-  // A killed process's kernel locks can outlive it for a moment (the kernel drops them at the file's final
-  // release, which asynchronous I/O may defer past the reaping): wait for a dead holder's locks to go.
-  for (
-    let i = 0;
-    i < DEAD_HOLDER_RETRIES && !CONSISTENT.has(seen.verdict) && (await holdsWhileDead(seen));
-    i++
-  ) {
+  for (let looks = 1; looks < MAX_LOOKS && !CONSISTENT.has(seen.verdict); looks++) {
     await sleep(CONFIRM_PAUSE_MS);
-    seen = await observeOnce(lockFile, files, opts);
+    const next = await observeOnce(lockFile, files, opts);
+    const settled = fingerprint(next) === fingerprint(seen);
+    seen = next;
+    if (settled && !(await holdsWhileDead(seen))) break;
   }
   return seen;
 }
