@@ -115,7 +115,7 @@ export async function processFacts(pid: number, procRoot = '/proc'): Promise<Pro
   if (!Number.isInteger(pid) || pid <= 0) return { alive: false, start: null };
   let text: string;
   try {
-    text = await readFile(`${procRoot}/${pid}/stat`, 'utf8');
+    text = await readFile(statPath(pid, procRoot), 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ESRCH') return { alive: false, start: null };
@@ -128,10 +128,21 @@ export async function processFacts(pid: number, procRoot = '/proc'): Promise<Pro
   return { alive: true, start: parsed.start };
 }
 
-/** Field 22 of our own /proc/self/stat (for our owner record). */
+/**
+ * Where to read a process's stat. For our own pid, the main thread's `task/PID/stat` (same state and start
+ * time): user-mode QEMU, which runs the ARM builds of this agent on x86 machines, answers reads of
+ * /proc/self/stat and /proc/OWNPID/stat with a made-up text whose start time is not the kernel's, so an owner
+ * record written from it would look like a reused pid to every other observer.
+ */
+function statPath(pid: number, procRoot: string): string {
+  return pid === process.pid ? `${procRoot}/${pid}/task/${pid}/stat` : `${procRoot}/${pid}/stat`;
+}
+
+/** Field 22 of our own stat, as every other process reads it (for our owner record). */
 export function selfStart(procRoot = '/proc'): number {
-  const parsed = parseStat(readFileSync(`${procRoot}/self/stat`, 'utf8'));
-  if (!parsed) throw new Error(`cannot parse ${procRoot}/self/stat`);
+  const path = statPath(process.pid, procRoot);
+  const parsed = parseStat(readFileSync(path, 'utf8'));
+  if (!parsed) throw new Error(`cannot parse ${path}`);
   return parsed.start;
 }
 

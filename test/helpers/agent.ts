@@ -136,7 +136,6 @@ export interface Operator {
     doc: Record<string, unknown> | Buffer | string,
     opts?: { retain?: boolean; device?: string },
   ): Promise<void>;
-  /** The first result for push `id` matching `status` (any status when omitted). */
   /** The first result for push `id` matching `status` (any status when omitted), among results[from…]. */
   result(
     id: string,

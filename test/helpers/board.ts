@@ -88,22 +88,31 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs `aimlock ARGS --settings board` and collects everything. */
+/** A Node binary and the built project it runs: this process's own, or another architecture's (ARM lane). */
+export interface Runtime {
+  node: string;
+  root: string;
+}
+
+export const HERE: Runtime = { node: process.execPath, root: ROOT };
+
+/** Runs `aimlock ARGS --settings board` (with `runtime`'s Node and build) and collects everything. */
 export function aimlock(
   board: TestBoard | null,
   args: string[],
   opts: SpawnOptions & { input?: string } = {},
+  runtime: Runtime = HERE,
 ): Promise<RunResult> {
   const full = board ? [...args, '--settings', board.settingsFile] : args;
-  return run(process.execPath, [CLI, ...full], opts);
+  return run(...plainNode([join(runtime.root, 'dist/cli/main.js'), ...full], runtime), opts);
 }
 
 /**
  * tap puts its own loader hooks into NODE_OPTIONS of every child (even with an explicit env), which makes each
  * node child several times slower to start; the programs under test must run as they do in the field.
  */
-export function plainNode(args: string[]): [string, string[]] {
-  return ['env', ['-u', 'NODE_OPTIONS', process.execPath, ...args]];
+export function plainNode(args: string[], runtime: Runtime = HERE): [string, string[]] {
+  return ['env', ['-u', 'NODE_OPTIONS', runtime.node, ...args]];
 }
 
 export function run(

@@ -2,7 +2,7 @@
 // and Python. Every process started here is killed in t.teardown.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { plainNode, ROOT, type TestBoard } from './board.js';
+import { HERE, plainNode, type Runtime, type TestBoard } from './board.js';
 
 interface Teardown {
   teardown(fn: () => void | Promise<void>): void;
@@ -60,13 +60,17 @@ export interface Holder {
   release(): Promise<void>;
 }
 
-/** An aimlock lock holder (the compiled Locksmith) in its own process. */
-export async function spawnHolder(t: Teardown, board: TestBoard, purpose = 'test holder'): Promise<Holder> {
+/** An aimlock lock holder (the compiled Locksmith, of `runtime`'s build) in its own process. */
+export async function spawnHolder(
+  t: Teardown,
+  board: TestBoard,
+  purpose = 'test holder',
+  runtime: Runtime = HERE,
+): Promise<Holder> {
+  const holder = join(runtime.root, 'test/fixtures/holder.mjs');
   const child = track(
     t,
-    spawn(...plainNode([join(ROOT, 'test/fixtures/holder.mjs'), board.settingsFile, purpose]), {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    }),
+    spawn(...plainNode([holder, board.settingsFile, purpose], runtime), { stdio: ['pipe', 'pipe', 'pipe'] }),
   );
   const line = await waitForLine(child, /^held /);
   const [, pid, generation] = line.split(' ');
