@@ -1,9 +1,11 @@
 // Runs under ARM Node in the ARM lane (`npm run test:arm`), beside processes of the host's x86-64 build:
-// the kernel lock is the truth whoever runs, so an ARM holder must stop x64 peers and the other way round,
-// and a ghost left by one architecture is reclaimed by the other. Also measures the ARM agent's start.
+// the kernel lock is the truth whoever runs, so an ARM holder (a bare Locksmith, or the agent landing a push)
+// must stop x64 peers and the other way round, and a ghost left by one architecture is reclaimed by the
+// other. Also measures the ARM agent's start-to-ready.
 // The lane sets AIMLOCK_HOST_NODE / AIMLOCK_HOST_ROOT: the host's Node and its built project.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import t from 'tap';
 import { agentBoard, envelope, operator, startAgent } from '../helpers/agent.js';
 import { aimlock, GOOD_CONFIG, makeBoard, type Runtime, run, type TestBoard } from '../helpers/board.js';
@@ -108,22 +110,73 @@ if (!(process.arch in ARM_ARCHES) || !HOST) {
     t.equal((await apply(board)).code, 0);
   });
 
-  t.test(`the ${process.arch} agent against the host's Mosquitto: start-to-ready, then a push`, async (t) => {
+  /** An apply hook that keeps the apply, and so the lock, until go(): no race against a sleep. */
+  const gate = (dir: string) => {
+    const started = join(dir, 'hook-started');
+    return {
+      apply_hook: {
+        command: ['sh', '-c', `touch ${started}; while [ ! -e ${dir}/go ]; do sleep 0.05; done`],
+        timeout_ms: 120_000,
+      },
+      async started() {
+        for (let i = 0; i < 1200 && !existsSync(started); i++) await new Promise((r) => setTimeout(r, 50));
+        if (!existsSync(started)) throw new Error('the apply hook never started');
+      },
+      go: () => writeFileSync(join(dir, 'go'), ''),
+    };
+  };
+
+  t.test(
+    `a ${process.arch} agent landing a push holds the lock against x64 flock -n and x64 apply`,
+    async (t) => {
+      const broker = await startMosquitto(t);
+      const dir = t.testdir();
+      const hook = gate(dir);
+      const board = agentBoard(dir, broker.url, { apply_hook: hook.apply_hook });
+      const op = await operator(t, broker.url);
+      const started = performance.now();
+      const agent = await startAgent(t, board);
+      await agent.waitLog(/^aimlockd ready$/, 120_000);
+      const ready = performance.now() - started;
+      await agent.waitLog(/^connected to the MQTT broker$/, 120_000);
+      const connected = performance.now() - started;
+      t.comment(
+        `measure: ${process.arch} agent start-to-ready ${(ready / 1000).toFixed(1)} s, connected ${(connected / 1000).toFixed(1)} s`,
+      );
+      const push = envelope(board.op, { version: 1 });
+      await op.publish(push);
+      await hook.started();
+      t.equal((await run('flock', ['-n', board.lockFile, 'true'])).code, 1, 'x64 flock -n cannot take it');
+      const seen = await locks(board, host);
+      t.equal(seen.verdict, 'HELD', 'x64 aimlock locks: HELD');
+      t.same(new Set(seen.kernel_holders.map((h) => h.pid)), new Set([agent.child.pid]), 'by the ARM agent');
+      const refused = await apply(board, host);
+      t.equal(refused.code, 3, 'x64 apply exits 3');
+      t.match(refused.stderr, /lock_hot/);
+      hook.go();
+      const r = await op.result(String(push.id), 'applied', 60_000);
+      t.equal(r.version, 1, 'and the push lands when the hook is done');
+    },
+  );
+
+  t.test(`an x64 agent landing a push holds the lock against the ${process.arch} apply`, async (t) => {
     const broker = await startMosquitto(t);
-    const board = agentBoard(t.testdir(), broker.url);
+    const dir = t.testdir();
+    const hook = gate(dir);
+    const board = agentBoard(dir, broker.url, { apply_hook: hook.apply_hook });
     const op = await operator(t, broker.url);
-    const started = performance.now();
-    const agent = await startAgent(t, board);
-    await agent.waitLog(/^aimlockd ready$/, 120_000);
-    const ready = performance.now() - started;
-    await agent.waitLog(/^connected to the MQTT broker$/, 120_000);
-    const connected = performance.now() - started;
-    t.comment(
-      `measure: ${process.arch} agent start-to-ready ${(ready / 1000).toFixed(1)} s, connected ${(connected / 1000).toFixed(1)} s`,
-    );
+    const agent = await startAgent(t, board, { runtime: host });
+    await agent.waitLog(/^aimlockd ready$/);
     const push = envelope(board.op, { version: 1 });
     await op.publish(push);
-    const r = await op.result(String(push.id), 'applied', 60_000);
-    t.equal(r.version, 1, 'a signed push lands on the ARM agent');
+    await hook.started();
+    const seen = await locks(board);
+    t.equal(seen.verdict, 'HELD', `${process.arch} aimlock locks: HELD`);
+    t.same(new Set(seen.kernel_holders.map((h) => h.pid)), new Set([agent.child.pid]), 'by the x64 agent');
+    const refused = await apply(board);
+    t.equal(refused.code, 3, `${process.arch} apply exits 3`);
+    t.match(refused.stderr, /lock_hot/);
+    hook.go();
+    t.equal((await op.result(String(push.id), 'applied', 60_000)).version, 1);
   });
 }

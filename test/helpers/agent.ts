@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { signEnvelope } from '../../src/sign/index.js';
-import { GOOD_CONFIG, makeBoard, plainNode, ROOT, type TestBoard } from './board.js';
+import { GOOD_CONFIG, HERE, makeBoard, plainNode, type Runtime, type TestBoard } from './board.js';
 import { exited } from './procs.js';
 
 interface Teardown {
@@ -47,13 +47,18 @@ export interface RunningAgent {
   kill9(): Promise<void>;
 }
 
-/** `opts.env`: extra environment for the agent (e.g. NOTIFY_SOCKET), over this process's own. */
+/**
+ * `opts.env`: extra environment for the agent (e.g. NOTIFY_SOCKET), over this process's own.
+ * `opts.runtime`: another Node and build to run it with (the ARM lane's x64 peer).
+ */
 export async function startAgent(
   t: Teardown,
   board: TestBoard,
-  opts: { env?: NodeJS.ProcessEnv } = {},
+  opts: { env?: NodeJS.ProcessEnv; runtime?: Runtime } = {},
 ): Promise<RunningAgent> {
-  const child = spawn(...plainNode([join(ROOT, 'dist/agent/main.js'), '--settings', board.settingsFile]), {
+  const runtime = opts.runtime ?? HERE;
+  const main = join(runtime.root, 'dist/agent/main.js');
+  const child = spawn(...plainNode([main, '--settings', board.settingsFile], runtime), {
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
   });

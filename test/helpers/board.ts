@@ -133,6 +133,8 @@ export function run(
     });
     child.on('error', reject);
     child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+    // A program that never reads stdin (flock -n) may be gone before this write: EPIPE is no failure.
+    child.stdin!.on('error', () => {});
     child.stdin!.end(opts.input ?? '');
   });
 }
