@@ -68,7 +68,8 @@ try {
   rmSync(join(dir, 'package-lock.json'));
 
   // Prove the package starts on its target before calling it ready: its own Node, its own fs-ext.
-  const qemu = (args) => sh(t.qemu, ['-L', t.sysroot, join(dir, 'node', 'bin', 'node'), ...args], { cwd: dir });
+  const qemu = (args) =>
+    sh(t.qemu, ['-L', t.sysroot, join(dir, 'node', 'bin', 'node'), ...args], { cwd: dir });
   const version = qemu([join(dir, 'dist', 'cli', 'main.js'), '--version']).trim();
   const arch = qemu(['-e', "require('fs-ext'); process.stdout.write(process.arch)"]);
   if (arch !== t.npmArch) throw new Error(`the packed Node reports ${arch}, expected ${t.npmArch}`);
