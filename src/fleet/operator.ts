@@ -1,22 +1,18 @@
 // The operator's MQTT side (CONTRACT §5), shared by `aimlock push`, `aimlock fleet` and the rollout runner: one
 // clean-session client bound to one fleet that reads the retained statuses and desired pushes, publishes
-// signed pushes (retained: the desired state) and waits for their final results.
+// signed pushes (retained: the desired state) and waits for their final results. The connection is in
+// operator-connect.ts, the results and their waits in operator-results.ts.
 //
 // INVARIANTS
 // - The fleet's result wildcard is subscribed (SUBACK received) before connect() returns, so a result can never
-//   come back before we listen; every result is kept by push id (bounded), so waitFinal() called after the
-//   answer arrived still sees it.
-// - One 'message' handler and one map of waiters, whatever the number of concurrent waitFinal() calls.
-// - `deferred` is progress, never final: waitFinal() reports it through onUpdate and keeps waiting.
-// - Nagle is off on every socket (each CONNECT, first and reconnects), or every round trip costs ~40 ms.
-import { randomUUID } from 'node:crypto';
+//   come back before we listen.
+// - One 'message' handler, whatever the number of concurrent waitFinal() calls.
 import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import type { ResultStatus } from '../errors.js';
+import type { MqttClient } from 'mqtt';
 import { type Result, type Status, validate } from '../schemas/index.js';
-import type { Settings } from '../settings/load.js';
 import { fleetWildcards, parseDeviceTopic, topicsFor } from '../transport/topics.js';
+import { connectMqtt, type OperatorConnectOptions } from './operator-connect.js';
+import { ResultBook, type WaitOptions, type WaitOutcome } from './operator-results.js';
 
 export {
   buildEnvelope,
@@ -25,64 +21,15 @@ export {
   signedPush,
   type UnsignedPush,
 } from './envelope.js';
+// Still importable from here, where it was first (test/operator.test.ts).
+export { isFinal } from './operator-results.js';
 
 export const DEFAULT_BROKER_URL = 'mqtt://127.0.0.1:1883';
 export const DEFAULT_TOPIC_PREFIX = 'aimlock/v1';
 /** How long after the last retained message (or the SUBACK) a snapshot is considered complete. */
 export const DEFAULT_QUIET_MS = 300;
-/** Push ids whose results are kept for late waiters; the oldest are forgotten beyond this. */
-export const MAX_TRACKED_IDS = 20_000;
 
 export type { Result, Status };
-
-const FINAL: ReadonlySet<ResultStatus> = new Set(['applied', 'rejected', 'duplicate', 'superseded']);
-
-/** `applied`, `rejected`, `duplicate` and `superseded` end a push; `deferred` does not. */
-export function isFinal(status: string): boolean {
-  return FINAL.has(status as ResultStatus);
-}
-
-export interface OperatorConnectOptions {
-  fleet: string;
-  /** Topic prefix (settings.topic_prefix); default aimlock/v1. */
-  prefix?: string;
-  /** Default: aimlock-op-{random}; a clean session either way. */
-  clientId?: string;
-  username?: string;
-  password?: string;
-  ca?: Buffer;
-  cert?: Buffer;
-  key?: Buffer;
-  protocolVersion?: 4 | 5;
-  /** Give up on the first connection after this long (reconnects are retried meanwhile). Default 10 s. */
-  connectTimeoutMs?: number;
-}
-
-/** The broker credentials and TLS material of an agent settings file, for an operator on that machine. */
-export function brokerAuthFromSettings(
-  broker: Settings['broker'],
-): Pick<OperatorConnectOptions, 'username' | 'password' | 'ca' | 'cert' | 'key'> {
-  const out: Pick<OperatorConnectOptions, 'username' | 'password' | 'ca' | 'cert' | 'key'> = {};
-  if (broker.username !== null) out.username = broker.username;
-  if (broker.password_file !== null)
-    out.password = readFileSync(broker.password_file, 'utf8').replace(/\r?\n$/, '');
-  if (broker.ca_file !== null) out.ca = readFileSync(broker.ca_file);
-  if (broker.cert_file !== null) out.cert = readFileSync(broker.cert_file);
-  if (broker.key_file !== null) out.key = readFileSync(broker.key_file);
-  return out;
-}
-
-export class BrokerUnreachable extends Error {}
-
-export type WaitOutcome = { timedOut: false; result: Result } | { timedOut: true; last: Result | null };
-
-export interface WaitOptions {
-  timeoutMs: number;
-  /** Called for every non-final answer (`deferred`), also for those that came before the call. */
-  onUpdate?: (result: Result) => void;
-  /** Aborting resolves the wait as timed out. */
-  signal?: AbortSignal;
-}
 
 export interface SnapshotOptions {
   /** Quiet period that ends the snapshot. Default DEFAULT_QUIET_MS. */
@@ -101,21 +48,12 @@ export interface OperatorEvents {
   desired: [device: string, push: Record<string, unknown> | null];
 }
 
-interface Waiter {
-  device: string;
-  onResult(result: Result): void;
-  /** Ends the wait as timed out (close()). */
-  cancel(): void;
-}
-
 export class OperatorClient extends EventEmitter<OperatorEvents> {
   readonly fleet: string;
   readonly prefix: string;
   private readonly statusByDevice = new Map<string, Status>();
   private readonly desiredByDevice = new Map<string, Record<string, unknown>>();
-  private readonly lastByDevice = new Map<string, Result>();
-  private readonly resultsById = new Map<string, Result[]>();
-  private readonly waiters = new Map<string, Set<Waiter>>();
+  private readonly results = new ResultBook();
   private readonly subscribed = new Map<string, Promise<void>>();
   private lastRetainedAt = 0;
   private closed = false;
@@ -135,47 +73,7 @@ export class OperatorClient extends EventEmitter<OperatorEvents> {
   static async connect(url: string, opts: OperatorConnectOptions): Promise<OperatorClient> {
     const prefix = opts.prefix ?? DEFAULT_TOPIC_PREFIX;
     fleetWildcards(prefix, opts.fleet); // throws a RangeError on a fleet id that cannot be a topic level
-    const options: IClientOptions = {
-      clientId: opts.clientId ?? `aimlock-op-${randomUUID().slice(0, 8)}`,
-      clean: true,
-      protocolVersion: opts.protocolVersion ?? 4,
-      keepalive: 30,
-      reconnectPeriod: 1000,
-      connectTimeout: opts.connectTimeoutMs ?? 10_000,
-      // A reconnect of a clean session has no subscriptions: MQTT.js subscribes again (and the broker resends
-      // the retained statuses).
-      resubscribe: true,
-    };
-    for (const k of ['username', 'password', 'ca', 'cert', 'key'] as const)
-      if (opts[k] !== undefined) (options as Record<string, unknown>)[k] = opts[k];
-    if (opts.ca || opts.cert) options.rejectUnauthorized = true;
-    const client = mqtt.connect(url, options);
-    client.on('packetsend', (packet) => {
-      if (packet.cmd === 'connect') noDelay(client);
-    });
-    let lastError: Error | null = null;
-    // Always listened to: an unhandled 'error' event would crash the process.
-    client.on('error', (err) => {
-      lastError = err;
-    });
-    const timeoutMs = opts.connectTimeoutMs ?? 10_000;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        client.off('connect', onConnect);
-        client.end(true);
-        reject(
-          new BrokerUnreachable(
-            `no connection to the MQTT broker ${url} within ${timeoutMs / 1000} s${lastError ? ` (${lastError.message})` : ''}`,
-          ),
-        );
-      }, timeoutMs);
-      const onConnect = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      client.once('connect', onConnect);
-    });
-    noDelay(client);
+    const client = await connectMqtt(url, opts);
     const op = new OperatorClient(client, opts.fleet, prefix);
     await op.subscribe(fleetWildcards(prefix, opts.fleet).result);
     return op;
@@ -183,12 +81,12 @@ export class OperatorClient extends EventEmitter<OperatorEvents> {
 
   /** The latest result seen per device (results are not retained: only those that arrived while connected). */
   get lastResults(): ReadonlyMap<string, Result> {
-    return this.lastByDevice;
+    return this.results.last;
   }
 
   /** Every result seen for push `id`, in arrival order. */
   resultsFor(id: string): readonly Result[] {
-    return this.resultsById.get(id) ?? [];
+    return this.results.resultsFor(id);
   }
 
   /**
@@ -241,64 +139,18 @@ export class OperatorClient extends EventEmitter<OperatorEvents> {
    * being the latest non-final answer (or null). Results that arrived before the call count.
    */
   waitFinal(device: string, id: string, opts: WaitOptions): Promise<WaitOutcome> {
-    return new Promise<WaitOutcome>((resolve) => {
-      let last: Result | null = null;
-      let done = false;
-      for (const r of this.resultsFor(id)) {
-        if (r.device !== device) continue;
-        if (isFinal(r.status)) {
-          resolve({ timedOut: false, result: r });
-          return;
-        }
-        last = r;
-        opts.onUpdate?.(r);
-      }
-      if (this.closed || opts.signal?.aborted) {
-        resolve({ timedOut: true, last });
-        return;
-      }
-      const finish = (outcome: WaitOutcome) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        opts.signal?.removeEventListener('abort', onAbort);
-        const set = this.waiters.get(id);
-        set?.delete(waiter);
-        if (set?.size === 0) this.waiters.delete(id);
-        resolve(outcome);
-      };
-      const onAbort = () => finish({ timedOut: true, last });
-      const waiter: Waiter = {
-        device,
-        cancel: onAbort,
-        onResult: (r) => {
-          if (isFinal(r.status)) finish({ timedOut: false, result: r });
-          else {
-            last = r;
-            opts.onUpdate?.(r);
-          }
-        },
-      };
-      const timer = setTimeout(onAbort, Math.max(0, opts.timeoutMs));
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
-      const set = this.waiters.get(id) ?? new Set<Waiter>();
-      this.waiters.set(id, set);
-      set.add(waiter);
-    });
+    return this.results.waitFinal(device, id, opts);
   }
 
   /** Number of waitFinal() calls still waiting (for tests and the rollout runner's bookkeeping). */
   get pendingWaits(): number {
-    let n = 0;
-    for (const set of this.waiters.values()) n += set.size;
-    return n;
+    return this.results.pendingWaits;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    // Every pending wait ends, as timed out.
-    for (const set of [...this.waiters.values()]) for (const w of [...set]) w.cancel();
+    this.results.close();
     await this.client.endAsync().catch(() => this.client.end(true));
   }
 
@@ -372,21 +224,8 @@ export class OperatorClient extends EventEmitter<OperatorEvents> {
     } else if (kind === 'result') {
       const checked = validate<Result>('result', parseJson(payload));
       if (!checked.ok) return;
-      const r = checked.value;
-      this.lastByDevice.set(device, r);
-      if (r.id !== '') {
-        const list = this.resultsById.get(r.id) ?? [];
-        if (list.length === 0) {
-          if (this.resultsById.size >= MAX_TRACKED_IDS) {
-            const oldest = this.resultsById.keys().next().value;
-            if (oldest !== undefined) this.resultsById.delete(oldest);
-          }
-          this.resultsById.set(r.id, list);
-        }
-        list.push(r);
-        for (const w of [...(this.waiters.get(r.id) ?? [])]) if (w.device === r.device) w.onResult(r);
-      }
-      this.emit('result', device, r);
+      this.results.take(device, checked.value);
+      this.emit('result', device, checked.value);
     }
   }
 }
@@ -397,12 +236,6 @@ function parseJson(payload: Buffer): unknown {
   } catch {
     return null;
   }
-}
-
-/** TCP_NODELAY on the client's socket (see src/transport/transport.ts for why). */
-function noDelay(client: MqttClient): void {
-  const stream = client.stream as unknown as { setNoDelay?: (on: boolean) => unknown } | undefined;
-  stream?.setNoDelay?.(true);
 }
 
 /**

@@ -7,37 +7,10 @@
 //   this process opens the file: closing ANY fd of a file drops the process's POSIX locks on it. The
 //   per-path queue below makes a second acquisition in the same process wait instead of opening a second fd.
 // - If a later step fails, everything already taken is released before the error propagates.
-// - fs-ext's synchronous fcntl passes F_SETLK an int instead of a struct flock (EFAULT), so only its async
-//   form is used; that runs fcntl on a libuv worker thread, which is fine: POSIX locks belong to the process.
+// - Only fs-ext's asynchronous calls are used (see fs-ext.ts).
 import { closeSync, constants as fsc, openSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
-
-interface FsExt {
-  flock(fd: number, flags: number, cb: (err: NodeJS.ErrnoException | null) => void): void;
-  fcntl(
-    fd: number,
-    cmd: number,
-    arg: number,
-    cb: (err: NodeJS.ErrnoException | null, result?: number) => void,
-  ): void;
-  constants: Record<'LOCK_EX' | 'LOCK_NB' | 'LOCK_UN' | 'F_SETLK' | 'F_WRLCK' | 'F_UNLCK', number>;
-}
-const fsExt = createRequire(import.meta.url)('fs-ext') as FsExt;
-const C = fsExt.constants;
-
-const flock = (fd: number, flags: number) =>
-  new Promise<void>((resolve, reject) => fsExt.flock(fd, flags, (err) => (err ? reject(err) : resolve())));
-const fcntlLock = (fd: number, type: number) =>
-  new Promise<void>((resolve, reject) =>
-    fsExt.fcntl(fd, C.F_SETLK, type, (err) => (err ? reject(err) : resolve())),
-  );
-
-/** EWOULDBLOCK (flock) and EAGAIN/EACCES (fcntl F_SETLK): somebody else holds it. */
-const isBusy = (err: unknown) => {
-  const code = (err as NodeJS.ErrnoException).code;
-  return code === 'EWOULDBLOCK' || code === 'EAGAIN' || code === 'EACCES';
-};
+import { C, fcntlLock, flock, isBusy } from './fs-ext.js';
 
 export class KernelLockBusy extends Error {
   constructor(

@@ -10,10 +10,16 @@
 //   audited action is on disk before it is reported done.
 // - A crash can only tear the last line. The next appender starts on a fresh line when the file does not end
 //   in "\n", so a torn line never swallows the entry after it; readers skip lines that are not JSON objects.
-import { closeSync, constants, fdatasyncSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+// - Appenders take turns (flock on the log) from that check to the end of their write: a reader can see
+//   another process's line half-written (the kernel grows the file page by page), and taking it for a torn
+//   line would add an empty one. A turn not given within TURN_WAIT_MS (a foreign flock on the log) is not
+//   waited for: the worst case is then that empty line, which readers skip.
+import { constants } from 'node:fs';
 import { type FileHandle, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { fsyncDir, fsyncDirSync } from './atomic.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { C, flock, isBusy } from '../lock/fs-ext.js';
+import { fsyncDir } from './atomic.js';
 
 export interface AuditEntry {
   ts: string;
@@ -32,10 +38,27 @@ export function auditLine(entry: Record<string, unknown>, closeTornLine = false)
   return Buffer.from(`${closeTornLine ? '\n' : ''}${line}\n`, 'utf8');
 }
 
+const TURN_WAIT_MS = 2000;
+
+/** Our turn at the log (true), or false when another holder kept it past TURN_WAIT_MS. */
+async function takeTurn(fh: FileHandle): Promise<boolean> {
+  const deadline = Date.now() + TURN_WAIT_MS;
+  for (;;) {
+    try {
+      await flock(fh.fd, C.LOCK_EX | C.LOCK_NB);
+      return true;
+    } catch (err) {
+      if (!isBusy(err) || Date.now() > deadline) return false;
+      await sleep(2);
+    }
+  }
+}
+
 export async function appendAudit(path: string, entry: Record<string, unknown>): Promise<void> {
   const fh = await open(path, FLAGS, AUDIT_MODE);
   let size: number;
   try {
+    await takeTurn(fh); // released by close
     size = (await fh.stat()).size;
     const buf = auditLine(entry, size > 0 && (await byteAt(fh, size - 1)) !== NEWLINE);
     const { bytesWritten } = await fh.write(buf, 0, buf.length);
@@ -47,23 +70,6 @@ export async function appendAudit(path: string, entry: Record<string, unknown>):
   }
   // An empty file may have just been created: its directory entry must survive a power cut too.
   if (size === 0) await fsyncDir(dirname(path));
-}
-
-export function appendAuditSync(path: string, entry: Record<string, unknown>): void {
-  const fd = openSync(path, FLAGS, AUDIT_MODE);
-  let size: number;
-  try {
-    size = fstatSync(fd).size;
-    const last = Buffer.alloc(1);
-    const torn = size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== NEWLINE;
-    const buf = auditLine(entry, torn);
-    const written = writeSync(fd, buf, 0, buf.length);
-    if (written !== buf.length) throw new Error(`short write to ${path} (${written} of ${buf.length} bytes)`);
-    fdatasyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  if (size === 0) fsyncDirSync(dirname(path));
 }
 
 /** Every whole entry, oldest first; a torn or foreign line is skipped. An absent log is empty. */

@@ -9,7 +9,7 @@ export {
   sweepTempFiles,
   tempPathFor,
 } from './atomic.js';
-export { AUDIT_MODE, type AuditEntry, appendAudit, appendAuditSync, auditLine, readAudit } from './audit.js';
+export { AUDIT_MODE, type AuditEntry, appendAudit, auditLine, readAudit } from './audit.js';
 export {
   type AimConfig,
   CONF_FILE_NAME,

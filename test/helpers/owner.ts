@@ -2,9 +2,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Field 22 of /proc/self/stat: this process's start time, the incarnation an owner record names. */
+/**
+ * Field 22 of this process's stat: its start time, the incarnation an owner record names. Read through
+ * task/PID/stat because QEMU (the ARM lane) makes up /proc/self/stat for the emulated process.
+ */
 export function myStart(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const stat = readFileSync(`/proc/${process.pid}/task/${process.pid}/stat`, 'utf8');
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
 }
 

@@ -3,6 +3,7 @@
 import { basename, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CliError, EXIT } from '../../errors.js';
+import { runDemo } from '../../fleet/demo.js';
 import {
   DEMO_CANARY,
   DEMO_DRONES,
@@ -10,9 +11,8 @@ import {
   DEMO_HOT,
   DemoAborted,
   type DemoFacts,
-  runDemo,
   span,
-} from '../../fleet/demo.js';
+} from '../../fleet/demo-story.js';
 import type { Command, Context } from '../command.js';
 
 const CLI = fileURLToPath(new URL('../main.js', import.meta.url));

@@ -6,16 +6,18 @@ import { checkConfig } from '../../accept/check-config.js';
 import { parseDuration } from '../../board/hold.js';
 import { CliError, EXIT } from '../../errors.js';
 import {
-  BrokerUnreachable,
-  brokerAuthFromSettings,
   DEFAULT_BROKER_URL,
   DEFAULT_TOPIC_PREFIX,
   nextVersion,
   OperatorClient,
-  type OperatorConnectOptions,
   type Result,
   signedPush,
 } from '../../fleet/operator.js';
+import {
+  BrokerUnreachable,
+  brokerAuthFromSettings,
+  type OperatorConnectOptions,
+} from '../../fleet/operator-connect.js';
 import { validate } from '../../schemas/index.js';
 import type { LoadedSettings } from '../../settings/load.js';
 import { isValidKeyId, KEY_ID_PATTERN, KeyError, loadPrivateKey } from '../../sign/index.js';

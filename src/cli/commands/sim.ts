@@ -1,24 +1,19 @@
-import { createPublicKey, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// `aimlock sim`: a fleet of real agents in this one process, run until SIGINT/SIGTERM. This file holds the
+// command's options and help and the run's lifetime; keys, the watcher and the summary are in src/cli/sim/.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, extname, join, resolve } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
+import { join, resolve } from 'node:path';
+import type { MqttClient } from 'mqtt';
 import { CliError, EXIT } from '../../errors.js';
-import {
-  MAX_DRONES,
-  SIM_DEFAULTS,
-  SimConfigError,
-  type SimFleet,
-  type SimKey,
-  startFleet,
-} from '../../fleet/sim.js';
+import { MAX_DRONES, SIM_DEFAULTS, type SimFleet, startFleet } from '../../fleet/sim.js';
 import { deviceNames, planKinds } from '../../fleet/sim-plan.js';
-import { generateKeyPair, isValidKeyId, KeyError, loadPrivateKey, loadPublicKey } from '../../sign/index.js';
-import type { Command, Context } from '../command.js';
+import type { Command } from '../command.js';
+import { GENERATED_KEY_ID, trustedKeys } from '../sim/keys.js';
+import { integer, list, usageOnPlanError } from '../sim/options.js';
+import { summary } from '../sim/summary.js';
+import { connectWatcher, eventLine } from '../sim/watch.js';
 
 const DEFAULT_BROKER = 'mqtt://127.0.0.1:1883';
-const GENERATED_KEY_ID = 'sim-operator';
-const CONNECT_TIMEOUT_MS = 5000;
 
 export const sim: Command = {
   name: 'sim',
@@ -177,189 +172,6 @@ Example: aimlock sim --drones 20 --ghosts 2 --hot 1 --flaky 1 --broker mqtt://12
     }
   },
 };
-
-/** Runs `fn`; a SimConfigError (an impossible plan) becomes a usage error. */
-function usageOnPlanError<T>(fn: () => T): T {
-  const wrap = (err: unknown): never => {
-    if (err instanceof SimConfigError) throw new CliError('usage', `${err.message}; see aimlock sim --help`);
-    throw err;
-  };
-  try {
-    const out = fn();
-    return (out instanceof Promise ? out.catch(wrap) : out) as T;
-  } catch (err) {
-    return wrap(err);
-  }
-}
-
-/** An optional whole-number option within [min, max]; a usage error names the option otherwise. */
-function integer(ctx: Context, name: string, min: number, max: number): number | undefined {
-  const raw = ctx.string(name);
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new CliError('usage', `--${name} "${raw}" must be a whole number from ${min} to ${max}`);
-  }
-  return n;
-}
-
-function list(ctx: Context, name: string): string[] | undefined {
-  const raw = ctx.string(name);
-  if (raw === undefined) return undefined;
-  return raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-}
-
-/** The keys the boards trust, and the private key to sign with when one was generated here. */
-function trustedKeys(ctx: Context, dir: string): { keys: SimKey[]; signWith: string | null } {
-  const files: string[] = [];
-  const keyDir = ctx.string('key-dir');
-  if (keyDir !== undefined) {
-    let names: string[];
-    try {
-      names = readdirSync(keyDir);
-    } catch (err) {
-      throw new CliError('not_found', `--key-dir ${keyDir}: ${(err as NodeJS.ErrnoException).code ?? err}`);
-    }
-    const pubs = names.filter((n) => n.endsWith('.pub') && !n.startsWith('.')).sort();
-    if (pubs.length === 0) {
-      throw new CliError(
-        'not_found',
-        `--key-dir ${keyDir} holds no *.pub file; make one with aimlock keys generate --id ID --out ${keyDir}`,
-      );
-    }
-    files.push(...pubs.map((n) => join(keyDir, n)));
-  }
-  const pubOpt = ctx.values.pub;
-  if (Array.isArray(pubOpt)) files.push(...pubOpt);
-  if (files.length > 0) return { keys: files.map(publicKeyFile), signWith: null };
-
-  // No key given: one of our own, kept in DIR/operator/ (reused when --dir is reused).
-  const opDir = join(dir, 'operator');
-  const privatePath = join(opDir, `${GENERATED_KEY_ID}.key`);
-  mkdirSync(opDir, { recursive: true, mode: 0o700 });
-  if (existsSync(privatePath)) {
-    const key = guardKey(() => loadPrivateKey(privatePath));
-    const publicPem = createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString();
-    return { keys: [{ id: GENERATED_KEY_ID, publicPem }], signWith: privatePath };
-  }
-  const pair = generateKeyPair();
-  writeFileSync(privatePath, pair.privatePem, { mode: 0o600, flag: 'wx' });
-  writeFileSync(join(opDir, `${GENERATED_KEY_ID}.pub`), pair.publicPem, { mode: 0o644, flag: 'wx' });
-  return { keys: [{ id: GENERATED_KEY_ID, publicPem: pair.publicPem }], signWith: privatePath };
-}
-
-function publicKeyFile(path: string): SimKey {
-  const id = basename(path, extname(path));
-  if (!isValidKeyId(id)) {
-    throw new CliError(
-      'usage',
-      `${path}: "${id}" is not a key id (1–64 of A-Z a-z 0-9 . _ -); rename the file`,
-    );
-  }
-  const key = guardKey(() => loadPublicKey(path));
-  return { id, publicPem: key.export({ type: 'spki', format: 'pem' }).toString() };
-}
-
-function guardKey<T>(load: () => T): T {
-  try {
-    return load();
-  } catch (err) {
-    if (err instanceof KeyError) {
-      throw new CliError(err.reason === 'not_found' ? 'not_found' : 'key_invalid', err.message);
-    }
-    throw err;
-  }
-}
-
-/** An operator-side client that prints what the fleet says; also proves the broker answers before we start. */
-async function connectWatcher(url: string): Promise<MqttClient> {
-  const client = mqtt.connect(url, {
-    clientId: `aimlock-sim-${randomBytes(4).toString('hex')}`,
-    clean: true,
-    reconnectPeriod: 1000,
-    connectTimeout: CONNECT_TIMEOUT_MS,
-  });
-  client.on('error', () => {});
-  const ok = await new Promise<boolean>((res) => {
-    const timer = setTimeout(() => res(false), CONNECT_TIMEOUT_MS);
-    client.once('connect', () => {
-      clearTimeout(timer);
-      res(true);
-    });
-  });
-  if (!ok) {
-    client.end(true);
-    throw new CliError(
-      'timeout',
-      `no MQTT broker answers at ${url} within ${CONNECT_TIMEOUT_MS / 1000} s; start one (mosquitto -p 1883) or pass --broker URL`,
-    );
-  }
-  return client;
-}
-
-function eventLine(ctx: Context, topic: string, payload: Buffer): string {
-  let doc: Record<string, unknown>;
-  try {
-    doc = JSON.parse(payload.toString()) as Record<string, unknown>;
-  } catch {
-    return ctx.json ? '' : `${clock()} ${topic}: (not JSON)\n`;
-  }
-  if (ctx.json) return `${JSON.stringify(doc)}\n`;
-  const device = String(doc.device ?? topic.split('/')[3]);
-  if (topic.endsWith('/telemetry')) {
-    const verdict = typeof doc.verdict === 'string' ? ` ${doc.verdict}` : '';
-    return `${clock()} ${device} telemetry ${String(doc.event)}${verdict}\n`;
-  }
-  const id = typeof doc.id === 'string' ? ` push ${doc.id.slice(0, 8)}` : '';
-  return `${clock()} ${device} result ${String(doc.status)}/${String(doc.code)} v${String(doc.version)}${id}: ${String(doc.detail ?? '')}\n`;
-}
-
-function clock(): string {
-  return new Date().toTimeString().slice(0, 8);
-}
-
-function summary(
-  fleet: SimFleet,
-  o: { brokerUrl: string; keys: SimKey[]; signWith: string | null; ownDir: boolean; ms: number },
-): string {
-  const by = (kind: string) => fleet.devices.filter((d) => d.kind === kind);
-  const lines = [
-    `aimlock sim: ${fleet.devices.length} drones of fleet "${fleet.fleet}" online on ${o.brokerUrl} (started in ${o.ms} ms)`,
-    `boards: ${fleet.dir}${o.ownDir ? ' (temporary: removed on exit)' : ''}`,
-  ];
-  for (const d of by('ghost')) {
-    lines.push(`  ghost   ${d.device}  lock bit left by dead pid ${d.ghostOwnerPid}: reclaimed at boot`);
-  }
-  for (const d of by('hot')) {
-    lines.push(
-      `  hot     ${d.device}  foreign flock(1) holder pid ${d.holderPid}: pushes answer lock_mismatch until it is killed`,
-    );
-  }
-  for (const d of by('flaky')) {
-    lines.push(`  flaky   ${d.device}  apply hook exits 1: pushes answer rolled_back`);
-  }
-  const normal = by('normal').map((d) => d.device);
-  if (normal.length > 0) lines.push(`  normal  ${compact(normal)}`);
-  lines.push(`trusted keys: ${o.keys.map((k) => k.id).join(', ')}`);
-  if (o.signWith) lines.push(`sign pushes with: ${o.signWith}`);
-  const first = fleet.devices[0]!;
-  lines.push(
-    `try: aimlock push CONFIG.json --device ${first.device} --fleet ${fleet.fleet} --broker ${o.brokerUrl} --key ${o.signWith ?? 'KEY'}`,
-    `     aimlock locks --settings ${first.settingsFile}`,
-    'Ctrl-C stops every drone (retained status offline).',
-  );
-  return lines.join('\n');
-}
-
-/** `drone-01 … drone-05` style, or the full list when short. */
-function compact(names: string[]): string {
-  return names.length <= 8
-    ? names.join(', ')
-    : `${names.slice(0, 3).join(', ')} … ${names.at(-1)} (${names.length})`;
-}
 
 /** Resolves on the first SIGINT/SIGTERM; a second one while stopping exits at once (1). */
 function untilSignal(): { signal: Promise<string>; done(): void } {
