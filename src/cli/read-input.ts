@@ -30,10 +30,12 @@ export async function readJsonFile(path: string): Promise<unknown> {
   }
 }
 
+const isPushEnvelope = (value: unknown) =>
+  typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'aimlock.push/v1';
+
 /** A push envelope (kind aimlock.push/v1) is checked whole; anything else as a bare config. */
 export function checkInput(value: unknown, limits: Limits): InputCheck {
-  const isEnvelope =
-    typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'aimlock.push/v1';
+  const isEnvelope = isPushEnvelope(value);
   if (isEnvelope) {
     const envelope = validate<{ config: unknown }>('push', value);
     if (!envelope.ok) return { ok: false, kind: 'push', code: 'schema_invalid', errors: envelope.errors };
@@ -60,6 +62,31 @@ export function limitsFor(ctx: Context): Limits {
     ctx.note(`note: no settings at ${ctx.settingsFile}; checking the schema only, not this board's limits`);
     return {};
   }
+}
+
+/**
+ * The config an operator command (push, rollout) publishes, from a config file or an envelope file, of which
+ * only the config is used. Checked against the schema — a board's limits are the board's business — before
+ * anything leaves this machine.
+ */
+export async function readConfigToPublish(ctx: Context, file: string): Promise<AimConfig> {
+  const doc = await readJsonFile(file);
+  const isEnvelope = isPushEnvelope(doc);
+  const check = checkConfig(
+    isEnvelope ? (doc as { config?: unknown }).config : doc,
+    {},
+    isEnvelope ? '/config' : '',
+  );
+  if (!check.ok) {
+    throw new CliError(
+      'invalid',
+      `${file} is not a valid config (${check.code}); nothing published:\n${formatErrors(check.errors)}`,
+      { result: check.code, errors: check.errors },
+    );
+  }
+  if (isEnvelope)
+    ctx.note(`note: ${file} is an envelope; only its config is used (new id, version, signature)`);
+  return check.config;
 }
 
 export function formatErrors(errors: SchemaError[]): string {

@@ -2,7 +2,6 @@
 // final answer, following `deferred` answers. Also the operator plumbing that `fleet` and `rollout` share:
 // where the broker and fleet come from, and the signing key.
 import { basename, extname } from 'node:path';
-import { checkConfig } from '../../accept/check-config.js';
 import { parseDuration } from '../../board/hold.js';
 import { CliError, EXIT } from '../../errors.js';
 import {
@@ -22,7 +21,7 @@ import { validate } from '../../schemas/index.js';
 import type { LoadedSettings } from '../../settings/load.js';
 import { isValidKeyId, KEY_ID_PATTERN, KeyError, loadPrivateKey } from '../../sign/index.js';
 import type { Command, Context, Options } from '../command.js';
-import { formatErrors, readJsonFile } from '../read-input.js';
+import { formatErrors, readConfigToPublish } from '../read-input.js';
 
 /** CONTRACT §5: the agent answers too_large above this. */
 const MAX_PUSH_BYTES = 64 * 1024;
@@ -163,23 +162,7 @@ Example: aimlock push aim-v2.json --device drone-07 --fleet alpha --broker mqtts
     const target = operatorTarget(ctx);
 
     // The config, checked before anything leaves this machine.
-    const doc = await readJsonFile(file);
-    const isEnvelope =
-      typeof doc === 'object' && doc !== null && (doc as { kind?: unknown }).kind === 'aimlock.push/v1';
-    const check = checkConfig(
-      isEnvelope ? (doc as { config?: unknown }).config : doc,
-      {},
-      isEnvelope ? '/config' : '',
-    );
-    if (!check.ok) {
-      throw new CliError(
-        'invalid',
-        `${file} is not a valid config (${check.code}); nothing published:\n${formatErrors(check.errors)}`,
-        { result: check.code, errors: check.errors },
-      );
-    }
-    if (isEnvelope)
-      ctx.note(`note: ${file} is an envelope; only its config is used (new id, version, signature)`);
+    const config = await readConfigToPublish(ctx, file);
     const { key, keyId } = signingKey(ctx);
 
     const op = await connectOperator(target);
@@ -208,7 +191,7 @@ Example: aimlock push aim-v2.json --device drone-07 --fleet alpha --broker mqtts
           ctx.note(`note: ${device} is offline (since ${status.ts}); the push lands when it reconnects`);
       }
 
-      const envelope = signedPush({ device, version, config: check.config }, key, keyId);
+      const envelope = signedPush({ device, version, config: config }, key, keyId);
       const checked = validate('push', envelope);
       if (!checked.ok)
         throw new CliError('usage', `cannot build a valid push envelope:\n${formatErrors(checked.errors)}`);

@@ -18,7 +18,7 @@ import { waveLabel } from '../../fleet/rollout/waves.js';
 import { validate } from '../../schemas/index.js';
 import type { Context } from '../command.js';
 import { connectOperator, durationOption, operatorTarget, signingKey } from '../commands/push.js';
-import { formatErrors, readJsonFile } from '../read-input.js';
+import { formatErrors, readConfigToPublish } from '../read-input.js';
 import { drive } from './drive.js';
 import { newRolloutId, parseRate, parseWaves, planErrors } from './options.js';
 
@@ -85,21 +85,7 @@ export async function startRollout(ctx: Context): Promise<number> {
   const target = operatorTarget(ctx);
 
   // The config, checked before anything leaves this machine.
-  const doc = await readJsonFile(file);
-  const isEnvelope =
-    typeof doc === 'object' && doc !== null && (doc as { kind?: unknown }).kind === 'aimlock.push/v1';
-  const check = checkConfig(
-    isEnvelope ? (doc as { config?: unknown }).config : doc,
-    {},
-    isEnvelope ? '/config' : '',
-  );
-  if (!check.ok)
-    throw new CliError(
-      'invalid',
-      `${file} is not a valid config (${check.code}); nothing published:\n${formatErrors(check.errors)}`,
-      { result: check.code, errors: check.errors },
-    );
-  if (isEnvelope) ctx.note(`note: ${file} is an envelope; only its config is used`);
+  const config = await readConfigToPublish(ctx, file);
   const { key, keyId } = signingKey(ctx);
 
   const op = await connectOperator(target);
@@ -155,7 +141,7 @@ export async function startRollout(ctx: Context): Promise<number> {
           `the push id ${longest} would exceed ${MAX_ID} characters: choose a shorter --id`,
         );
       const envelope = signedPush(
-        { device: d, version: v, config: check.config, rollout: id, id: pushId(id, d, v) },
+        { device: d, version: v, config: config, rollout: id, id: pushId(id, d, v) },
         key,
         keyId,
       );
@@ -171,7 +157,7 @@ export async function startRollout(ctx: Context): Promise<number> {
     const record: RolloutRecord = {
       kind: RECORD_KIND,
       state,
-      config: check.config,
+      config: config,
       previous,
       options: {
         timeoutMs,
