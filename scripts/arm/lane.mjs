@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The ARM lane: the lock suite, an agent subset and the cross-architecture tests, run by ARM Node under
-// user-mode QEMU against the host's Mosquitto and util-linux. See QEMU notes in README ("ARM boards").
+// user-mode QEMU against the host's Mosquitto and util-linux. README: "The ARM lane".
 //
 //   npm run test:arm                 arm64 and armv7
 //   npm run test:arm -- arm64        one target
