@@ -206,14 +206,15 @@ t.test('(a) mutual TLS: the client certificate is the identity', async (t) => {
   t.not(outcome, 'connected', `no client certificate, no connection (${outcome})`);
 });
 
-t.test('(b) TLS + username and password from a file', async (t) => {
+/** A password-protected TLS broker, a board whose password file holds `password`, its agent and an operator. */
+async function passwordBoard(t: Test, password: string) {
   const broker = await startMosquitto(t, {
     tls: true,
     extraConfig: [...serverTls, `password_file ${P('passwd')}`, 'allow_anonymous false'],
   });
   const dir = t.testdir();
   installTls(dir, ['ca.pem']);
-  writeFileSync(join(dir, 'tls', 'mqtt.password'), `${PASSWORD}\n`, { mode: 0o600 });
+  writeFileSync(join(dir, 'tls', 'mqtt.password'), `${password}\n`, { mode: 0o600 });
   const board = agentBoard(dir, broker.url, {
     broker: {
       url: broker.url,
@@ -225,6 +226,11 @@ t.test('(b) TLS + username and password from a file', async (t) => {
   });
   const op = await tlsOperator(t, broker.url, { username: 'ops', password: 'ops-pass' });
   const agent = await startAgent(t, board);
+  return { board, op, agent };
+}
+
+t.test('(b) TLS + username and password from a file', async (t) => {
+  const { board, op, agent } = await passwordBoard(t, PASSWORD);
   const connecting = await agent.waitLog(/^connecting to the MQTT broker$/);
   // Masked twice over: redactOptions() and the logger's own redact paths (which win: "[Redacted]").
   t.match(
@@ -237,24 +243,7 @@ t.test('(b) TLS + username and password from a file', async (t) => {
 });
 
 t.test('(c) a wrong password: refused, retried, never online, never logged', async (t) => {
-  const broker = await startMosquitto(t, {
-    tls: true,
-    extraConfig: [...serverTls, `password_file ${P('passwd')}`, 'allow_anonymous false'],
-  });
-  const dir = t.testdir();
-  installTls(dir, ['ca.pem']);
-  writeFileSync(join(dir, 'tls', 'mqtt.password'), `${WRONG_PASSWORD}\n`, { mode: 0o600 });
-  const board = agentBoard(dir, broker.url, {
-    broker: {
-      url: broker.url,
-      keepalive_s: 5,
-      username: 'drone-07',
-      password_file: 'tls/mqtt.password',
-      ca_file: 'tls/ca.pem',
-    },
-  });
-  const op = await tlsOperator(t, broker.url, { username: 'ops', password: 'ops-pass' });
-  const agent = await startAgent(t, board);
+  const { op, agent } = await passwordBoard(t, WRONG_PASSWORD);
   // Every refused attempt logs "MQTT error" with the CONNACK refusal; MQTT.js emits `offline` (→ the
   // "unreachable" lines) once per outage, not per attempt. Wait for two refusals: it keeps retrying.
   const records = () =>
