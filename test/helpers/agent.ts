@@ -50,15 +50,18 @@ export interface RunningAgent {
 /**
  * `opts.env`: extra environment for the agent (e.g. NOTIFY_SOCKET), over this process's own.
  * `opts.runtime`: another Node and build to run it with (the ARM lane's x64 peer).
+ * `opts.wrap`: runs it through another program that execs it (`ip netns exec NS`); the pid stays the agent's.
  */
 export async function startAgent(
   t: Teardown,
   board: TestBoard,
-  opts: { env?: NodeJS.ProcessEnv; runtime?: Runtime } = {},
+  opts: { env?: NodeJS.ProcessEnv; runtime?: Runtime; wrap?: (argv: string[]) => [string, string[]] } = {},
 ): Promise<RunningAgent> {
   const runtime = opts.runtime ?? HERE;
   const main = join(runtime.root, 'dist/agent/main.js');
-  const child = spawn(...plainNode([main, '--settings', board.settingsFile], runtime), {
+  const [node, args] = plainNode([main, '--settings', board.settingsFile], runtime);
+  const [file, argv]: [string, string[]] = opts.wrap ? opts.wrap([node, ...args]) : [node, args];
+  const child = spawn(file, argv, {
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
   });
