@@ -182,3 +182,66 @@ t.test('a write that fails is apply_failed', async (t) => {
   await op2.publish(push2);
   t.equal((await op2.result(String(push2.id), 'rejected')).code, 'apply_failed');
 });
+
+t.test(
+  'a waiting push is judged again when it lands: expired, or a newer version landed meanwhile',
+  async (t) => {
+    const broker = await startMosquitto(t);
+    const dir = t.testdir();
+    // Every apply (the technician's and the agent's) runs a hook that takes 1.5 s, under the lock.
+    const board = agentBoard(dir, broker.url, {
+      lock: { wait_ms: 10_000 },
+      apply_hook: { command: ['sleep', '1.5'], timeout_ms: 5000 },
+    });
+    await startAgent(t, board);
+    const op = await operator(t, broker.url);
+    const live = () => readFileSync(board.config, 'utf8');
+
+    // Expiry: deferred by a hold, the push expires while it waits and is answered then, without a resume.
+    t.equal((await aimlock(board, ['hold', '--reason', 'expiry check'])).code, 0);
+    const brief = envelope(board.op, { version: 1, expires_at: new Date(Date.now() + 1500).toISOString() });
+    await op.publish(brief);
+    t.equal((await op.result(String(brief.id), 'deferred')).code, 'hold');
+    const late = await op.result(String(brief.id), 'rejected', 10_000);
+    t.equal(late.code, 'expired', 'answered expired once its time is up, still on hold');
+    t.equal((await aimlock(board, ['resume'])).code, 0);
+    await new Promise((r) => setTimeout(r, 500));
+    t.throws(() => live(), 'and it never lands after the hold ends');
+
+    // The technician's apply lands version 1 while push v1 waits for the lock: the push is stale once it is
+    // the lock's turn, and must not land as a second version 1.
+    const local = join(dir, 'local.json');
+    writeFileSync(local, JSON.stringify(configWith((c) => (c.aim.sensitivity = 0.33))));
+    const technician = aimlock(board, ['apply', local, '--reason', 'hotfix']);
+    const heldBy = Date.now() + 5000;
+    const bit = () => {
+      try {
+        return readFileSync(join(board.lockDir, 'conf_locked'), 'utf8').trim();
+      } catch {
+        return 'absent';
+      }
+    };
+    while (Date.now() < heldBy && bit() !== '1') await new Promise((r) => setTimeout(r, 10));
+    const racing = envelope(board.op, { version: 1 });
+    await op.publish(racing);
+    t.equal((await technician).code, 0, 'the technician applied version 1');
+    const r = await op.result(String(racing.id), /rejected|applied/, 15_000);
+    t.equal(r.code, 'stale_version', `the waiting push is stale: ${String(r.detail)}`);
+    t.match(live(), /sensitivity = 0.33/, "the technician's config stays live");
+    const history = JSON.parse((await aimlock(board, ['history', '--json'])).stdout) as {
+      history: Array<{ version: number; source: string }>;
+    };
+    t.same(
+      history.history.map((h) => [h.version, h.source]),
+      [[1, 'local']],
+      'one version 1, the local one',
+    );
+
+    // Clearing the retained push on the broker (an empty retained publish) is no push: no answer, nothing moves.
+    const before = op.results.length;
+    await op.publish('', { retain: true });
+    await new Promise((r) => setTimeout(r, 700));
+    t.same(op.results.slice(before), [], 'no answer to an empty retained publish');
+    t.match(live(), /sensitivity = 0.33/);
+  },
+);

@@ -19,7 +19,8 @@ import { runHook } from './hook.js';
 export interface ApplyRequest {
   config: AimConfig;
   id: string;
-  version: number;
+  /** The push's version, or `next`: one above the applied version, read under the lock (a technician's apply). */
+  version: number | 'next';
   source: 'push' | 'local' | 'rollback';
   /** Shown in the owner record while the lock is held (`apply push 7f3c… v42`). */
   purpose: string;
@@ -28,14 +29,22 @@ export interface ApplyRequest {
   reclaimStale: boolean;
   /**
    * Asked once the lock is held, before anything is written: a reason not to land after all (the agent's hold,
-   * which a technician's `release --force` places just before it clears the lock). Null: go ahead.
+   * which a technician's `release --force` places just before it clears the lock; a push that expired while it
+   * waited). Null: go ahead.
    */
-  gate?: () => Promise<{ code: 'hold'; detail: string } | null>;
+  gate?: () => Promise<Refusal | null>;
 }
+
+/** Why a config does not land after all, found under the lock. */
+export type Refusal =
+  | { status: 'deferred'; code: 'hold'; detail: string }
+  | { status: 'rejected'; code: 'expired' | 'stale_version'; detail: string };
 
 export interface ApplyOutcome {
   status: 'applied' | 'rejected' | 'deferred';
-  code: 'ok' | 'rolled_back' | 'apply_failed' | 'hold';
+  code: 'ok' | 'rolled_back' | 'apply_failed' | Refusal['code'];
+  /** The version it landed as (or would have). */
+  version: number;
   detail: string;
   generation: number;
   sha256: string;
@@ -55,11 +64,15 @@ export async function applyConfig(board: Board, req: ApplyRequest): Promise<Appl
   return locksmith.withLock(
     { waitMs: req.waitMs, purpose: req.purpose, reclaimStale: req.reclaimStale, actor: board.actor },
     async (lease) => {
+      // Read under the lock: whatever landed while this request waited for it counts.
+      const state = await readState(paths.state);
+      const applied = state.applied?.version ?? 0;
+      const version = req.version === 'next' ? applied + 1 : req.version;
       const text = renderConf(req.config, {
         device: settings.device,
         at: new Date().toISOString(),
         id: req.id,
-        version: req.version,
+        version,
       });
       const sha256 = configSha256(text);
       const outcome = (
@@ -69,13 +82,22 @@ export async function applyConfig(board: Board, req: ApplyRequest): Promise<Appl
       ): ApplyOutcome => ({
         status,
         code,
+        version,
         detail,
         generation: lease.generation,
         sha256,
         lock: { ...evidence(lease.found), generation: lease.generation },
       });
-      const stop = await req.gate?.();
-      if (stop) return outcome('deferred', stop.code, stop.detail);
+      const stop =
+        (await req.gate?.()) ??
+        (version <= applied
+          ? ({
+              status: 'rejected',
+              code: 'stale_version',
+              detail: `version ${applied} was applied meanwhile; version ${version} is not newer`,
+            } as const)
+          : null);
+      if (stop) return outcome(stop.status, stop.code, stop.detail);
       const previous = await readOrNull(paths.config);
       try {
         await atomicWrite(paths.config, text);
@@ -89,14 +111,14 @@ export async function applyConfig(board: Board, req: ApplyRequest): Promise<Appl
       const hook = await runHook(
         settings.apply_hook.command,
         settings.apply_hook.timeout_ms,
-        hookEnv(req, lease, paths.config),
+        hookEnv(req, version, lease, paths.config),
       );
       if (!hook.ok) {
         await restore(paths.config, previous);
         await board.audit({
           event: 'rolled_back',
           id: req.id,
-          version: req.version,
+          version,
           generation: lease.generation,
           detail: hook.detail,
           actor: board.actor,
@@ -104,7 +126,7 @@ export async function applyConfig(board: Board, req: ApplyRequest): Promise<Appl
         return outcome('rejected', 'rolled_back', `${hook.detail}; previous config restored`);
       }
       await board.history.record({
-        version: req.version,
+        version,
         id: req.id,
         sha256,
         applied_at: new Date().toISOString(),
@@ -112,10 +134,9 @@ export async function applyConfig(board: Board, req: ApplyRequest): Promise<Appl
         reason: req.reason,
         config: req.config,
       });
-      const state = await readState(paths.state);
       state.applied = {
         id: req.id,
-        version: req.version,
+        version,
         sha256,
         at: new Date().toISOString(),
         source: req.source,
@@ -124,23 +145,28 @@ export async function applyConfig(board: Board, req: ApplyRequest): Promise<Appl
       await board.audit({
         event: 'applied',
         id: req.id,
-        version: req.version,
+        version,
         source: req.source,
         reason: req.reason ?? null,
         generation: lease.generation,
         sha256,
         actor: board.actor,
       });
-      return outcome('applied', 'ok', `version ${req.version} is live (generation ${lease.generation})`);
+      return outcome('applied', 'ok', `version ${version} is live (generation ${lease.generation})`);
     },
   );
 }
 
-function hookEnv(req: ApplyRequest, lease: LockLease, configPath: string): Record<string, string> {
+function hookEnv(
+  req: ApplyRequest,
+  version: number,
+  lease: LockLease,
+  configPath: string,
+): Record<string, string> {
   return {
     AIMLOCK_GENERATION: String(lease.generation),
     AIMLOCK_CONFIG: configPath,
-    AIMLOCK_VERSION: String(req.version),
+    AIMLOCK_VERSION: String(version),
     AIMLOCK_PUSH_ID: req.id,
   };
 }

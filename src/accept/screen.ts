@@ -1,11 +1,11 @@
 // The checks a push must pass before it may even be considered for landing (DESIGN "Flow of one push"):
-// size → JSON → envelope schema (config included) → device → expiry → signature → id/version → local limits.
+// size → JSON → envelope schema → device → expiry → signature → id/version → aim-config schema → local limits.
 // Pure over its inputs: no I/O, no clock of its own, so every code is provable in a unit test. Each failure
 // stops with its stable code; nothing on disk changes for any of them.
 import type { KeyObject } from 'node:crypto';
 import type { ResultCode } from '../errors.js';
 import type { AimConfig, Limits, PushEnvelope, SchemaError } from '../schemas/index.js';
-import { validate } from '../schemas/index.js';
+import { underConfig, validate, validateEnvelope } from '../schemas/index.js';
 import { verifyEnvelope } from '../sign/index.js';
 import { checkLimits } from './limits.js';
 
@@ -61,11 +61,11 @@ export function screenPush(payload: Buffer, ctx: ScreenContext): Screened {
   } catch (err) {
     return reject('invalid_json', `push is not JSON: ${(err as Error).message}`, null);
   }
-  const schema = validate<PushEnvelope>('push', value);
+  const schema = validateEnvelope(value);
   if (!schema.ok) {
     return reject(
       'schema_invalid',
-      `push does not match schemas/push.schema.json (${schema.errors.length} error(s))`,
+      `push envelope does not match schemas/push.schema.json (${schema.errors.length} error(s))`,
       value,
       schema.errors,
     );
@@ -98,7 +98,16 @@ export function screenPush(payload: Buffer, ctx: ScreenContext): Screened {
       envelope,
     );
   }
-  const limitErrors = checkLimits(envelope.config, ctx.limits, '/config');
+  const config = validate<AimConfig>('aim-config', envelope.config);
+  if (!config.ok) {
+    return reject(
+      'schema_invalid',
+      `config does not match schemas/aim-config.schema.json (${config.errors.length} error(s))`,
+      envelope,
+      underConfig(config.errors),
+    );
+  }
+  const limitErrors = checkLimits(config.value, ctx.limits, '/config');
   if (limitErrors.length) {
     return reject(
       'limits_exceeded',
@@ -107,5 +116,5 @@ export function screenPush(payload: Buffer, ctx: ScreenContext): Screened {
       limitErrors,
     );
   }
-  return { ok: true, envelope, config: envelope.config };
+  return { ok: true, envelope: envelope as PushEnvelope, config: config.value };
 }

@@ -155,6 +155,12 @@ export class Agent {
   }
 
   private async onPush(payload: Buffer, retained: boolean): Promise<void> {
+    if (payload.length === 0) {
+      // An empty retained publish is how MQTT clears a retained message: the operator withdrew the desired
+      // state for new subscribers. It is not a push, so it gets no answer; what is live stays live.
+      this.log.info('the retained push was cleared on the broker; nothing to do');
+      return;
+    }
     const state = await this.readState();
     const screened = screenPush(payload, {
       device: this.settings.device,
@@ -265,11 +271,15 @@ export class Agent {
 
   /** A kick after `ms`; `repeat` keeps nudging (the desired push still needs GC-like retries without the GC). */
   private later(ms: number, repeat = false): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      this.desired.kick();
-      if (repeat) this.later(ms, true);
-    }, ms);
+    // setTimeout fires at once for anything past 2^31 - 1 ms (~24.8 days): wait that long, then look again.
+    const t = setTimeout(
+      () => {
+        this.timers.delete(t);
+        this.desired.kick();
+        if (repeat) this.later(ms, true);
+      },
+      Math.min(ms, 2 ** 31 - 1),
+    );
     t.unref();
     this.timers.add(t);
   }

@@ -13,7 +13,6 @@ import type { ResultCode } from '../errors.js';
 import { LockError } from '../lock/locksmith.js';
 import { evidence } from '../lock/observe.js';
 import type { AimConfig, PushEnvelope } from '../schemas/index.js';
-import { readState } from '../store/state.js';
 import type { ResultFields } from './messages.js';
 import { readVehicleState, windowAllows } from './vehicle.js';
 
@@ -42,6 +41,16 @@ const SETTLE_GAP_MS = 250;
 const SETTLE_FIRST_MS = 600;
 /** Pushes arriving while one lands are a burst: the next landing waits for its end, at most this long. */
 const BURST_SETTLE_MS = 2000;
+
+/** `expired` once the push's expires_at has passed: it was checked on arrival, but a push may wait. */
+function expiry(e: PushEnvelope): { status: 'rejected'; code: 'expired'; detail: string } | null {
+  if (!e.expires_at || Date.parse(e.expires_at) > Date.now()) return null;
+  return {
+    status: 'rejected',
+    code: 'expired',
+    detail: `push expired at ${e.expires_at} while it waited to land`,
+  };
+}
 
 const echo = (e: PushEnvelope) => ({
   id: e.id,
@@ -149,6 +158,9 @@ export class DesiredState {
   ): Promise<void> {
     if (c.reported === code || this.desired !== c) return; // superseded meanwhile: already answered
     c.reported = code;
+    // A push that expires while it waits is answered `expired` then, not when the obstacle clears.
+    if (c.envelope.expires_at)
+      this.deps.later(Math.max(0, Date.parse(c.envelope.expires_at) - Date.now()) + 10);
     await this.deps.answer({ ...echo(c.envelope), code, detail, ...(lock ? { lock } : {}) });
   }
 
@@ -159,6 +171,11 @@ export class DesiredState {
   private async attempt(c: Candidate): Promise<void> {
     const { board } = this.deps;
     const e = c.envelope;
+    const expired = expiry(e);
+    if (expired) {
+      this.finish(c);
+      return this.deps.answer({ ...echo(e), code: expired.code, detail: expired.detail });
+    }
     const hold = await this.deps.hold();
     if (hold) {
       if (hold.until) this.deps.later(Math.max(0, Date.parse(hold.until) - Date.now()) + 50);
@@ -176,16 +193,7 @@ export class DesiredState {
         `update_window "${c.config.update_window}" does not allow an update while ${vehicle}; kept as desired`,
       );
     }
-    const applied = (await readState(board.paths.state)).applied;
     if (this.desired !== c) return; // superseded while we looked (already answered); the loop takes the newer
-    if (applied && applied.version >= e.version) {
-      this.finish(c);
-      return this.deps.answer({
-        ...echo(e),
-        code: 'stale_version',
-        detail: `version ${applied.version} was applied meanwhile`,
-      });
-    }
     this.landing = c;
     try {
       const out = await applyConfig(board, {
@@ -196,10 +204,12 @@ export class DesiredState {
         purpose: `apply push ${e.id.slice(0, 8)} v${e.version}`,
         waitMs: board.settings.lock.wait_ms,
         reclaimStale: this.deps.reclaimStale,
-        // Checked again under the lock: `release --force` places its hold just before it clears the lock.
+        // Checked again under the lock: `release --force` places its hold just before it clears the lock, and
+        // the wait for the lock may have outlived the push. (A version landed meanwhile: applyConfig checks.)
         gate: async () => {
           const h = await this.deps.hold();
-          return h ? { code: 'hold', detail: `on hold: ${h.reason}; kept as desired` } : null;
+          if (h) return { status: 'deferred', code: 'hold', detail: `on hold: ${h.reason}; kept as desired` };
+          return expiry(e);
         },
       });
       this.landing = null;
@@ -211,7 +221,7 @@ export class DesiredState {
         code: out.code,
         detail: out.detail,
         lock: out.lock,
-        config_sha256: out.sha256,
+        ...(out.status === 'applied' ? { config_sha256: out.sha256 } : {}),
       });
     } catch (err) {
       this.landing = null;

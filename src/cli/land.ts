@@ -5,7 +5,6 @@ import { CliError, EXIT } from '../errors.js';
 import { LockError } from '../lock/locksmith.js';
 import { evidence } from '../lock/observe.js';
 import type { AimConfig } from '../schemas/index.js';
-import { readState } from '../store/state.js';
 import type { Context } from './command.js';
 import { NEXT_STEP } from './lock-view.js';
 
@@ -16,8 +15,6 @@ export async function land(
   reason: string,
 ): Promise<number> {
   const board = ctx.board();
-  const state = await readState(board.paths.state);
-  const version = (state.applied?.version ?? 0) + 1;
   const id = `${source}-${randomUUID()}`;
   ctx.note(`taking the lock on ${board.paths.fileName} (waits up to ${board.settings.lock.wait_ms} ms)…`);
   let outcome: ApplyOutcome;
@@ -25,7 +22,7 @@ export async function land(
     outcome = await applyConfig(board, {
       config,
       id,
-      version,
+      version: 'next',
       source,
       purpose: `${source} by ${board.actor.sudo_user ?? board.actor.user}: ${reason}`,
       reason,
@@ -43,8 +40,8 @@ export async function land(
     throw new CliError('apply_failed', `${outcome.code}: ${outcome.detail}`, { result: outcome });
   }
   ctx.emit(
-    { id, version, ...outcome },
-    `applied version ${version} (${source}), generation ${outcome.generation}, sha256 ${outcome.sha256.slice(0, 12)}…`,
+    { id, ...outcome },
+    `applied version ${outcome.version} (${source}), generation ${outcome.generation}, sha256 ${outcome.sha256.slice(0, 12)}…`,
   );
   return EXIT.ok;
 }

@@ -37,3 +37,18 @@ export function validator(name: SchemaName): ValidateFunction {
   }
   return fn;
 }
+
+const derived = new Map<string, ValidateFunction>();
+
+/**
+ * The validator of a schema made from ours at run time (see envelope.ts), compiled once per `key` in the same
+ * instance, so its `$ref`s resolve. `build` must return a schema without an `$id` of its own.
+ */
+export function derivedValidator(key: string, build: () => object): ValidateFunction {
+  let fn = derived.get(key);
+  if (fn === undefined) {
+    fn = instance().compile(build());
+    derived.set(key, fn);
+  }
+  return fn;
+}

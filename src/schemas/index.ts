@@ -14,6 +14,7 @@ import type {
 } from './types.gen.js';
 
 export { applyDefaults, schemaDefaults } from './defaults.js';
+export { type Envelope, underConfig, validateEnvelope } from './envelope.js';
 export { MAX_ERRORS, type SchemaError } from './errors.js';
 export { SCHEMA_NAMES, type SchemaName, schemaDir } from './files.js';
 export type * from './types.gen.js';
