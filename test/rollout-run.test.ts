@@ -221,6 +221,31 @@ t.test('20 drones, canary 2, waves 25%,50%,100%: done, every device at its base 
   t.match(none.stderr, /aimlock: not_found: no rollout nope/);
 });
 
+t.test('--pause-between takes the go from stdin: y goes on, anything else stops the rollout', async (t) => {
+  const s = await setup(t, 4);
+  const plan = ['--all', '--canary', '1', '--waves', '50%,100%', '--timeout', '60s', '--pause-between'];
+  // Both answers at once, before the first question: the second must wait for its own question.
+  const r = await aimlock(null, ['rollout', s.configFile, ...s.desk(), ...plan, '--id', 'r-go', '--json'], {
+    input: 'y\nn\n',
+  });
+  t.equal(r.code, 6, 'declined at the second pause: aborted');
+  const sum = JSON.parse(r.stdout) as RolloutSummary;
+  t.match(sum.reason, /declined to continue to wave 2/);
+  t.same(
+    sum.waves.map((w) => w.status),
+    ['passed', 'passed', 'not_run'],
+    'the canary and wave 1 ran, wave 2 did not',
+  );
+  t.match(r.stderr, /wave 0 \(canary\) passed \(1\/1 applied\)\. Continue to wave 1 .*\[y\/N\]/);
+  const untouched = s.fleet.devices.slice(2);
+  for (const d of untouched) t.equal((await board(d)).applied, null, `${d.device} was never pushed`);
+
+  // The end of stdin is no go either.
+  const eof = await aimlock(null, ['rollout', s.configFile, ...s.desk(), ...plan, '--id', 'r-eof', '--json']);
+  t.equal(eof.code, 6);
+  t.match(JSON.parse(eof.stdout).reason, /stdin ended before an operator's go/);
+});
+
 t.test('a live foreign holder in the canary: abort, nothing beyond the canary, rollback', async (t) => {
   const s = await setup(t, 10, { hotDevices: ['drone-02'] });
   const names = s.fleet.devices.map((d) => d.device);

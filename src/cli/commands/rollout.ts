@@ -53,7 +53,8 @@ success. A wave fails when any device answers lock_mismatch, or when the share o
 --max-failure-rate (a share 0.1 or a percent 10%; default 0). A failed wave aborts the rollout: no further
 device is touched; with --rollback-on-abort every device that applied gets the config it ran before (read
 from its retained push before the rollout) back, as a newer version. --pause-between asks for a go after
-each passed wave ([y/N] on a terminal; without one it aborts, unless --yes answers for you). Ctrl-C aborts
+each passed wave: y on a terminal's [y/N], or a line "y" on stdin from a script (any other line declines, the
+end of stdin aborts); --yes answers for you. Ctrl-C aborts
 (a second one leaves at once); SIGTERM leaves at once, deciding nothing: --resume continues.
 
 Progress: on a terminal a live line per wave; otherwise one line per event (drone-03 wave 0 applied v7), on

@@ -17,6 +17,7 @@ export async function drive(
   { key, keyId }: ReturnType<typeof signingKey>,
 ): Promise<number> {
   const progress = progressFor(ctx);
+  const ask = makeAsk(ctx, ctx.values.yes === true, progress);
   const id = record.state.plan.id;
   const runner = new RolloutRunner({
     op,
@@ -25,7 +26,7 @@ export async function drive(
     keyId,
     writer,
     progress,
-    ask: makeAsk(ctx, ctx.values.yes === true, progress),
+    ask,
   });
   // Ctrl-C is the operator stopping the rollout: abort (rollbacks included), a second one leaves at once.
   // SIGTERM / SIGHUP (the machine shutting down, the terminal closing) leave at once without deciding
@@ -51,6 +52,7 @@ export async function drive(
     process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', onLeave);
     process.off('SIGHUP', onLeave);
+    ask.close();
     progress.close();
     await writer
       .flush()

@@ -1,6 +1,6 @@
 // What `aimlock rollout` shows and asks on the terminal: the progress (live, one line per event, or none with
 // --json), the operator's go at --pause-between, and the summary with the exit that goes with it.
-import { createInterface } from 'node:readline/promises';
+import { createInterface, type Interface } from 'node:readline';
 import { CliError, EXIT } from '../../errors.js';
 import {
   lineProgress,
@@ -26,42 +26,89 @@ function nextName(w: WaveState): string {
 
 type Tty = { isTTY?: boolean };
 
-/** The operator's go at --pause-between: --yes, a [y/N] prompt on a terminal, else an abort that says why. */
+/**
+ * The operator's answers, a line each, from stdin: typed at a [y/N] prompt on a terminal, or given by a script
+ * (`yes | aimlock rollout … --pause-between`, or its own pipe, one line per go). Lines that arrive before their
+ * question wait for it; the end of stdin is an answer too (null: nobody left to say go).
+ */
+class Answers {
+  private rl: Interface | null = null;
+  private readonly queued: string[] = [];
+  private waiting: ((line: string | null) => void) | null = null;
+  private ended = false;
+
+  constructor(private readonly ctx: Context) {}
+
+  async ask(prompt: string, signal: AbortSignal): Promise<string | null> {
+    this.open();
+    this.ctx.io.stderr.write(prompt);
+    const line = this.queued.shift();
+    if (line !== undefined || this.ended) return line ?? null;
+    return new Promise((resolve) => {
+      const onAbort = () => this.take(null);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.waiting = (l) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(l);
+      };
+    });
+  }
+
+  /** Stops reading stdin (so the process can exit). */
+  close(): void {
+    this.rl?.close();
+  }
+
+  private open(): void {
+    if (this.rl) return;
+    const terminal = (this.ctx.io.stdin as Tty).isTTY === true && (this.ctx.io.stderr as Tty).isTTY === true;
+    const rl = createInterface({ input: this.ctx.io.stdin, output: this.ctx.io.stderr, terminal });
+    rl.on('line', (l) => (this.waiting ? this.take(l) : this.queued.push(l)));
+    // A terminal in raw mode turns Ctrl-C into this event, not a signal: raise the signal, so the prompt ends
+    // the way Ctrl-C ends every other moment of a rollout (drive.ts aborts it, and q.signal with it).
+    rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
+    rl.on('close', () => {
+      this.ended = true;
+      this.take(null);
+    });
+    this.rl = rl;
+  }
+
+  private take(line: string | null): void {
+    const w = this.waiting;
+    this.waiting = null;
+    w?.(line);
+  }
+}
+
+/** The operator's go at --pause-between: --yes, else a line from stdin (a terminal's [y/N] or a script's). */
 export function makeAsk(ctx: Context, yes: boolean, progress: Progress) {
-  return async (q: OperatorQuestion): Promise<OperatorAnswer> => {
+  const answers = new Answers(ctx);
+  const ask = async (q: OperatorQuestion): Promise<OperatorAnswer> => {
     const c = waveCounts(q.state, q.wave);
     const passed = `${name(q.wave)} passed (${c.applied}/${c.devices} applied)`;
     if (yes) {
       progress.note(`${passed}; --yes: continuing to ${nextName(q.next)}`);
       return { proceed: true };
     }
-    if (!(ctx.io.stdin as Tty).isTTY || !(ctx.io.stderr as Tty).isTTY) {
-      return {
-        proceed: false,
-        reason:
-          "--pause-between waits for an operator's go, but there is no terminal to ask on (stdin is not a TTY): run it in a terminal, or add --yes",
-      };
-    }
     progress.suspend();
-    const rl = createInterface({ input: ctx.io.stdin, output: ctx.io.stderr });
-    const ctl = new AbortController();
-    const onOuter = () => ctl.abort();
-    q.signal.addEventListener('abort', onOuter, { once: true });
-    rl.on('SIGINT', () => ctl.abort());
     try {
-      const answer = await rl.question(`${passed}. Continue to ${nextName(q.next)}? [y/N] `, {
-        signal: ctl.signal,
-      });
+      const answer = await answers.ask(`${passed}. Continue to ${nextName(q.next)}? [y/N] `, q.signal);
+      if (answer === null) {
+        return {
+          proceed: false,
+          reason: q.signal.aborted
+            ? 'interrupted at the prompt'
+            : `stdin ended before an operator's go for ${nextName(q.next)} (answer y on stdin, or add --yes)`,
+        };
+      }
       if (/^y(es)?$/i.test(answer.trim())) return { proceed: true };
       return { proceed: false, reason: `the operator declined to continue to ${nextName(q.next)}` };
-    } catch {
-      return { proceed: false, reason: 'interrupted at the prompt' };
     } finally {
-      q.signal.removeEventListener('abort', onOuter);
-      rl.close();
       progress.resume();
     }
   };
+  return Object.assign(ask, { close: () => answers.close() });
 }
 
 export function renderSummary(s: RolloutSummary): string {
