@@ -145,6 +145,17 @@ t.test('every result code, from the MQTT side', async (t) => {
     'the desired push lands without a new push',
   );
 
+  // Every rejection is in the audit log too (CONTRACT §2: "applies, rejects, …"), with its code.
+  const audited = readFileSync(board.audit, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { event: string; code?: string; id?: string });
+  const answered = op.results.filter((r) => r.status === 'rejected');
+  t.same(
+    audited.filter((e) => e.event === 'rejected').map((e) => `${e.id}:${e.code}`),
+    answered.map((r) => `${String(r.id)}:${String(r.code)}`),
+    `each of the ${answered.length} rejections audited, in order`,
+  );
   for (const doc of [...op.results, ...op.telemetry]) {
     const r = validate(doc.kind === 'aimlock.result/v1' ? 'result' : 'telemetry', doc);
     if (!r.ok) t.fail(`message breaks its schema: ${JSON.stringify(r.errors)}`);

@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { aimlock, configWith, GOOD_CONFIG, makeBoard } from './helpers/board.js';
+import { aimlock, CLI, configWith, GOOD_CONFIG, makeBoard, ROOT, run } from './helpers/board.js';
 
 type Patch = (c: Record<string, Record<string, unknown>>) => void;
 const set =
@@ -216,3 +216,32 @@ t.test('usage errors exit 2 and say what to do; --help teaches', async (t) => {
   t.equal(releaseHelp.code, 0);
   t.match(releaseHelp.stdout, /Exit: 0 released; 3/);
 });
+
+t.test(
+  'command-line manners: options before the command, one-line errors, a reader that leaves',
+  async (t) => {
+    const board = makeBoard(t.testdir());
+    const first = await aimlock(null, ['--settings', board.settingsFile, '--json', 'locks']);
+    t.equal(first.code, 0, first.stderr);
+    t.equal(JSON.parse(first.stdout).verdict, 'FREE', '--settings and --json may come before the command');
+
+    const bad = board.writeJson('bad.json', { aim: { sensitivity: 5 }, colour: 'red' });
+    const v = await aimlock(board, ['validate', bad]);
+    t.equal(v.code, 1);
+    t.equal(v.stderr.trimEnd().split('\n').length, 1, 'the error is one line');
+    t.match(v.stderr, /^aimlock: invalid: .*\/aim\/sensitivity: must be <= 1; .*\/colour/);
+
+    // `aimlock logs | head -1`: the reader leaves after one line; the command ends quietly, exit 0.
+    const line = `${JSON.stringify({ level: 30, time: 1, msg: 'hello', device: 'drone-07' })}\n`;
+    const piped = await run('sh', ['-c', `env -u NODE_OPTIONS ${process.execPath} ${CLI} logs | head -1`], {
+      input: line.repeat(20_000),
+    });
+    t.equal(piped.code, 0);
+    t.equal(piped.stdout.trimEnd().split('\n').length, 1);
+    t.notMatch(piped.stderr, /EPIPE|Error/, 'no stack trace');
+
+    const daemon = await run(process.execPath, [join(ROOT, 'dist/agent/main.js'), '--bogus']);
+    t.equal(daemon.code, 2, 'aimlockd: an unknown option is a usage error');
+    t.match(daemon.stderr, /^aimlockd: usage: Unknown option '--bogus'; see aimlockd --help\n$/);
+  },
+);

@@ -408,16 +408,8 @@ t.test('operator killed mid-rollout: --resume completes, no device pushed twice'
   t.equal((await aimlock(null, ['resume', '--settings', dev('drone-04').settingsFile])).code, 0);
   await until('drone-04 applied', async () => (await board(dev('drone-04'))).applied?.version === 1);
 
-  const r = await aimlock(null, [
-    'rollout',
-    '--resume',
-    'r-kill',
-    '--key',
-    s.keyFile,
-    '--state-dir',
-    s.stateDir,
-    '--json',
-  ]);
+  // As CONTRACT §8 writes it: --resume ID, nothing else (the key file is remembered in the local record).
+  const r = await aimlock(null, ['rollout', '--resume', 'r-kill', '--state-dir', s.stateDir, '--json']);
   t.equal(r.code, 0, r.stderr);
   const sum = JSON.parse(r.stdout) as RolloutSummary;
   t.equal(sum.outcome, 'done');

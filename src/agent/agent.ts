@@ -107,8 +107,9 @@ export class Agent {
     this.holdOn = (await this.currentHold()) !== null;
     this.control = await serveControl(this.board.paths.socket, (req) => this.onControl(req));
     this.transport.start();
-    if (this.settings.lock.auto_reclaim === 'always') this.watchdog.start();
-    else this.later(this.settings.lock.gc_interval_ms, true);
+    // Every policy looks at the lock on the interval (a mismatch is reported whatever the policy); only
+    // `always` lets the look reclaim a ghost (the watchdog's `reclaim` option).
+    this.watchdog.start();
     await this.watchdog.tick();
     this.stopVehicleWatch = watchVehicleState(this.board.paths.vehicleState, () => this.desired.kick());
     await this.notify.ready(`applied ${this.applied?.version ?? 'nothing'}`);
@@ -196,6 +197,19 @@ export class Agent {
       { id: f.id, version: f.version, status: doc.status, code: f.code },
       `push ${doc.status}: ${f.detail}`,
     );
+    // Rejections are audited here, for every code; applies and rollbacks under the lock, by applyConfig.
+    if (doc.status === 'rejected' && f.code !== 'rolled_back') {
+      await this.board.audit({
+        event: 'rejected',
+        id: f.id,
+        version: f.version,
+        ...(f.rollout ? { rollout: f.rollout } : {}),
+        code: f.code,
+        detail: f.detail,
+        ...(f.errors?.length ? { errors: f.errors } : {}),
+        actor: this.board.actor,
+      });
+    }
     await this.transport.send('result', doc);
     if (doc.status === 'applied') {
       await this.readState();
@@ -269,14 +283,13 @@ export class Agent {
     });
   }
 
-  /** A kick after `ms`; `repeat` keeps nudging (the desired push still needs GC-like retries without the GC). */
-  private later(ms: number, repeat = false): void {
+  /** A kick of the desired push after `ms` (a hold that ends, a busy lock worth retrying, an expiry). */
+  private later(ms: number): void {
     // setTimeout fires at once for anything past 2^31 - 1 ms (~24.8 days): wait that long, then look again.
     const t = setTimeout(
       () => {
         this.timers.delete(t);
         this.desired.kick();
-        if (repeat) this.later(ms, true);
       },
       Math.min(ms, 2 ** 31 - 1),
     );

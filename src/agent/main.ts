@@ -18,14 +18,22 @@ Usage: aimlockd [--settings FILE]
 Signals: SIGTERM/SIGINT finish the landing in progress, release the lock, publish "offline" and exit 0;
 SIGHUP reloads trusted keys and limits. Logs are JSON lines on stdout: pipe them through "aimlock logs".`;
 
+function args() {
+  try {
+    return parseArgs({
+      options: {
+        settings: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+      },
+    }).values;
+  } catch (err) {
+    throw new CliError('usage', `${(err as Error).message}; see aimlockd --help`);
+  }
+}
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      settings: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-      version: { type: 'boolean' },
-    },
-  });
+  const values = args();
   if (values.help || values.version) {
     process.stdout.write(values.help ? `${HELP}\n` : `${AGENT_VERSION}\n`);
     return 0;

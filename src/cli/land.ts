@@ -32,6 +32,15 @@ export async function land(
   } catch (err) {
     if (!(err instanceof LockError)) throw err;
     const o = err.observation;
+    await board.audit({
+      event: 'rejected',
+      id,
+      source,
+      code: err.code,
+      detail: err.message,
+      reason,
+      actor: board.actor,
+    });
     throw new CliError(err.code, `${err.message}. Nothing was written. Next: ${NEXT_STEP[o.verdict]}`, {
       lock: evidence(o),
     });

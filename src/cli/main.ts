@@ -30,8 +30,34 @@ function commandHelp(c: Command): string {
   return `Usage: ${c.usage}\n\n${c.summary}\n\n${c.help.trim()}\n`;
 }
 
+/** Options every command takes may also come before the command: `aimlock --settings F locks`. */
+function commandFirst(argv: string[]): string[] {
+  const leading: string[] = [];
+  let i = 0;
+  while (i < argv.length) {
+    const a = argv[i]!;
+    if (a === '--json') leading.push(a);
+    else if (a === '--settings' && i + 1 < argv.length) leading.push(a, argv[++i]!);
+    else if (a.startsWith('--settings=')) leading.push(a);
+    else break;
+    i++;
+  }
+  const [name, ...rest] = argv.slice(i);
+  return name === undefined ? leading : [name, ...rest, ...leading];
+}
+
+/** CONTRACT §7: an error is one line. A list (schema errors, one per line) is joined with "; ". */
+function oneLine(message: string): string {
+  return message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .join('; ')
+    .replace(/:; /g, ': ');
+}
+
 export async function main(argv: string[], io: Io): Promise<number> {
-  const [name, ...rest] = argv;
+  const [name, ...rest] = commandFirst(argv);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(`${overview()}\n`);
     return name ? EXIT.ok : EXIT.usage;
@@ -51,15 +77,28 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     return await command.run(new Context(values, positionals, io));
   } catch (err) {
-    const e = err instanceof CliError ? err : new CliError('internal', (err as Error).stack ?? String(err));
+    const e =
+      err instanceof CliError
+        ? err
+        : new CliError(
+            'internal',
+            `${(err as Error).message ?? String(err)} (a bug: please report it with the output of AIMLOCK_DEBUG=1 aimlock …)`,
+          );
+    if (!(err instanceof CliError) && process.env.AIMLOCK_DEBUG) io.stderr.write(`${(err as Error).stack}\n`);
     io.stderr.write(
       json
         ? `${JSON.stringify({ error: { code: e.code, message: e.message, ...e.details } })}\n`
-        : `aimlock: ${e.code}: ${e.message}\n`,
+        : `aimlock: ${e.code}: ${oneLine(e.message)}\n`,
     );
     return CLI_ERRORS[e.code].exit;
   }
 }
+
+// A reader that went away (`aimlock logs | head`) ends the command quietly, as it ends any Unix filter.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }).then(
   (code) => {

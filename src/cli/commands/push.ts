@@ -83,9 +83,20 @@ export async function connectOperator(target: OperatorTarget): Promise<OperatorC
 }
 
 /** --key (and --key-id, default the key file's name without extension), loaded as an ed25519 private key. */
-export function signingKey(ctx: Context): { key: ReturnType<typeof loadPrivateKey>; keyId: string } {
-  const keyPath = ctx.need('key', 'the ed25519 private key (PEM) to sign the push with');
-  const keyId = ctx.string('key-id') ?? basename(keyPath, extname(keyPath));
+/**
+ * The signing key: --key (its id from --key-id or the file name), or else `remembered` (a resumed rollout's
+ * key file and id, read again from the same machine).
+ */
+export function signingKey(
+  ctx: Context,
+  remembered?: { keyFile?: string; keyId: string },
+): { key: ReturnType<typeof loadPrivateKey>; keyId: string } {
+  const given = ctx.string('key');
+  const keyPath =
+    given ?? remembered?.keyFile ?? ctx.need('key', 'the ed25519 private key (PEM) to sign the push with');
+  const keyId =
+    ctx.string('key-id') ??
+    (given === undefined && remembered ? remembered.keyId : basename(keyPath, extname(keyPath)));
   if (!isValidKeyId(keyId)) {
     throw new CliError(
       'usage',

@@ -15,7 +15,7 @@ export const rollout: Command = {
   name: 'rollout',
   summary: 'roll one config out to many devices: canary first, then waves; stop at a failed wave',
   usage:
-    'aimlock rollout FILE --fleet F (--devices a,b,c | --all) --canary N --waves 10%,50%,100% [--timeout 60s] [--max-failure-rate 0] [--pause-between] [--yes] [--rollback-on-abort] [--id ID] [--key KEY] [--key-id ID] [--broker URL] [--state-dir DIR] [--json] | aimlock rollout --resume ID --key KEY [--state-dir DIR] [--yes] [--json]',
+    'aimlock rollout FILE --fleet F (--devices a,b,c | --all) --canary N --waves 10%,50%,100% [--timeout 60s] [--max-failure-rate 0] [--pause-between] [--yes] [--rollback-on-abort] [--id ID] [--key KEY] [--key-id ID] [--broker URL] [--state-dir DIR] [--json] | aimlock rollout --resume ID [--key KEY] [--state-dir DIR] [--yes] [--json]',
   options: {
     ...OPERATOR_OPTIONS,
     devices: { type: 'string' },
@@ -62,8 +62,8 @@ stderr. The summary (every wave, every device with its answer and a next step) g
 it as one object instead and shows no progress.
 
 State: after every step in --state-dir (default ~/.aimlock/rollouts/ID.json) and retained on
-aimlock/v1/{fleet}/rollouts/ID. If this machine dies, aimlock rollout --resume ID --key KEY continues where it
-stopped: answers missed meanwhile are recovered from the devices' retained statuses and no device is pushed
+aimlock/v1/{fleet}/rollouts/ID. If this machine dies, aimlock rollout --resume ID continues where it stopped
+(signing with the key file the rollout started with; --key to use another): answers missed meanwhile are recovered from the devices' retained statuses and no device is pushed
 twice. Without the local file, --resume reads the retained record (give --fleet and --broker).
 --id names the rollout (default r-TIMESTAMP-RANDOM, printed at the start). --fleet/--broker default to those
 of --settings FILE.

@@ -116,7 +116,9 @@ export async function resumeRollout(ctx: Context, id: string): Promise<number> {
         rolloutTopic(record.options.prefix, plan.fleet, id),
       );
     }
-    const signer = signingKey(ctx);
+    const signer = signingKey(ctx, record.options);
+    if (ctx.string('key') === undefined)
+      ctx.note(`note: signing with ${signer.keyId} from ${record.options.keyFile}`);
     if (op === null) {
       op = await connectOperator(resumeTarget(ctx, plan.fleet, record.options.broker, record.options.prefix));
     }

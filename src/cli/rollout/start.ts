@@ -1,6 +1,7 @@
 // Starting a rollout: the config checked, the devices read from the fleet with what each runs now, the plan
 // and every push it may publish checked against the agent's gates, and the record saved before the first push.
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { checkConfig } from '../../accept/check-config.js';
 import { CliError } from '../../errors.js';
 import { nextVersion, type Status, signedPush } from '../../fleet/operator.js';
@@ -162,6 +163,7 @@ export async function startRollout(ctx: Context): Promise<number> {
       options: {
         timeoutMs,
         keyId,
+        keyFile: resolve(ctx.string('key')!),
         broker: target.url,
         prefix: op.prefix,
         file,

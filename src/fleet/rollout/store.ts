@@ -35,6 +35,8 @@ export interface RolloutOptions {
   timeoutMs: number;
   /** The key id the pushes were signed with (the key itself is never stored). */
   keyId: string;
+  /** Where the signing key was read from (absolute), so --resume on the same machine needs no --key. */
+  keyFile?: string;
   /** Broker URL (no credentials) and topic prefix, so a resume finds the fleet again. */
   broker: string;
   prefix: string;
