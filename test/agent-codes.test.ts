@@ -92,6 +92,16 @@ t.test('every result code, from the MQTT side', async (t) => {
   t.equal((await op.result(String(held.id), 'superseded')).code, 'superseded');
   t.equal((await op.result(String(newer.id), 'deferred')).code, 'hold');
   t.ok(await op.event('hold'), 'hold telemetry');
+  // The retained status tells the operator what waits (so its next version goes above it) and the last answer.
+  t.match(
+    await op.retainedStatus(),
+    {
+      state: 'hold',
+      desired: { id: newer.id, version: 6, code: 'hold' },
+      last_result: { id: newer.id, status: 'deferred', code: 'hold' },
+    },
+    'status: v6 waits on the hold',
+  );
   t.equal((await aimlock(board, ['resume'])).code, 0);
   t.equal(
     (await op.result(String(newer.id), 'applied')).code,
@@ -137,7 +147,12 @@ t.test('every result code, from the MQTT side', async (t) => {
     (event.kernel_holders as Array<{ pid: number }>).map((h) => h.pid),
     [foreign.pid],
   );
-  await agent.waitLog(/^lock mismatch: aim_lock_config.conf HOT$/);
+  const line = await agent.waitLog(/^lock mismatch: aim_lock_config.conf HOT$/);
+  t.match(
+    line,
+    { level: 40, verdict: 'UNOWNED', lock: { verdict: 'UNOWNED' } },
+    'warn, with verdict and evidence',
+  );
   foreign.kill('SIGKILL');
   t.equal(
     (await op.result(String(blocked.id), 'applied')).code,

@@ -13,7 +13,7 @@ interface Row {
   state: string | null;
   applied: { version: number } | null;
   lock: string | null;
-  last_result: { status: string; code: string } | null;
+  last_result: { status: string; code: string; version: number | null } | null;
   age_s: number | null;
 }
 
@@ -65,12 +65,25 @@ t.test('aimlock fleet: every device, its state and applied version', async (t) =
     view.devices.every((d) => d.age_s !== null && d.age_s < 60),
     'ages from the status timestamps',
   );
+  // Results are not retained, but every status carries its device's last answer (drone-02: the v2 push).
+  t.same(
+    view.devices.map((d) => [d.device, d.last_result?.status, d.last_result?.code, d.last_result?.version]),
+    [
+      ['drone-01', 'applied', 'ok', 1],
+      ['drone-02', 'applied', 'ok', 2],
+      ['drone-03', 'applied', 'ok', 1],
+    ],
+    'the last answer of every device, heard or not',
+  );
 
   const text = await aimlock(null, ['fleet', ...desk]);
   t.equal(text.code, 0, text.stderr);
   const lines = text.stdout.split('\n');
   t.match(lines[0], /^DEVICE\s+STATE\s+APPLIED\s+LOCK\s+LAST ANSWER\s+AGE$/);
-  t.match(lines.find((l) => l.startsWith('drone-03')) ?? '', /^drone-03\s+OFFLINE\s+1\s+FREE\s+-\s+\d+s$/);
+  t.match(
+    lines.find((l) => l.startsWith('drone-03')) ?? '',
+    /^drone-03\s+OFFLINE\s+1\s+FREE\s+applied\/ok\s+\d+s$/,
+  );
   t.match(lines.find((l) => l.startsWith('drone-01')) ?? '', /^drone-01\s+hold\s+1\s/);
   t.match(lines.find((l) => l.startsWith('drone-02')) ?? '', /^drone-02\s+online\s+2\s/);
   t.match(text.stdout, /3 device\(s\): 1 online, 1 hold, 1 offline/);

@@ -192,4 +192,17 @@ t.test('envelopes: schema-valid, signed verifiably, versions', async (t) => {
   t.same(nextVersion(undefined, undefined).version, 1);
   t.same(nextVersion(status('x', 'online', 4), { version: 2 }).version, 5);
   t.same(nextVersion(status('x', 'hold', 4), { version: 6 }).version, 7, 'above a waiting desired push');
+  // An agent that says what waits: a retained push it rejected for good no longer counts (CONTRACT §8).
+  const says = (waiting: Status['desired']) => ({ ...status('x', 'online', 4), desired: waiting });
+  t.same(nextVersion(says(null), { version: 6 }).version, 5, 'the retained v6 was rejected: applied + 1');
+  t.same(
+    nextVersion(says({ id: 'p', version: 6, code: 'lock_mismatch' }), { version: 6 }).version,
+    7,
+    'v6 still waits (kept as desired): above it',
+  );
+  t.same(
+    nextVersion({ ...status('x', 'offline', null), desired: null }, { version: 6 }).version,
+    7,
+    'a device that is down cannot say: above its retained push',
+  );
 });

@@ -21,6 +21,7 @@ import {
   AGENT_VERSION,
   type ResultFields,
   resultMessage,
+  type StatusFields,
   statusMessage,
   type TelemetryEvent,
   telemetryMessage,
@@ -40,6 +41,7 @@ export class Agent {
   private control: Server | null = null;
   private stopVehicleWatch: () => void = () => {};
   private lastVerdict: string | null = null;
+  private lastResult: StatusFields['lastResult'] = null;
   /** What status reports as applied; refreshed from state.json whenever it is read anyway. */
   private applied: { id: string; version: number; sha256: string } | null = null;
   private holdOn = false;
@@ -70,7 +72,10 @@ export class Agent {
       reclaim: policy === 'always',
       onReclaimed: (previous) => this.reclaimed(previous),
       onMismatch: async (seen) => {
-        this.log.warn({ lock: evidence(seen) }, `lock mismatch: ${this.board.paths.fileName} HOT`);
+        this.log.warn(
+          { verdict: seen.verdict, lock: evidence(seen) },
+          `lock mismatch: ${this.board.paths.fileName} HOT`,
+        );
         await this.telemetry('lock_mismatch', mismatchFields(this.board.paths.fileName, evidence(seen)));
       },
       onTick: (seen) => {
@@ -98,12 +103,18 @@ export class Agent {
     await this.readState();
     const boot = this.settings.lock.auto_reclaim !== 'never';
     const first = await this.board.locksmith.observe();
+    // The first status (sent on connect) already carries a verdict; the collector's first tick refines it.
+    let verdict = first.verdict;
     if (first.verdict === 'STALE' && boot && first.visibility.complete) {
       const { reclaimed, observation } = await this.board.locksmith.reclaim(this.board.actor, {
         reason: 'boot reclaim: owner provably gone',
       });
-      if (reclaimed) await this.reclaimed(observation);
+      if (reclaimed) {
+        verdict = 'FREE';
+        await this.reclaimed(observation);
+      }
     }
+    this.noteVerdict(verdict);
     this.holdOn = (await this.currentHold()) !== null;
     this.control = await serveControl(this.board.paths.socket, (req) => this.onControl(req));
     this.transport.start();
@@ -211,8 +222,17 @@ export class Agent {
       });
     }
     await this.transport.send('result', doc);
-    if (doc.status === 'applied') {
-      await this.readState();
+    // The retained status carries the last answer (results are not retained) and what still waits; an answer
+    // that changes neither (superseded, duplicate) leaves it alone.
+    if (doc.status === 'applied' || doc.status === 'rejected' || doc.status === 'deferred') {
+      this.lastResult = {
+        id: f.id,
+        version: f.version,
+        status: doc.status,
+        code: f.code,
+        ts: String(doc.ts),
+      };
+      if (doc.status === 'applied') await this.readState();
       await this.transport.publishStatus();
     }
   }
@@ -280,6 +300,8 @@ export class Agent {
       state: this.holdOn ? 'hold' : 'online',
       applied: this.applied,
       verdict: this.lastVerdict,
+      desired: this.desired.waiting,
+      lastResult: this.lastResult,
     });
   }
 

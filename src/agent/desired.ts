@@ -74,6 +74,12 @@ export class DesiredState {
     return this.desired?.envelope ?? null;
   }
 
+  /** The waiting push as the status tells it (`code`: its last answer, or `landing` before the first). */
+  get waiting(): { id: string; version: number; code: string } | null {
+    const c = this.desired;
+    return c ? { id: c.envelope.id, version: c.envelope.version, code: c.reported ?? 'landing' } : null;
+  }
+
   /** A push that passed screening. The older of it and the waiting one is answered `superseded`. */
   async offer(c: Candidate): Promise<void> {
     if (Date.now() < this.settleUntil) {

@@ -3,7 +3,7 @@
 
 import type { Rejection } from '../accept/screen.js';
 import { RESULT_CODES, type ResultCode } from '../errors.js';
-import { validate } from '../schemas/index.js';
+import { type Status, validate } from '../schemas/index.js';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -76,6 +76,8 @@ export interface StatusFields {
   state: 'online' | 'hold' | 'offline';
   applied: { id: string; version: number; sha256: string } | null;
   verdict: string | null;
+  desired: Status['desired'];
+  lastResult: Status['last_result'];
 }
 
 export function statusMessage(device: string, f: StatusFields, now = new Date()) {
@@ -85,6 +87,8 @@ export function statusMessage(device: string, f: StatusFields, now = new Date())
     state: f.state,
     applied: f.applied,
     lock: f.verdict ? { verdict: f.verdict } : null,
+    desired: f.desired ?? null,
+    last_result: f.lastResult ?? null,
     agent_version: AGENT_VERSION,
     ts: now.toISOString(),
   });

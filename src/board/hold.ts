@@ -58,11 +58,14 @@ const unknownActor: Actor = {
   program: 'unknown',
 };
 
-/** `15m`, `30s`, `2h`, `1d` or plain milliseconds → milliseconds; null when it is none of these. */
+/**
+ * `500ms`, `30s`, `15m`, `2h`, `1d` → milliseconds; a bare number is seconds (`--timeout 60` is a minute, as
+ * an operator means it, never 60 ms). Null when it is none of these.
+ */
 export function parseDuration(text: string): number | null {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
   if (!m) return null;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 'ms') as 'ms'];
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 's') as 's'];
   const ms = Number(m[1]) * unit;
   return Number.isFinite(ms) && ms > 0 ? ms : null;
 }

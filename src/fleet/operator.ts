@@ -239,16 +239,20 @@ function parseJson(payload: Buffer): unknown {
 }
 
 /**
- * The version a new push to a device should carry: one above both its applied version (retained status) and
- * its current desired push (retained push), so that it is newer than anything the device has or waits for.
- * The last will carries `applied: null`, so the desired push is what keeps the count for a device that died.
+ * The version a new push to a device should carry (CONTRACT §8: its last applied version + 1), kept above
+ * anything the device still waits to land, so the new push is never the one superseded:
+ * - a device that is up says itself what waits (status `desired`): a retained push it rejected for good (bad
+ *   config, limits) no longer counts, and the count is the applied version + 1;
+ * - for a device that is down (its last will carries `applied: null` and no `desired`), or an agent too old to
+ *   say, its retained push may still be waiting: the count goes above it too.
  */
 export function nextVersion(
   status: Status | undefined,
   desired: Record<string, unknown> | undefined,
 ): { version: number; applied: number | null; desired: number | null } {
   const applied = status?.applied?.version ?? null;
-  const d = desired?.version;
+  const saysWhatWaits = status !== undefined && status.state !== 'offline' && status.desired !== undefined;
+  const d = saysWhatWaits ? status.desired?.version : desired?.version;
   const desiredVersion = typeof d === 'number' && Number.isSafeInteger(d) && d > 0 ? d : null;
   return { version: Math.max(applied ?? 0, desiredVersion ?? 0) + 1, applied, desired: desiredVersion };
 }

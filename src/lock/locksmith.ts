@@ -264,7 +264,10 @@ export class Locksmith {
   private refuseUnlessTakeable(seen: Observation, opts: Pick<AcquireOptions, 'reclaimStale'>): void {
     if (seen.verdict === 'FREE' || seen.verdict === 'HELD') return;
     if (seen.verdict === 'STALE' && opts.reclaimStale && seen.visibility.complete) return;
-    this.opts.log?.warn({ lock: evidence(seen) }, `lock mismatch: ${this.opts.fileName} HOT`);
+    this.opts.log?.warn(
+      { verdict: seen.verdict, lock: evidence(seen) },
+      `lock mismatch: ${this.opts.fileName} HOT`,
+    );
     const blind = seen.visibility.complete ? '' : ` (not reclaimed automatically: ${seen.visibility.reason})`;
     throw new LockError(
       'lock_mismatch',

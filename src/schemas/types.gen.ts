@@ -274,6 +274,50 @@ export type StatusLock = {
 } | null;
 
 /**
+ * The push the board keeps as its desired state but has not landed yet (answered deferred, or rejected with lock_mismatch), or null when nothing waits. An operator's next version goes above it.
+ */
+export type DesiredPushWaiting = {
+  /**
+   * Id of the waiting push.
+   */
+  id: string;
+  /**
+   * Version of the waiting push.
+   */
+  version: number;
+  /**
+   * The code of its last answer: hold, lock_hot, deferred_update_window or lock_mismatch.
+   */
+  code: string;
+} | null;
+
+/**
+ * The last result the agent published that applied, rejected or deferred a push (results are not retained; this is), or null before the first one.
+ */
+export type LastAnswer = {
+  /**
+   * Id of the push answered.
+   */
+  id: string;
+  /**
+   * Version of the push answered, or null when it could not be read.
+   */
+  version: number | null;
+  /**
+   * applied, rejected or deferred.
+   */
+  status: 'applied' | 'rejected' | 'deferred';
+  /**
+   * Result code of CONTRACT section 5.
+   */
+  code: string;
+  /**
+   * When the result was published (RFC 3339).
+   */
+  ts: string;
+} | null;
+
+/**
  * The device's retained status on aimlock/v1/{fleet}/{device}/status; the agent's MQTT last will publishes it with state `offline`.
  */
 export interface Status {
@@ -295,6 +339,8 @@ export interface Status {
    * Version of the aimlock package running the agent.
    */
   agent_version: string;
+  desired?: DesiredPushWaiting;
+  last_result?: LastAnswer;
   /**
    * When this status was produced (RFC 3339).
    */

@@ -1,5 +1,5 @@
-// `aimlock fleet`: every device of a fleet at a glance, from the retained statuses plus the last result seen
-// for each (results are not retained: only those that arrive while we listen), optionally kept live.
+// `aimlock fleet`: every device of a fleet at a glance, from the retained statuses (which carry each device's
+// last answer) plus the results heard while we listen, optionally kept live.
 import { EXIT } from '../../errors.js';
 import type { OperatorClient, Result, Status } from '../../fleet/operator.js';
 import type { Command } from '../command.js';
@@ -15,7 +15,15 @@ export interface FleetRow {
   status_ts: string | null;
   /** Seconds since the status was produced (status ts); null without a status. */
   age_s: number | null;
-  last_result: Pick<Result, 'id' | 'version' | 'status' | 'code' | 'detail' | 'ts'> | null;
+  /** The newer of the last result heard live and the one the device's status carries (no detail there). */
+  last_result: {
+    id: string;
+    version: number | null;
+    status: Result['status'];
+    code: string;
+    ts: string;
+    detail?: string;
+  } | null;
 }
 
 const byName = new Intl.Collator('en', { numeric: true }).compare;
@@ -38,11 +46,19 @@ export function fleetRows(
       agent_version: s?.agent_version ?? null,
       status_ts: s?.ts ?? null,
       age_s: Number.isFinite(ts) ? Math.max(0, Math.round((now - ts) / 1000)) : null,
-      last_result: r
-        ? { id: r.id, version: r.version, status: r.status, code: r.code, detail: r.detail, ts: r.ts }
-        : null,
+      last_result: newer(
+        r
+          ? { id: r.id, version: r.version, status: r.status, code: r.code, detail: r.detail, ts: r.ts }
+          : null,
+        s?.last_result ?? null,
+      ),
     };
   });
+}
+
+function newer<A extends { ts: string }, B extends { ts: string }>(a: A | null, b: B | null): A | B | null {
+  if (!a || !b) return a ?? b;
+  return Date.parse(b.ts) > Date.parse(a.ts) ? b : a;
 }
 
 /** 12s, 3m, 5h, 2d. */
@@ -118,14 +134,15 @@ function statusLine(device: string, s: Status | null): string {
 export const fleet: Command = {
   name: 'fleet',
   summary: "table of every device's retained status and last answer in a fleet",
-  usage: 'aimlock fleet [--fleet F] [--broker URL] [--watch] [--json]',
-  options: { ...OPERATOR_OPTIONS, watch: { type: 'boolean' } },
+  usage: 'aimlock fleet [--fleet F] [--broker URL] [--key KEY] [--watch] [--json]',
+  // --key like every operator command (CONTRACT §7), though a view signs nothing.
+  options: { ...OPERATOR_OPTIONS, key: { type: 'string' }, watch: { type: 'boolean' } },
   help: `
 Reads the retained status of every device of the fleet (aimlock/v1/{fleet}/+/status) and prints one row each:
 DEVICE, STATE (online, hold, OFFLINE — the agent's last will or its goodbye), APPLIED (config version), LOCK
 (last verdict), LAST ANSWER (status/code of the last result seen) and AGE (of the status).
-Results are not retained: without --watch only those arriving during the short collection window show up,
-the others are "-". With --watch the table stays live (on a terminal it is redrawn; otherwise one line is
+Results are not retained, but each device's status carries its last answer (applied, rejected or deferred),
+so the column is filled for every device whose agent has answered once. With --watch the table stays live (on a terminal it is redrawn; otherwise one line is
 printed per change) until Ctrl-C; results fill in as devices answer.
 --fleet and --broker default to those of --settings FILE when given; otherwise --fleet is required and the
 broker is mqtt://127.0.0.1:1883.

@@ -1,6 +1,7 @@
 // `aimlock push`: one signed push to one device, published retained (the desired state), then the wait for its
 // final answer, following `deferred` answers. Also the operator plumbing that `fleet` and `rollout` share:
 // where the broker and fleet come from, and the signing key.
+import { existsSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { parseDuration } from '../../board/hold.js';
 import { CliError, EXIT } from '../../errors.js';
@@ -18,7 +19,7 @@ import {
   type OperatorConnectOptions,
 } from '../../fleet/operator-connect.js';
 import { validate } from '../../schemas/index.js';
-import type { LoadedSettings } from '../../settings/load.js';
+import { DEFAULT_SETTINGS_FILE, type LoadedSettings } from '../../settings/load.js';
 import { isValidKeyId, KEY_ID_PATTERN, KeyError, loadPrivateKey } from '../../sign/index.js';
 import type { Command, Context, Options } from '../command.js';
 import { formatErrors, readConfigToPublish } from '../read-input.js';
@@ -46,7 +47,10 @@ export interface OperatorTarget {
 export function operatorTarget(ctx: Context): OperatorTarget {
   const named = ctx.string('settings') ?? process.env.AIMLOCK_SETTINGS;
   let settings: LoadedSettings | null = null;
-  if (named !== undefined && named !== '') settings = ctx.settings();
+  // A named settings file is read; on a machine that is itself a board, so is the default one, unless
+  // --fleet says everything needed.
+  const boardHere = ctx.string('fleet') === undefined && existsSync(DEFAULT_SETTINGS_FILE);
+  if ((named !== undefined && named !== '') || boardHere) settings = ctx.settings();
   const fleet = ctx.string('fleet') ?? settings?.fleet;
   if (fleet === undefined || fleet.trim() === '')
     throw new CliError('usage', '--fleet is required (or --settings FILE of a board of that fleet)');
@@ -82,10 +86,9 @@ export async function connectOperator(target: OperatorTarget): Promise<OperatorC
   }
 }
 
-/** --key (and --key-id, default the key file's name without extension), loaded as an ed25519 private key. */
 /**
- * The signing key: --key (its id from --key-id or the file name), or else `remembered` (a resumed rollout's
- * key file and id, read again from the same machine).
+ * The signing key, loaded as an ed25519 private key: --key (its id from --key-id, default the file's name
+ * without extension), or else `remembered` (a resumed rollout's key file and id, read again on this machine).
  */
 export function signingKey(
   ctx: Context,

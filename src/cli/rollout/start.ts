@@ -50,12 +50,13 @@ export function baseline(
     );
   let previous: PreviousConfig | null = null;
   const id = typeof desired?.id === 'string' ? desired.id : null;
+  const version = desired?.version;
   const check = desired ? checkConfig(desired.config, {}) : null;
   // The desired push is the config running only when the device says it applied that very push (or, offline,
   // its last will no longer says: then the retained push is the best knowledge there is).
   const running = status?.applied ? status.applied.id === id : status?.state === 'offline';
-  if (id !== null && next.desired !== null && check?.ok && running)
-    previous = { id, version: next.desired, config: check.config };
+  if (id !== null && typeof version === 'number' && check?.ok && running)
+    previous = { id, version, config: check.config };
   return { base, previous, warnings };
 }
 
