@@ -3,14 +3,14 @@
 // and limits, and systemd readiness/watchdog notifications through NOTIFY_SOCKET.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { agentBoard, envelope, operator, type RunningAgent, startAgent } from './helpers/agent.js';
 import { aimlock, configWith } from './helpers/board.js';
 import { startMosquitto } from './helpers/mosquitto.js';
 import { plantLiveOwner } from './helpers/owner.js';
-import { exited, spawnFlock, waitForLine } from './helpers/procs.js';
+import { exited, spawnFlock, spawnHolder, waitForLine } from './helpers/procs.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -295,5 +295,34 @@ t.test(
       sock.datagrams.some((d) => /^STOPPING=1$/m.test(d)),
       'STOPPING=1 on SIGTERM',
     );
+  },
+);
+
+t.test(
+  'with auto_reclaim never: the collector still reports the ghost; aimlock reclaim is published',
+  async (t) => {
+    const broker = await startMosquitto(t);
+    const board = agentBoard(t.testdir(), broker.url, {
+      lock: { auto_reclaim: 'never', gc_interval_ms: 200 },
+    });
+    const agent = await startAgent(t, board);
+    const op = await operator(t, broker.url);
+    // A ghost made after the agent started: a holder killed with SIGKILL.
+    const holder = await spawnHolder(t, board, 'doomed writer');
+    await holder.kill9();
+    const mismatch = await op.event('lock_mismatch');
+    t.match(mismatch, { verdict: 'STALE', state: 'HOT' }, 'reported by the collector, not reclaimed');
+    t.equal(logCount(agent, /^ghost lock reclaimed/), 0, 'the agent leaves it to a technician');
+
+    const r = await aimlock(board, ['reclaim', '--reason', 'ghost after crash', '--json']);
+    t.equal(r.code, 0, r.stderr);
+    t.equal(out(r, 'agent_told'), true);
+    const published = await op.event('lock_reclaimed');
+    t.match(
+      published,
+      { reason: 'ghost after crash', previous: { verdict: 'STALE' }, actor: { user: userInfo().username } },
+      'lock_reclaimed telemetry, with who and why',
+    );
+    t.match(await op.retainedStatus(), { lock: { verdict: 'FREE' } }, 'and the status shows the lock free');
   },
 );

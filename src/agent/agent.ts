@@ -290,6 +290,17 @@ export class Agent {
       case 'reclaim':
         await this.watchdog.tick();
         return { ok: true };
+      case 'reclaimed':
+        // A technician's `aimlock reclaim` (or an `aimlock apply` that reclaimed on its way in) cleared a ghost.
+        this.log.info({ lock: req.previous, actor: req.actor }, 'ghost lock reclaimed by a technician');
+        await this.telemetry('lock_reclaimed', {
+          file: this.board.paths.fileName,
+          previous: req.previous,
+          reason: req.reason,
+          actor: req.actor,
+        });
+        await this.watchdog.tick();
+        return { ok: true };
       default:
         return { ok: false, error: `unknown command ${String(req.cmd)}` };
     }

@@ -6,6 +6,7 @@ import { LockError } from '../lock/locksmith.js';
 import { evidence } from '../lock/observe.js';
 import type { AimConfig } from '../schemas/index.js';
 import type { Context } from './command.js';
+import { notifyAgent } from './control.js';
 import { NEXT_STEP } from './lock-view.js';
 
 export async function land(
@@ -45,6 +46,14 @@ export async function land(
       lock: evidence(o),
     });
   }
+  // It found a ghost and reclaimed it on its way in: a running agent publishes that (lock_reclaimed).
+  if (outcome.lock.verdict === 'STALE')
+    await notifyAgent(board.paths.socket, {
+      cmd: 'reclaimed',
+      reason: `reclaimed by aimlock ${source === 'local' ? 'apply' : 'rollback'}: ${reason}`,
+      previous: outcome.lock,
+      actor: board.actor,
+    });
   if (outcome.status !== 'applied') {
     throw new CliError('apply_failed', `${outcome.code}: ${outcome.detail}`, { result: outcome });
   }

@@ -1,6 +1,7 @@
 import { CliError, EXIT } from '../../errors.js';
 import { clause, evidence } from '../../lock/observe.js';
 import type { Command } from '../command.js';
+import { notifyAgent } from '../control.js';
 import { NEXT_STEP } from '../lock-view.js';
 
 export const reclaim: Command = {
@@ -12,7 +13,8 @@ export const reclaim: Command = {
 Reclaims the lock only when it is STALE: the lock bit is set but its owner is provably gone (process dead,
 pid reused, another boot, or no readable owner record) and no process holds a kernel lock. It takes the kernel
 locks first, re-reads bit and owner under them, clears them, and writes the audit log. Any other verdict is
-left alone: a live process may still be writing (see aimlock release --force for the bypass).
+left alone: a live process may still be writing (see aimlock release --force for the bypass). A running agent
+is told, and publishes lock_reclaimed; with the agent down, the audit log records it.
 
   --dry-run      say whether it would reclaim, change nothing
   --reason TEXT  recorded in the audit log (default "technician reclaim")
@@ -32,10 +34,19 @@ Exit: 0 reclaimed (or would be, with --dry-run); 3 not stale (the verdict is pri
         },
       );
     }
+    // A running agent publishes it (lock_reclaimed) and takes a fresh look; without one the audit log has it.
+    const told =
+      !dryRun &&
+      (await notifyAgent(board.paths.socket, {
+        cmd: 'reclaimed',
+        reason,
+        previous: evidence(o),
+        actor: board.actor,
+      }));
     const what = dryRun ? 'would reclaim' : 'reclaimed';
     ctx.emit(
-      { reclaimed, dry_run: dryRun, lock: evidence(o) },
-      `${what} ghost lock on ${board.paths.fileName}: ${o.reason}`,
+      { reclaimed, dry_run: dryRun, lock: evidence(o), agent_told: told },
+      `${what} ghost lock on ${board.paths.fileName}: ${o.reason}${told ? ' (the agent published lock_reclaimed)' : ''}`,
     );
     return EXIT.ok;
   },
