@@ -121,6 +121,10 @@ export async function startNsBroker(t: Teardown, link: Link): Promise<NsBroker> 
     ].join('\n'),
   );
   const child = spawn(...link.exec(link.a, [MOSQUITTO, '-c', conf]), { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+  });
   t.teardown(async () => {
     await killed(child);
     rmSync(dir, { recursive: true, force: true });
@@ -132,7 +136,7 @@ export async function startNsBroker(t: Teardown, link: Link): Promise<NsBroker> 
     const probe = await pub(['-t', 'probe', '-m', 'x']);
     if (probe.code === 0) break;
     if (child.exitCode !== null || Date.now() > deadline)
-      throw new Error(`mosquitto in ${link.a} did not come up: ${probe.stderr}`);
+      throw new Error(`mosquitto in ${link.a} did not come up: ${stderr || probe.stderr}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   const publish = (topic: string, payload: string, opts: { retain?: boolean } = {}) =>
