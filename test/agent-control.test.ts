@@ -2,7 +2,7 @@
 // `aimlock release --force` against a DETACHED lock and against a live flock(1) holder, SIGHUP reloading keys
 // and limits, and systemd readiness/watchdog notifications through NOTIFY_SOCKET.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -326,3 +326,24 @@ t.test(
     t.match(await op.retainedStatus(), { lock: { verdict: 'FREE' } }, 'and the status shows the lock free');
   },
 );
+
+t.test('a reclaim while the agent is down is published when it next starts', async (t) => {
+  const broker = await startMosquitto(t);
+  const board = agentBoard(t.testdir(), broker.url);
+  const holder = await spawnHolder(t, board, 'doomed writer');
+  await holder.kill9();
+  const r = await aimlock(board, ['reclaim', '--reason', 'ghost found on the bench', '--json']);
+  t.equal(r.code, 0, r.stderr);
+  t.equal(out(r, 'agent_told'), false, 'no agent to tell');
+  const left = join(board.stateDir, 'deferred-events');
+  t.equal(readdirSync(left).length, 1, 'the event waits for the agent');
+
+  const op = await operator(t, broker.url);
+  await startAgent(t, board);
+  t.match(
+    await op.event('lock_reclaimed'),
+    { reason: 'ghost found on the bench', previous: { verdict: 'STALE' }, occurred_at: String },
+    'published at start, with when it happened',
+  );
+  t.same(readdirSync(left), [], 'and removed');
+});

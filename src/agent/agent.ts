@@ -12,6 +12,7 @@ import { evidence, type Observation } from '../lock/observe.js';
 import type { Limits } from '../schemas/index.js';
 import type { LoadedSettings } from '../settings/load.js';
 import { loadTrustedKeys } from '../sign/index.js';
+import { drainDeferred } from '../store/deferred-events.js';
 import { Outbox } from '../store/outbox.js';
 import { readState } from '../store/state.js';
 import { Transport } from '../transport/index.js';
@@ -115,6 +116,7 @@ export class Agent {
       }
     }
     this.noteVerdict(verdict);
+    await this.publishDeferredEvents();
     this.holdOn = (await this.currentHold()) !== null;
     this.control = await serveControl(this.board.paths.socket, (req) => this.onControl(req));
     this.transport.start();
@@ -239,6 +241,29 @@ export class Agent {
 
   private async telemetry(event: TelemetryEvent, fields: Record<string, unknown>): Promise<void> {
     await this.transport.send('telemetry', telemetryMessage(this.settings.device, event, fields));
+  }
+
+  /** What technicians did while the agent was down (release --force, reclaim): published now, in order. */
+  private async publishDeferredEvents(): Promise<void> {
+    const unreadable = await drainDeferred(this.board.paths.deferredEvents, async (e) => {
+      try {
+        await this.telemetry(e.event as TelemetryEvent, { ...e.fields, occurred_at: e.occurred_at });
+        this.log.info(
+          { event: e.event, occurred_at: e.occurred_at },
+          'published an event left while the agent was down',
+        );
+      } catch (err) {
+        this.log.warn(
+          { err, event: e.event },
+          'an event left while the agent was down is not valid telemetry; dropped',
+        );
+      }
+    });
+    if (unreadable.length)
+      this.log.warn(
+        { files: unreadable, dir: this.board.paths.deferredEvents },
+        'unreadable deferred events left in place',
+      );
   }
 
   private async reclaimed(previous: Observation): Promise<void> {

@@ -6,7 +6,7 @@ import { LockError } from '../lock/locksmith.js';
 import { evidence } from '../lock/observe.js';
 import type { AimConfig } from '../schemas/index.js';
 import type { Context } from './command.js';
-import { notifyAgent } from './control.js';
+import { reportToAgent } from './control.js';
 import { NEXT_STEP } from './lock-view.js';
 
 export async function land(
@@ -48,8 +48,7 @@ export async function land(
   }
   // It found a ghost and reclaimed it on its way in: a running agent publishes that (lock_reclaimed).
   if (outcome.lock.verdict === 'STALE')
-    await notifyAgent(board.paths.socket, {
-      cmd: 'reclaimed',
+    await reportToAgent(board, 'reclaimed', {
       reason: `reclaimed by aimlock ${source === 'local' ? 'apply' : 'rollback'}: ${reason}`,
       previous: outcome.lock,
       actor: board.actor,

@@ -15,6 +15,8 @@ export interface BoardPaths {
   history: string;
   audit: string;
   outbox: string;
+  /** Telemetry a command left for the agent while it was down (store/deferred-events.ts). */
+  deferredEvents: string;
   /** A technician's hold (aimlock hold / release --force), honoured by the agent even across restarts. */
   hold: string;
   limits: string;
@@ -36,6 +38,7 @@ export function boardPaths(settings: Pick<Settings, 'paths'>): BoardPaths {
     history: join(stateDir, 'history'),
     audit: join(stateDir, 'audit.jsonl'),
     outbox: join(stateDir, 'outbox'),
+    deferredEvents: join(stateDir, 'deferred-events'),
     hold: join(stateDir, 'hold.json'),
     limits: settings.paths.limits,
     keysDir: settings.paths.keys_dir,

@@ -1,7 +1,7 @@
 import { CliError, EXIT } from '../../errors.js';
 import { clause, evidence } from '../../lock/observe.js';
 import type { Command } from '../command.js';
-import { notifyAgent } from '../control.js';
+import { reportToAgent } from '../control.js';
 import { NEXT_STEP } from '../lock-view.js';
 
 export const reclaim: Command = {
@@ -14,7 +14,7 @@ Reclaims the lock only when it is STALE: the lock bit is set but its owner is pr
 pid reused, another boot, or no readable owner record) and no process holds a kernel lock. It takes the kernel
 locks first, re-reads bit and owner under them, clears them, and writes the audit log. Any other verdict is
 left alone: a live process may still be writing (see aimlock release --force for the bypass). A running agent
-is told, and publishes lock_reclaimed; with the agent down, the audit log records it.
+is told and publishes lock_reclaimed; an agent that is down publishes it when it next starts.
 
   --dry-run      say whether it would reclaim, change nothing
   --reason TEXT  recorded in the audit log (default "technician reclaim")
@@ -34,19 +34,14 @@ Exit: 0 reclaimed (or would be, with --dry-run); 3 not stale (the verdict is pri
         },
       );
     }
-    // A running agent publishes it (lock_reclaimed) and takes a fresh look; without one the audit log has it.
+    // A running agent publishes it (lock_reclaimed) now; a stopped one when it next starts.
     const told =
       !dryRun &&
-      (await notifyAgent(board.paths.socket, {
-        cmd: 'reclaimed',
-        reason,
-        previous: evidence(o),
-        actor: board.actor,
-      }));
+      (await reportToAgent(board, 'reclaimed', { reason, previous: evidence(o), actor: board.actor }));
     const what = dryRun ? 'would reclaim' : 'reclaimed';
     ctx.emit(
       { reclaimed, dry_run: dryRun, lock: evidence(o), agent_told: told },
-      `${what} ghost lock on ${board.paths.fileName}: ${o.reason}${told ? ' (the agent published lock_reclaimed)' : ''}`,
+      `${what} ghost lock on ${board.paths.fileName}: ${o.reason}${dryRun ? '' : told ? ' (the agent published lock_reclaimed)' : ' (the agent publishes lock_reclaimed when it next starts)'}`,
     );
     return EXIT.ok;
   },

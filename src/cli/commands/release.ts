@@ -1,7 +1,7 @@
 import { CliError, EXIT } from '../../errors.js';
 import { clause, evidence } from '../../lock/observe.js';
 import type { Command } from '../command.js';
-import { notifyAgent } from '../control.js';
+import { reportToAgent } from '../control.js';
 import { holdUntil, placeHold } from './hold.js';
 
 export const release: Command = {
@@ -53,12 +53,7 @@ Example: sudo aimlock release --force --reason "aimlockd hung during update, tic
         { lock: evidence(o), hold },
       );
     }
-    await notifyAgent(board.paths.socket, {
-      cmd: 'force_released',
-      reason,
-      previous: evidence(o),
-      actor: board.actor,
-    });
+    await reportToAgent(board, 'force_released', { reason, previous: evidence(o), actor: board.actor });
     ctx.emit(
       { released: true, previous: evidence(o), hold },
       `lock on ${board.paths.fileName} force-released (was ${o.verdict}: ${clause(o.reason)}).\n` +
