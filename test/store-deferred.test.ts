@@ -7,7 +7,10 @@ import { type DeferredEvent, drainDeferred, leaveForAgent } from '../src/store/d
 
 t.test('oldest first, removed once published, unreadable ones kept', async (t) => {
   const dir = join(t.testdir(), 'deferred-events');
-  t.same(await drainDeferred(dir, async () => t.fail('nothing to publish')), [], 'no folder: nothing to do');
+  const none = await drainDeferred(dir, async () => {
+    t.fail('nothing to publish');
+  });
+  t.same(none, [], 'no folder: nothing to do');
   for (const n of [1, 2, 3]) {
     await leaveForAgent(dir, 'lock_reclaimed', { n });
     await new Promise((r) => setTimeout(r, 2)); // distinct milliseconds: names sort in the order of events
