@@ -14,7 +14,7 @@ const verdictOf = async (board: ReturnType<typeof makeBoard>) => {
     verdict: string;
     exit: number;
     reason: string;
-    kernel_holders: Array<{ pid: number; kind: string }>;
+    kernel_holders: Array<{ pid: number; type: string }>;
   };
 };
 
@@ -129,7 +129,7 @@ for (const [name, spawnForeign, kind] of [
       t.equal(seen.verdict, 'UNOWNED');
       t.equal(seen.exit, 3);
       t.same(
-        seen.kernel_holders.map((h) => [h.pid, h.kind]),
+        seen.kernel_holders.map((h) => [h.pid, h.type]),
         [[foreign.pid, kind]],
         'the table names the foreign holder by pid and lock type',
       );

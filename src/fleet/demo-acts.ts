@@ -80,13 +80,13 @@ export async function meetTheFleet(scene: Scene, fleet: SimFleet, holderPids: nu
   );
   const holders = (mismatch?.doc.kernel_holders ?? []) as {
     pid?: number;
-    kind?: string;
+    type?: string;
     command?: string;
   }[];
   const holder = holders.find((h) => h.pid === hot.holderPid) ?? holders[0];
   facts.hot.holder_command = holder?.command ?? (hot.holderPid ? comm(hot.holderPid) : null);
   io.say(
-    `    hot on ${DEMO_HOT}: pid ${hot.holderPid} (${facts.hot.holder_command ?? '?'}) holds ${holder?.kind ?? 'FLOCK'} on its lock file, no owner recorded — ` +
+    `    hot on ${DEMO_HOT}: pid ${hot.holderPid} (${facts.hot.holder_command ?? '?'}) holds ${holder?.type ?? 'FLOCK'} on its lock file, no owner recorded — ` +
       `${String(mismatch?.doc.verdict ?? 'UNOWNED')}:\n      a live process that is not aimlock, so the agent leaves it alone${mismatch ? ' (and reported lock_mismatch)' : ''}`,
   );
   const normal = fleet.devices.filter((d) => d.kind === 'normal').map((d) => d.device);

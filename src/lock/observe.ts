@@ -154,6 +154,7 @@ export function evidence(o: Observation) {
     owner_alive: o.ownerProcess?.alive ?? null,
     kernel_holders: o.holders
       .filter((h) => !h.blocked)
-      .map((h) => ({ pid: h.pid, kind: h.kind, mode: h.mode, command: h.command ?? null })),
+      // lslocks' own words (TYPE FLOCK/POSIX/OFDLCK, MODE WRITE/READ), as CONTRACT §7 names the columns.
+      .map((h) => ({ pid: h.pid, type: h.kind, mode: h.mode, command: h.command ?? null })),
   };
 }

@@ -39,7 +39,7 @@ if (!(process.arch in ARM_ARCHES) || !HOST) {
     return { ...JSON.parse(r.stdout), exit: r.code } as {
       verdict: string;
       exit: number;
-      kernel_holders: Array<{ pid: number; kind: string }>;
+      kernel_holders: Array<{ pid: number; type: string }>;
     };
   };
 
