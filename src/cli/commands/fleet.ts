@@ -142,10 +142,11 @@ Reads the retained status of every device of the fleet (aimlock/v1/{fleet}/+/sta
 DEVICE, STATE (online, hold, OFFLINE — the agent's last will or its goodbye), APPLIED (config version), LOCK
 (last verdict), LAST ANSWER (status/code of the last result seen) and AGE (of the status).
 Results are not retained, but each device's status carries its last answer (applied, rejected or deferred),
-so the column is filled for every device whose agent has answered once. With --watch the table stays live (on a terminal it is redrawn; otherwise one line is
-printed per change) until Ctrl-C; results fill in as devices answer.
---fleet and --broker default to those of --settings FILE when given; otherwise --fleet is required and the
-broker is mqtt://127.0.0.1:1883.
+so the column is filled for every device whose agent has answered once. With --watch the table stays live
+(on a terminal it is redrawn; otherwise one line is printed per change) until Ctrl-C; results fill in as
+devices answer.
+--fleet and --broker default to those of --settings FILE (or of /etc/aimlock/agent.json on a board);
+otherwise --fleet is required and the broker is mqtt://127.0.0.1:1883. --key is accepted and unused.
 --json prints {"fleet", "devices": [...]} (with --watch: one such object per change, one per line).
 
 Exit: 0; 2 usage; 5 broker unreachable.

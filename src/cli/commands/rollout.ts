@@ -54,8 +54,8 @@ success. A wave fails when any device answers lock_mismatch, or when the share o
 device is touched; with --rollback-on-abort every device that applied gets the config it ran before (read
 from its retained push before the rollout) back, as a newer version. --pause-between asks for a go after
 each passed wave: y on a terminal's [y/N], or a line "y" on stdin from a script (any other line declines, the
-end of stdin aborts); --yes answers for you. Ctrl-C aborts
-(a second one leaves at once); SIGTERM leaves at once, deciding nothing: --resume continues.
+end of stdin aborts); --yes answers for you. Ctrl-C aborts (a second one leaves at once); SIGTERM leaves at
+once, deciding nothing: --resume continues.
 
 Progress: on a terminal a live line per wave; otherwise one line per event (drone-03 wave 0 applied v7), on
 stderr. The summary (every wave, every device with its answer and a next step) goes to stdout; --json prints
@@ -63,8 +63,8 @@ it as one object instead and shows no progress.
 
 State: after every step in --state-dir (default ~/.aimlock/rollouts/ID.json) and retained on
 aimlock/v1/{fleet}/rollouts/ID. If this machine dies, aimlock rollout --resume ID continues where it stopped
-(signing with the key file the rollout started with; --key to use another): answers missed meanwhile are recovered from the devices' retained statuses and no device is pushed
-twice. Without the local file, --resume reads the retained record (give --fleet and --broker).
+(signing with the key file the rollout started with; --key to use another): answers missed meanwhile are
+recovered from the devices' retained statuses and no device is pushed twice. Without the local file, --resume reads the retained record (give --fleet and --broker).
 --id names the rollout (default r-TIMESTAMP-RANDOM, printed at the start). --fleet/--broker default to those
 of --settings FILE.
 
