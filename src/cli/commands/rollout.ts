@@ -64,7 +64,8 @@ it as one object instead and shows no progress.
 State: after every step in --state-dir (default ~/.aimlock/rollouts/ID.json) and retained on
 aimlock/v1/{fleet}/rollouts/ID. If this machine dies, aimlock rollout --resume ID continues where it stopped
 (signing with the key file the rollout started with; --key to use another): answers missed meanwhile are
-recovered from the devices' retained statuses and no device is pushed twice. Without the local file, --resume reads the retained record (give --fleet and --broker).
+recovered from the devices' retained statuses and no device is pushed twice. Without the local file,
+--resume reads the retained record (give --fleet and --broker).
 --id names the rollout (default r-TIMESTAMP-RANDOM, printed at the start). --fleet/--broker default to those
 of --settings FILE.
 
