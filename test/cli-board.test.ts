@@ -155,6 +155,9 @@ t.test('apply, show, history and rollback: lock-aware, versions only move forwar
   const missing = await aimlock(board, ['rollback', '99']);
   t.equal(missing.code, 1);
   t.match(missing.stderr, /^aimlock: not_found: version 99 is not in the history/m);
+  const word = await aimlock(board, ['rollback', 'abc']);
+  t.equal(word.code, 2, 'a VERSION that is no number is a usage error');
+  t.match(word.stderr, /^aimlock: usage: VERSION abc: expected a version number/);
   const audit = readFileSync(board.audit, 'utf8')
     .trim()
     .split('\n')

@@ -18,6 +18,8 @@ Exit: 0 applied; 1 no such version or rolled back; 3 the lock could not be taken
   async run(ctx) {
     const board = ctx.board();
     const wanted = ctx.positionals[0];
+    if (wanted !== undefined && !/^\d+$/.test(wanted))
+      throw new CliError('usage', `VERSION ${wanted}: expected a version number (see aimlock history)`);
     const state = await readState(board.paths.state);
     const entry = wanted
       ? await board.history.get(Number(wanted))
