@@ -31,6 +31,11 @@ export function devMajorMinor(dev: bigint | number): { major: number; minor: num
  * The /proc/locks lines about one file (by device and inode). Holders and waiters (`->`) are both returned,
  * waiters with `blocked: true`. Pid -1 is an OFD lock, 0 a holder outside the reader's pid namespace (modern
  * kernels leave such holders out altogether, which is why `visibility()` matters), other negatives remote locks.
+ *
+ * Each holder is listed once. The kernel hands /proc/locks out a page (~50 lines) per read(), and between two
+ * reads locks come and go, so a line may repeat (seen in CI: one flock(1) holder twice while other tests took
+ * and dropped locks) — or be missed, which no reader can prevent: that is why a mismatch is only reported after
+ * two looks agree, and why reclaim decides again under the kernel locks.
  */
 export function parseProcLocks(
   text: string,
@@ -59,7 +64,9 @@ export function parseProcLocks(
     const rawMode = tokens[devAt - 2];
     // RW (old kernels) is a write lock; UNLCK (a lease being broken to nothing) is the weakest: READ.
     const mode = rawMode === 'WRITE' || rawMode === 'RW' ? 'WRITE' : 'READ';
-    out.push({ kind: kind as KernelHolder['kind'], mode, pid, blocked });
+    const holder = { kind: kind as KernelHolder['kind'], mode, pid, blocked } as const;
+    if (!out.some((h) => h.kind === kind && h.mode === mode && h.pid === pid && h.blocked === blocked))
+      out.push(holder);
   }
   return out;
 }
