@@ -12,7 +12,7 @@ import { evidence, type Observation } from '../lock/observe.js';
 import type { Limits } from '../schemas/index.js';
 import type { LoadedSettings } from '../settings/load.js';
 import { loadTrustedKeys } from '../sign/index.js';
-import { drainDeferred } from '../store/deferred-events.js';
+import { drainDeferred, TECHNICIAN_EVENTS, type TechnicianReport } from '../store/deferred-events.js';
 import { Outbox } from '../store/outbox.js';
 import { readState } from '../store/state.js';
 import { Transport } from '../transport/index.js';
@@ -303,29 +303,25 @@ export class Agent {
         await this.desired.idle();
         this.desired.kick();
         return { ok: true };
-      case 'force_released':
-        await this.telemetry('lock_force_released', {
-          file: this.board.paths.fileName,
-          reason: req.reason,
-          actor: req.actor,
-          previous: req.previous,
-        });
-        this.desired.kick();
-        return { ok: true };
       case 'reclaim':
         await this.watchdog.tick();
         return { ok: true };
-      case 'reclaimed':
-        // A technician's `aimlock reclaim` (or an `aimlock apply` that reclaimed on its way in) cleared a ghost.
-        this.log.info({ lock: req.previous, actor: req.actor }, 'ghost lock reclaimed by a technician');
-        await this.telemetry('lock_reclaimed', {
+      case 'force_released':
+      case 'reclaimed': {
+        // What a technician's command did: release --force, or reclaim (also an apply that reclaimed a ghost
+        // on its way in). The same fields as cli/control.ts leaves in deferred-events/ when no agent runs.
+        const event = TECHNICIAN_EVENTS[req.cmd as TechnicianReport];
+        this.log.info({ event, lock: req.previous, actor: req.actor }, 'a technician changed the lock');
+        await this.telemetry(event, {
           file: this.board.paths.fileName,
-          previous: req.previous,
           reason: req.reason,
           actor: req.actor,
+          previous: req.previous,
         });
         await this.watchdog.tick();
+        this.desired.kick();
         return { ok: true };
+      }
       default:
         return { ok: false, error: `unknown command ${String(req.cmd)}` };
     }

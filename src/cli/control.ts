@@ -2,7 +2,7 @@
 // lets a running one react at once instead of at its next look, and publish what a technician did.
 import { createConnection } from 'node:net';
 import type { Board } from '../board/open.js';
-import { leaveForAgent } from '../store/deferred-events.js';
+import { leaveForAgent, TECHNICIAN_EVENTS, type TechnicianReport } from '../store/deferred-events.js';
 
 export type ControlReply = Record<string, unknown>;
 
@@ -41,19 +41,19 @@ export async function notifyAgent(socket: string, request: Record<string, unknow
   return (await askAgent(socket, request, 1000)) !== null;
 }
 
-/** What a command tells the agent it did, and the telemetry event the agent publishes for it. */
-const EVENT_OF = { force_released: 'lock_force_released', reclaimed: 'lock_reclaimed' } as const;
-
 /**
  * Tells a running agent what this command did (it publishes the telemetry and takes a fresh look); with no
  * agent answering, leaves the event for its next start. True when an agent answered.
  */
 export async function reportToAgent(
   board: Board,
-  cmd: keyof typeof EVENT_OF,
+  cmd: TechnicianReport,
   fields: Record<string, unknown>,
 ): Promise<boolean> {
   if (await notifyAgent(board.paths.socket, { cmd, ...fields })) return true;
-  await leaveForAgent(board.paths.deferredEvents, EVENT_OF[cmd], { file: board.paths.fileName, ...fields });
+  await leaveForAgent(board.paths.deferredEvents, TECHNICIAN_EVENTS[cmd], {
+    file: board.paths.fileName,
+    ...fields,
+  });
   return false;
 }

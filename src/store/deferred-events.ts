@@ -12,6 +12,13 @@ import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isRecord, readJsonFile, writeJsonFile } from './json-file.js';
 
+/** What a technician's command reports to the agent, and the telemetry event the agent publishes for it. */
+export const TECHNICIAN_EVENTS = {
+  force_released: 'lock_force_released',
+  reclaimed: 'lock_reclaimed',
+} as const;
+export type TechnicianReport = keyof typeof TECHNICIAN_EVENTS;
+
 export interface DeferredEvent {
   event: string;
   fields: Record<string, unknown>;
