@@ -71,15 +71,6 @@ export function mirror() {
   return 'http://deb.debian.org/debian';
 }
 
-function recipeKey(mirrorUrl) {
-  const h = createHash('sha256');
-  h.update(readFileSync(new URL(import.meta.url)));
-  h.update(`${PACKAGES.join(' ')}\n${SUITE}\n${IMAGE_SIZE}\n${mirrorUrl}\n`);
-  for (const f of readdirSync(GUEST_FILES).sort())
-    h.update(`${f}\n`).update(readFileSync(join(GUEST_FILES, f)));
-  return h.digest('hex').slice(0, 16);
-}
-
 /**
  * Shell run by mmdebstrap inside its tree ($1) after the essential packages, before the kernel is configured:
  * a small initramfs (only what mounting /dev/vda needs) makes the kernel install ~6x faster and the initrd
@@ -122,6 +113,21 @@ chroot "$r" systemctl mask apt-daily.timer apt-daily-upgrade.timer e2scrub_all.t
 rm -f "$r/etc/machine-id" "$r/var/lib/dbus/machine-id"
 chroot "$r" systemd-machine-id-setup
 `;
+
+/**
+ * The recipe's identity: everything that shapes the image (packages, suite, size, mirror, both hooks, the guest
+ * files), not this file's formatting. Bump RECIPE when the build steps below change in another way.
+ */
+const RECIPE = 1;
+export function recipeKey(mirrorUrl = mirror()) {
+  const h = createHash('sha256');
+  h.update(
+    JSON.stringify({ RECIPE, PACKAGES, SUITE, IMAGE_SIZE, mirrorUrl, ESSENTIAL_HOOK, CUSTOMIZE_HOOK }),
+  );
+  for (const f of readdirSync(GUEST_FILES).sort())
+    h.update(`${f}\n`).update(readFileSync(join(GUEST_FILES, f)));
+  return h.digest('hex').slice(0, 16);
+}
 
 /**
  * The cached image for the current recipe, built when missing: { dir, rootfs, kernel, initrd, key, built }.

@@ -52,10 +52,11 @@ export function qemuArgs({
     '-drive',
     `file=${rootfs},if=virtio,format=raw,cache=none`,
     ...drives.flatMap((d) => ['-drive', `file=${d.file},if=virtio,format=raw,cache=${d.cache ?? 'none'}`]),
+    // romfile= : no PXE option ROM (the guest boots its kernel directly; Debian ships the ROM in ipxe-qemu).
     '-netdev',
     `user,id=n0,restrict=on,guestfwd=tcp:${host}:${port}-cmd:${forward}`,
     '-device',
-    'virtio-net-pci,netdev=n0',
+    'virtio-net-pci,netdev=n0,romfile=',
     '-device',
     'virtio-rng-pci',
     '-virtfs',

@@ -15,16 +15,20 @@ const TOOLS = {
 
 export function ensureVmTools() {
   const missing = [
-    ...new Set(Object.entries(TOOLS).filter(([bin]) => !succeeds('sh', ['-c', `command -v ${bin}`]))),
-  ].map(([, pkg]) => pkg);
+    ...new Set(
+      Object.entries(TOOLS)
+        .filter(([bin]) => !succeeds('sh', ['-c', `command -v ${bin}`]))
+        .map(([, pkg]) => pkg),
+    ),
+  ];
   if (missing.length === 0) return;
-  const line = `apt-get install -y --no-install-recommends ${[...new Set(missing)].join(' ')}`;
+  const line = `apt-get install -y --no-install-recommends ${missing.join(' ')}`;
   if (process.getuid?.() !== 0)
     throw new Error(`missing Debian packages; run as root:\n  apt-get update && ${line}`);
   const t0 = performance.now();
   say(`vm: installing ${missing.join(' ')}`);
   sh('apt-get', ['update', '-qq']);
-  sh('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...new Set(missing)], {
+  sh('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
     env: { DEBIAN_FRONTEND: 'noninteractive' },
   });
   say(`vm: installed in ${since(t0)}`);

@@ -14,7 +14,7 @@ export const reinstall: Scenario = {
     t.ok(st0?.version > 0, `applied version ${st0?.version} before`);
 
     const rm = await lab.run(['apt-get', 'remove', '-y', 'aimlock'], {
-      timeoutMs: lab.budget(60_000),
+      timeoutMs: lab.budget(10_000),
       env: APT_ENV,
     });
     t.equal(rm.code, 0, 'apt-get remove aimlock exits 0', { output: rm.stdout + rm.stderr });
@@ -26,12 +26,12 @@ export const reinstall: Scenario = {
     t.not(gone.code, 0, 'aimlock is no longer on the PATH');
 
     const deb = `/mnt/lab/${basename(lab.deb)}`;
-    const inst = await lab.run(['apt-get', 'install', '-y', '--no-download', deb], {
-      timeoutMs: lab.budget(60_000),
+    const inst = await lab.run(['apt-get', 'install', '-y', '-o', 'Acquire::Retries=0', deb], {
+      timeoutMs: lab.budget(10_000),
       env: APT_ENV,
     });
     t.equal(inst.code, 0, 'reinstalling exits 0', { output: inst.stdout + inst.stderr });
-    const up = await lab.run(['systemctl', 'enable', '--now', 'aimlockd'], { timeoutMs: lab.budget(30_000) });
+    const up = await lab.run(['systemctl', 'enable', '--now', 'aimlockd'], { timeoutMs: lab.budget(10_000) });
     t.equal(up.code, 0, 'systemctl enable --now aimlockd exits 0');
     const st1 = (await lab.aimlockJson(['status'])).doc.applied as { version: number; sha256: string };
     t.equal(st1?.version, st0.version, 'the applied version is the same');
