@@ -7,6 +7,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Guest, type RunOptions, type RunResult } from '../../scripts/vm/guest.mjs';
 import { BROKER_IN_GUEST, type Image, type Qemu, qemuTail, startQemu } from '../../scripts/vm/qemu.mjs';
+import { parseConf } from '../../src/store/conf.js';
 import { agentBoard, envelope, type Operator, type OperatorKey, operator } from '../helpers/agent.js';
 import { configWith } from '../helpers/board.js';
 import { type Broker, startMosquitto } from '../helpers/mosquitto.js';
@@ -280,9 +281,7 @@ export class Lab {
    * board applied, with a sensitivity of its own so that its landing can be recognised in the live config.
    */
   async push(): Promise<{ id: string; version: number; sensitivity: number }> {
-    const st = await this.aimlockJson(['status']);
-    const applied = (st.doc.applied as { version?: number } | null)?.version ?? 0;
-    const version = Math.max(applied, this.lastVersion) + 1;
+    const version = Math.max((await this.applied())?.version ?? 0, this.lastVersion) + 1;
     this.lastVersion = version;
     const sensitivity = Number((0.1 + (version % 70) / 100).toFixed(2));
     const doc = envelope(this.key, {
@@ -295,12 +294,37 @@ export class Lab {
     return { id: String(doc.id), version, sensitivity };
   }
 
-  /** The live config as `aimlock show --json` parses it back (null when it does not parse: never expected). */
+  /** state.json's applied record (read with cat: each `aimlock` run costs a Node start on the board). */
+  async applied(): Promise<{ version: number; sha256: string } | null> {
+    const text = await this.read(`${BOARD.state}/state.json`);
+    return text
+      ? ((JSON.parse(text) as { applied: { version: number; sha256: string } | null }).applied ?? null)
+      : null;
+  }
+
+  /**
+   * The live config parsed strictly by the agent's own parser (`aimlock show` uses the same), on the host:
+   * null when the file is missing or does not parse — a torn config is exactly that.
+   */
   async live(): Promise<{ sensitivity: number; version: number | null } | null> {
-    const r = await this.aimlockJson(['show']).catch(() => null);
-    if (r?.code !== 0) return null;
-    const doc = r.doc as { config?: { aim?: { sensitivity?: number } }; meta?: { version?: number } };
-    return { sensitivity: doc.config?.aim?.sensitivity ?? NaN, version: doc.meta?.version ?? null };
+    const text = await this.read(BOARD.config);
+    if (text === null) return null;
+    try {
+      const { config, meta } = parseConf(text);
+      return { sensitivity: config.aim.sensitivity, version: meta?.version ?? null };
+    } catch {
+      return null;
+    }
+  }
+
+  /** Whether `pid` holds a kernel lock (any kind) on the lock file, from /proc/locks (cat, no Node). */
+  async holdsKernelLock(pid: number): Promise<boolean> {
+    const ino = (await this.run(['stat', '-c', '%i', BOARD.lockFile])).stdout.trim();
+    const locks = (await this.read('/proc/locks')) ?? '';
+    return locks.split('\n').some((l) => {
+      const f = l.split(/\s+/);
+      return f[4] === String(pid) && f[5]?.endsWith(`:${ino}`);
+    });
   }
 
   /** `aimlock locks --json` on the board: the verdict and its evidence. */

@@ -91,7 +91,9 @@ export const install: Scenario = {
 
     const st = await lab.aimlockJson(['status']);
     t.equal(st.code, 0, 'aimlock status exits 0 (the agent answers on its socket)');
-    t.equal(st.doc.state, 'online', 'aimlock status on the board says online');
+    const agent = st.doc.agent as { running?: boolean; state?: string };
+    t.equal(agent?.running, true, 'aimlock status: the agent is running');
+    t.equal(agent?.state, 'online', 'aimlock status on the board says online');
 
     const retained = await lab.waitFor(
       'a retained online status on the host broker',

@@ -19,10 +19,9 @@ export const push: Scenario = {
 
     // flock(1) keeps the lock while its child sleeps; its own session so the whole group can be killed.
     const holder = await lab.guest.detach(['flock', BOARD.lockFile, 'sleep', '900']);
-    await lab.waitFor('flock(1) holding the lock file', lab.budget(2000), async () => {
-      const l = await lab.locks();
-      return l.verdict === 'UNOWNED' ? l : undefined;
-    });
+    await lab.waitFor('flock(1) holding the lock file', lab.budget(2000), async () =>
+      (await lab.holdsKernelLock(holder)) ? true : undefined,
+    );
     const telemetryFrom = lab.op.telemetry.length;
     const second = await lab.push();
     const rejected = await lab.op.result(second.id, 'rejected', lab.budget(10_000));
