@@ -168,7 +168,7 @@ t.test('installed for real in a Debian root: install, upgrade, remove, reinstall
   ok('apt-get remove -y aimlock', 'apt remove');
   t.equal(sh('test -e /opt/aimlock || test -e /usr/bin/aimlock').code, 1, 'program files gone');
   // biome-ignore lint/suspicious/noTemplateCurlyInString: a dpkg-query format, not a JavaScript template
-  t.match(ok('dpkg-query -W -f "${Status}" aimlock', 'status'), 'deinstall ok config-files');
+  t.match(ok("dpkg-query -W -f '${Status}' aimlock", 'status'), 'deinstall ok config-files');
   t.match(
     readFileSync(join(root.dir, 'etc/aimlock/agent.json'), 'utf8'),
     /drone-07/,
@@ -178,6 +178,10 @@ t.test('installed for real in a Debian root: install, upgrade, remove, reinstall
 
   ok('apt-get install -y /tmp/debs/v2.deb', 'reinstall');
   t.same(applied(), before, 'reinstall resumes with the same applied version');
+  ok(
+    'apt-get install -y --reinstall /tmp/debs/v2.deb',
+    'the same version again: maintainer scripts are idempotent',
+  );
   t.match(ok('aimlock show', 'aimlock show after reinstall'), `version ${before.version}`);
 
   ok('apt-get purge -y aimlock', 'apt purge');

@@ -4,7 +4,7 @@
 // `unshare --mount` so the /proc and /dev mounts they need vanish with them, whatever happens.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** Already in the base, so installing the package needs no network: its Depends and what tests call. */
 const INCLUDE = ['adduser', 'systemd', 'libstdc++6', 'libgcc-s1', 'init-system-helpers', 'util-linux'];
@@ -61,6 +61,7 @@ export interface DebianRoot {
 export function debianRoot(cacheDir: string, dir: string): DebianRoot {
   const base = baseRoot(cacheDir);
   rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dirname(dir), { recursive: true });
   must('cp', ['-a', base, dir]);
   const inner = `mount -t proc proc "$1/proc" && mount --rbind /dev "$1/dev" && exec chroot "$1" /bin/sh -c "$2"`;
   return {
