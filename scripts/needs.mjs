@@ -25,7 +25,11 @@ const NEEDS = {
   ],
 };
 
-const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+// A user's PATH on Debian often lacks the sbin directories where mosquitto and nft live (the tests call them
+// by full path), so look there too.
+const PATH = `${process.env.PATH ?? '/usr/bin:/bin'}:/usr/sbin:/sbin`;
+const has = (cmd) =>
+  spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore', env: { ...process.env, PATH } }).status === 0;
 
 const groups = process.argv.slice(2).length ? process.argv.slice(2) : ['test'];
 const unknown = groups.filter((g) => !NEEDS[g]);

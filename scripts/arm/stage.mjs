@@ -68,8 +68,9 @@ export function checkTree(t, dir) {
   const run = (args) =>
     t.qemu ? sh(t.qemu, ['-L', t.sysroot, nodeBin, ...args], { cwd: dir }) : sh(nodeBin, args, { cwd: dir });
   const version = run([join(dir, 'dist', 'cli', 'main.js'), '--version']).trim();
-  const load = "for (const m of ['fs-ext', 'mqtt', 'pino', 'ajv', 'aedes']) require(m);";
-  const arch = run(['-e', `${load} process.stdout.write(process.arch)`]);
+  // import(), not require(): aedes is an ES module, and armv7's Node 20.11 cannot require() one.
+  const load = "Promise.all(['fs-ext', 'mqtt', 'pino', 'ajv', 'aedes'].map((m) => import(m)))";
+  const arch = run(['-e', `${load}.then(() => process.stdout.write(process.arch))`]);
   if (arch !== t.npmArch) throw new Error(`the staged Node reports ${arch}, expected ${t.npmArch}`);
   return { version, arch };
 }
