@@ -18,6 +18,7 @@ const PACKAGE_OF = {
   'ld-linux-x86-64.so.2': 'libc6',
   'libstdc++.so.6': 'libstdc++6',
   'libgcc_s.so.1': 'libgcc-s1',
+  'libatomic.so.1': 'libatomic1', // armv7's Node: 64-bit atomics in software
 };
 
 /** GLIBCXX_3.4.N → the GCC release whose libstdc++6 first provides it (the package's version). */

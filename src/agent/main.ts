@@ -18,7 +18,9 @@ Usage: aimlockd [--settings FILE] [--check]
   -h, --help       this help
 
 Signals: SIGTERM/SIGINT finish the landing in progress, release the lock, publish "offline" and exit 0;
-SIGHUP reloads trusted keys and limits. Logs are JSON lines on stdout: pipe them through "aimlock logs".`;
+SIGHUP reloads trusted keys and limits. Logs are JSON lines on stdout: pipe them through "aimlock logs".
+Under journald (JOURNAL_STREAM names stdout) each line is "<priority>message {json}":
+journalctl -p filters by level, and "journalctl -o cat | aimlock logs" still reads them.`;
 
 function args() {
   try {
