@@ -12,11 +12,10 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, say, since } from '../arm/sh.mjs';
+import { ROOT, say, sh, since } from '../arm/sh.mjs';
 import { countTap, summaryLine } from '../tap-count.mjs';
 import { copyRootfs, ensureImage, VM_DIR } from './image.mjs';
 import { findDeb } from './package.mjs';
-import { ensureVmTools } from './tools.mjs';
 
 const USAGE = 'usage: npm run test:vm [-- --only a,b,...] [--deb FILE] [--rebuild]';
 const args = process.argv.slice(2);
@@ -68,7 +67,8 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 try {
   const deb = option('--deb');
   const only = option('--only');
-  ensureVmTools();
+  // The host's tools (QEMU, mmdebstrap, Mosquitto…) from the project's one list, installed when missing.
+  sh(process.execPath, [join(ROOT, 'scripts', 'needs.mjs'), 'vm'], { show: true });
   const t1 = performance.now();
   const image = await ensureImage({ rebuild: args.includes('--rebuild') });
   say(`vm: image ${image.key} ${image.built ? `built in ${since(t1)}` : 'cached'}`);
