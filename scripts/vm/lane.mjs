@@ -10,7 +10,15 @@
 // the host: it boots the board under qemu-system-aarch64 and drives the scenarios. Closes with
 // "N passed, N failed"; exits 1 when anything failed or could not run. Logs: .vm/out/.
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, say, sh, since } from '../arm/sh.mjs';
 import { countTap, summaryLine } from '../tap-count.mjs';
@@ -117,17 +125,16 @@ function runBoardTest({ image, pkg, only, tapFile }) {
       },
     );
     let partial = '';
+    writeFileSync(tapFile, '');
     child.stdout.on('data', (d) => {
       text += d;
+      appendFileSync(tapFile, d); // written as it comes: a long run can be followed, an interrupted one read
       partial += d;
       const lines = partial.split('\n');
       partial = lines.pop() ?? '';
       // Live view: scenario results and figures (the full TAP goes to the file).
       for (const line of lines) if (/^(not )?ok |^# measure:|^ {4}not ok /.test(line)) say(line);
     });
-    child.on('exit', () => {
-      writeFileSync(tapFile, text);
-      resolve(text);
-    });
+    child.on('exit', () => resolve(text));
   });
 }

@@ -23,10 +23,18 @@ for (const s of chosen) {
   await t.test(`${s.id}. ${s.title}`, { skip: lab ? false : 'the board did not boot' }, async (st) => {
     const board = lab!;
     const t0 = performance.now();
+    const since = Math.floor(Date.now() / 1000) - 1;
     try {
       await s.run(st, board);
     } finally {
       board.measure(`scenario ${s.id}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      // A failed scenario leaves the board's side of the story in the TAP: its journal and the kernel's.
+      if (!st.passing()) {
+        const j = await board.sh(
+          `journalctl -b --no-pager -o short-monotonic --since=@${since} | tail -n 80; dmesg | tail -n 15`,
+        );
+        st.comment(`the board's journal and kernel log during ${s.id}:\n${j.stdout}${j.stderr}`);
+      }
     }
   });
 }

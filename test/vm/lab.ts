@@ -218,17 +218,18 @@ export class Lab {
     return { bootId: this.guest.bootId!, ms: performance.now() - t0 };
   }
 
-  run(cmd: string[], opts?: RunOptions): Promise<RunResult> {
-    return this.guest.run(cmd, opts);
+  /** Runs argv as root on the board; the default deadline is that of a command taking 3 s on an idle host. */
+  run(cmd: string[], opts: RunOptions = {}): Promise<RunResult> {
+    return this.guest.run(cmd, { timeoutMs: this.budget(3000), ...opts });
   }
 
-  sh(script: string, opts?: RunOptions): Promise<RunResult> {
-    return this.guest.sh(script, opts);
+  sh(script: string, opts: RunOptions = {}): Promise<RunResult> {
+    return this.run(['sh', '-c', script], opts);
   }
 
   /** `aimlock ARGS` as root in the guest (the technician). */
   aimlock(args: string[], opts?: RunOptions): Promise<RunResult> {
-    return this.guest.run(['aimlock', ...args], opts);
+    return this.run(['aimlock', ...args], opts);
   }
 
   /** `aimlock ARGS --json` parsed (whatever the exit status; the caller checks `code`). */

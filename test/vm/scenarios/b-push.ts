@@ -11,7 +11,7 @@ export const push: Scenario = {
   title: 'a signed push lands; a foreign flock(1) holder gives lock_mismatch, then the push lands by itself',
   async run(t, lab) {
     const first = await lab.push();
-    const applied = await lab.op.result(first.id, 'applied', lab.budget(5000));
+    const applied = await lab.op.result(first.id, 'applied', lab.budget(1500));
     t.equal(applied.code, 'ok', `push v${first.version} is answered applied/ok`);
     const live = await lab.live();
     t.equal(live?.sensitivity, first.sensitivity, 'the live config on the board carries it');
@@ -24,7 +24,7 @@ export const push: Scenario = {
     );
     const telemetryFrom = lab.op.telemetry.length;
     const second = await lab.push();
-    const rejected = await lab.op.result(second.id, 'rejected', lab.budget(10_000));
+    const rejected = await lab.op.result(second.id, 'rejected', lab.budget(1500));
     t.equal(rejected.code, 'lock_mismatch', 'the push is answered rejected/lock_mismatch');
     const mismatch = await lab.waitFor('lock_mismatch telemetry on the host', lab.budget(5000), async () =>
       lab.op.telemetry.slice(telemetryFrom).find((e) => e.event === 'lock_mismatch'),
@@ -40,7 +40,7 @@ export const push: Scenario = {
 
     const from = lab.op.results.length;
     await lab.run(['kill', '--', `-${holder}`]);
-    const landed = await lab.op.result(second.id, 'applied', lab.budget(10_000), from);
+    const landed = await lab.op.result(second.id, 'applied', lab.budget(1500), from);
     t.equal(landed.code, 'ok', 'once the holder is gone the same push lands by itself');
     t.equal((await lab.live())?.version, second.version, 'the live config carries it');
   },

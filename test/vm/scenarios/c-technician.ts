@@ -20,11 +20,11 @@ export const technician: Scenario = {
     const hold = await lab.aimlock(['hold', '--reason', 'lab c']);
     t.equal(hold.code, 0, 'aimlock hold exits 0', { output: hold.stderr });
     const held = await lab.push();
-    const deferred = await lab.op.result(held.id, 'deferred', lab.budget(5000));
+    const deferred = await lab.op.result(held.id, 'deferred', lab.budget(1500));
     t.equal(deferred.code, 'hold', 'a push meanwhile is deferred/hold');
     const resume = await lab.aimlock(['resume']);
     t.equal(resume.code, 0, 'aimlock resume exits 0', { output: resume.stderr });
-    await lab.op.result(held.id, 'applied', lab.budget(8000));
+    await lab.op.result(held.id, 'applied', lab.budget(1500));
     t.pass('the held push lands after resume');
 
     await lab.run(['sh', '-c', 'cat > /root/c-apply.json'], {
@@ -45,7 +45,7 @@ export const technician: Scenario = {
 
     // A ghost needs a writer that dies holding the lock; the agent is stopped meanwhile, or its collector
     // (every 2 s) would reclaim the ghost before the technician can.
-    await lab.run(['systemctl', 'stop', 'aimlockd'], { timeoutMs: lab.budget(20_000) });
+    await lab.run(['systemctl', 'stop', 'aimlockd'], { timeoutMs: lab.budget(5000) });
     const writer = await lab.slowRootWriter('c-ghost');
     await lab.run(['kill', '-9', '--', `-${writer}`]);
     t.equal((await lab.locks()).verdict, 'STALE', 'root writer killed mid-apply: a ghost (STALE)');
@@ -53,11 +53,11 @@ export const technician: Scenario = {
     t.equal(reclaim.code, 0, 'aimlock reclaim exits 0', { output: reclaim.stdout + reclaim.stderr });
     t.equal((await lab.locks()).verdict, 'FREE', 'the lock is free after it');
 
-    const restart = await lab.run(['systemctl', 'restart', 'aimlockd'], { timeoutMs: lab.budget(30_000) });
+    const restart = await lab.run(['systemctl', 'restart', 'aimlockd'], { timeoutMs: lab.budget(5000) });
     t.equal(restart.code, 0, 'systemctl restart aimlockd exits 0', { output: restart.stderr });
     t.equal((await lab.unit(['ActiveState'])).ActiveState, 'active', 'the agent is active again');
     const after = await lab.push();
-    const landed = await lab.op.result(after.id, 'applied', lab.budget(10_000));
+    const landed = await lab.op.result(after.id, 'applied', lab.budget(1500));
     t.equal(landed.code, 'ok', 'a push after the restart lands');
     t.equal((await lab.live())?.version, after.version, 'and is live');
 

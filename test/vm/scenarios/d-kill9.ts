@@ -35,7 +35,7 @@ export const kill9: Scenario = {
       `right after the kill the live config is whole (version ${between?.version})`,
     );
 
-    await lab.waitFor('systemd restarting the agent', lab.budget(20_000), async () => {
+    await lab.waitFor('systemd restarting the agent', lab.budget(5000), async () => {
       const u = await lab.unit(['ActiveState', 'NRestarts', 'MainPID']);
       return u.ActiveState === 'active' && u.NRestarts !== restarts0 && Number(u.MainPID) !== pid
         ? u
@@ -76,7 +76,7 @@ export const kill9: Scenario = {
     );
     t.equal(last?.previous?.owner?.pid, pid, 'of the killed agent’s lock');
 
-    const landed = await lab.op.result(p.id, 'applied', lab.budget(10_000), resultsFrom);
+    const landed = await lab.op.result(p.id, 'applied', lab.budget(1500), resultsFrom);
     t.equal(landed.code, 'ok', 'the desired push lands after the restart');
     const after = await lab.live();
     t.equal(after?.version, p.version, 'the live config is whole and carries it');

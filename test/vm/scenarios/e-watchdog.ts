@@ -16,7 +16,7 @@ export const watchdog: Scenario = {
     await lab.run(['kill', '-STOP', String(pid)]);
     const u = await lab.waitFor(
       'systemd restarting the frozen agent',
-      watchdogMs + lab.budget(20_000),
+      watchdogMs + lab.budget(5000),
       async () => {
         const v = await lab.unit(['ActiveState', 'NRestarts', 'MainPID']);
         return v.ActiveState === 'active' && v.NRestarts !== u0.NRestarts && Number(v.MainPID) !== pid
@@ -45,7 +45,7 @@ export const watchdog: Scenario = {
     const alive = await lab.run(['kill', '-0', String(pid)]);
     t.not(alive.code, 0, `the frozen process (pid ${pid}) is gone`);
     const p = await lab.push();
-    await lab.op.result(p.id, 'applied', lab.budget(10_000));
+    await lab.op.result(p.id, 'applied', lab.budget(1500));
     t.pass('the restarted agent lands a push');
   },
 };

@@ -10,13 +10,14 @@ export const reboot: Scenario = {
   async run(t, lab) {
     const writer = await lab.slowRootWriter('f-hung');
     await lab.run(['kill', '-STOP', String(writer)]);
-    const hung = await lab.waitFor('the stopped writer turning HUNG', lab.budget(15_000), async () => {
+    // HUNG comes once the heartbeat is older than lock.heartbeat_ttl_ms (the default 10 s, board time).
+    const hung = await lab.waitFor('the stopped writer turning HUNG', 10_000 + lab.budget(2000), async () => {
       const l = await lab.locks();
       return l.verdict === 'HUNG' ? l : undefined;
     });
     t.equal(hung.verdict, 'HUNG', 'a stopped writer whose heartbeat went stale is HUNG (not reclaimed)');
     const p = await lab.push();
-    const rejected = await lab.op.result(p.id, 'rejected', lab.budget(10_000));
+    const rejected = await lab.op.result(p.id, 'rejected', lab.budget(1500));
     t.equal(rejected.code, 'lock_mismatch', 'a push meanwhile is a lock mismatch');
 
     const oldBoot = lab.guest.bootId;
@@ -27,7 +28,7 @@ export const reboot: Scenario = {
       `reboot (systemctl reboot to multi-user): ${(r.ms / 1000).toFixed(1)} s; ${await lab.systemdBootTime()}`,
     );
 
-    const u = await lab.waitFor('the agent active after the reboot', lab.budget(20_000), async () => {
+    const u = await lab.waitFor('the agent active after the reboot', lab.budget(5000), async () => {
       const v = await lab.unit(['ActiveState', 'NRestarts']);
       return v.ActiveState === 'active' ? v : undefined;
     });
@@ -43,7 +44,7 @@ export const reboot: Scenario = {
       /boot/i,
       `and names the proof, another boot: "${last?.previous?.reason}"`,
     );
-    const landed = await lab.op.result(p.id, 'applied', lab.budget(15_000), resultsFrom);
+    const landed = await lab.op.result(p.id, 'applied', lab.budget(1500), resultsFrom);
     t.equal(landed.code, 'ok', 'the desired push lands after the reboot');
     t.equal((await lab.live())?.version, p.version, 'and is live');
   },

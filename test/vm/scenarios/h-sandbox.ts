@@ -38,7 +38,7 @@ export const sandbox: Scenario = {
     await lab.run(['kill', '-9', '--', `-${writer}`]);
     const reclaimed = await lab.waitFor(
       'the agent reclaiming the root writer’s ghost',
-      lab.budget(15_000),
+      lab.budget(3000),
       async () => lab.op.telemetry.slice(telemetryFrom).find((e) => e.event === 'lock_reclaimed'),
     );
     t.ok(reclaimed, 'the agent reclaimed it by itself (lock_reclaimed on the host)');

@@ -38,7 +38,7 @@ export const reinstall: Scenario = {
     t.equal(st1?.sha256, st0.sha256, 'with the same sha256');
     t.same((await lab.aimlockJson(['history'])).doc, hist0, 'the history is the same');
     const p = await lab.push();
-    await lab.op.result(p.id, 'applied', lab.budget(10_000));
+    await lab.op.result(p.id, 'applied', lab.budget(1500));
     t.pass('and the reinstalled agent lands a push');
   },
 };
