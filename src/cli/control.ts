@@ -51,9 +51,11 @@ export async function reportToAgent(
   fields: Record<string, unknown>,
 ): Promise<boolean> {
   if (await notifyAgent(board.paths.socket, { cmd, ...fields })) return true;
-  await leaveForAgent(board.paths.deferredEvents, TECHNICIAN_EVENTS[cmd], {
-    file: board.paths.fileName,
-    ...fields,
-  });
+  await leaveForAgent(
+    board.paths.deferredEvents,
+    TECHNICIAN_EVENTS[cmd],
+    { file: board.paths.fileName, ...fields },
+    board.tree,
+  );
   return false;
 }
