@@ -1,0 +1,121 @@
+// Links planted in the state directory by the agent's user (a real second uid, `aimlock-test`, which owns it as
+// on a board) against a root technician's commands. Proves that root follows none of them — a victim file or
+// folder of root's outside the board is unchanged — and that a command that cannot do its job without one
+// refuses with `unsafe_path`, naming the file, why, and what to do; and that a link where a record belongs is
+// never read through (its target's bytes would end up in the audit log, which the agent's user reads).
+import { linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t, { type Test } from 'tap';
+import { aimlock, GOOD_CONFIG, makeBoard, type TestBoard } from './helpers/board.js';
+import { cannotSwitchUsers, ensureTestUser, handBoardTo, runAs, type TestUser } from './helpers/users.js';
+
+const why = cannotSwitchUsers();
+// Short: V8 quotes a short input whole in JSON.parse's message (a long one only by its first 10 characters).
+const VICTIM_TEXT = 'SECRET:0:0\n';
+
+interface Scene {
+  board: TestBoard;
+  user: TestUser;
+  victim: string;
+  elsewhere: string;
+  local: string;
+}
+
+function scene(dir: string): Scene {
+  const user = ensureTestUser();
+  const board = makeBoard(join(dir, 'board'));
+  handBoardTo(board, user);
+  const rootOnly = join(dir, 'root-only');
+  mkdirSync(rootOnly, { mode: 0o755 });
+  const victim = join(rootOnly, 'victim');
+  writeFileSync(victim, VICTIM_TEXT, { mode: 0o600 });
+  const elsewhere = join(rootOnly, 'elsewhere');
+  mkdirSync(elsewhere);
+  return { board, user, victim, elsewhere, local: board.writeJson('local.json', GOOD_CONFIG) };
+}
+
+/** As the agent's user: `name` (relative to the state dir) becomes a symlink to `target`. */
+function plant(s: Scene, name: string, target: string): string {
+  const path = join(s.board.stateDir, name);
+  runAs(s.user, 'mkdir', ['-p', join(path, '..')]);
+  runAs(s.user, 'ln', ['-sfn', target, path]);
+  return path;
+}
+
+function untouched(t: Test, s: Scene): void {
+  t.equal(readFileSync(s.victim, 'utf8'), VICTIM_TEXT, "root's victim file is unchanged");
+  t.same(readdirSync(s.elsewhere), [], "root's other folder is still empty");
+}
+
+const apply = (s: Scene) => ['apply', s.local, '--reason', 'hotfix'];
+const release = ['release', '--force', '--reason', 'ticket 12'];
+const hold = ['hold', '--reason', 'gimbal swap'];
+
+const refusals: Array<{ link: string; to: 'victim' | 'elsewhere'; cmd: (s: Scene) => string[] }> = [
+  { link: 'audit.jsonl', to: 'victim', cmd: () => hold },
+  { link: 'aim_lock_config.conf.lock', to: 'victim', cmd: apply },
+  { link: 'state.json', to: 'victim', cmd: apply },
+  { link: 'aim_lock_config.conf', to: 'victim', cmd: apply },
+  { link: 'locks/aim_lock_config/intents', to: 'elsewhere', cmd: () => release },
+  { link: 'locks', to: 'elsewhere', cmd: () => release },
+  { link: 'history', to: 'elsewhere', cmd: apply },
+  { link: 'deferred-events', to: 'elsewhere', cmd: () => release },
+];
+
+for (const { link, to, cmd } of refusals) {
+  t.test(`${link} → ${to}: root refuses, names it, touches nothing`, { skip: why ?? false }, async (t) => {
+    const s = scene(t.testdir());
+    plant(s, link, to === 'victim' ? s.victim : s.elsewhere);
+    const r = await aimlock(s.board, cmd(s));
+    t.equal(r.code, 1, `exit 1: ${r.stderr}`);
+    t.match(r.stderr, /^aimlock: unsafe_path: refusing to use \S+/m, 'says it refused (unsafe_path)');
+    t.match(r.stderr, link.split('/').at(-1)!, 'names the file');
+    t.match(r.stderr, /symbolic link/, 'says why');
+    t.match(r.stderr, /remove it/, 'says what to do');
+    untouched(t, s);
+  });
+}
+
+t.test(
+  'hold.json → victim: the hold replaces the link, never writes through it',
+  { skip: why ?? false },
+  async (t) => {
+    const s = scene(t.testdir());
+    const path = plant(s, 'hold.json', s.victim);
+    const r = await aimlock(s.board, hold);
+    t.equal(r.code, 0, r.stderr);
+    t.ok(lstatSync(path).isFile(), 'hold.json is now a regular file');
+    t.equal(lstatSync(path).uid, s.user.uid, "and the agent's user owns it");
+    plant(s, 'hold.json', s.victim);
+    const resumed = await aimlock(s.board, ['resume', '--json']);
+    t.equal(resumed.code, 0, 'resume removes the link itself');
+    t.notMatch(resumed.stdout, /SECRET/, 'without reading through it');
+    untouched(t, s);
+  },
+);
+
+t.test(
+  'owner.json → victim: never read through (nothing of it reaches the audit log)',
+  { skip: why ?? false },
+  async (t) => {
+    const s = scene(t.testdir());
+    plant(s, 'locks/aim_lock_config/owner.json', s.victim);
+    runAs(s.user, 'sh', ['-c', `echo 1 > ${join(s.board.lockDir, 'conf_locked')}`]);
+    const locks = await aimlock(s.board, ['locks', '--json']);
+    t.notMatch(locks.stdout + locks.stderr, /SECRET/, 'aimlock locks does not show it');
+    const r = await aimlock(s.board, release);
+    t.equal(r.code, 0, `release --force clears bit and the planted link: ${r.stderr}`);
+    t.notMatch(readFileSync(s.board.audit, 'utf8'), /SECRET/, 'the audit log holds none of its bytes');
+    untouched(t, s);
+  },
+);
+
+t.test('audit.jsonl hard-linked to a root file: refused', { skip: why ?? false }, async (t) => {
+  // protected_hardlinks=1 stops the agent's user making this link; a board without it would not. Made by root.
+  const s = scene(t.testdir());
+  linkSync(s.victim, s.board.audit);
+  const r = await aimlock(s.board, hold);
+  t.equal(r.code, 1, r.stderr);
+  t.match(r.stderr, /unsafe_path: .*audit\.jsonl.*2 hard links/, 'names the file and why');
+  untouched(t, s);
+});
