@@ -61,7 +61,9 @@ t.test(
     // Root's apply and rollback land through the lock (the agent is up, the lock is free).
     const local = board.writeJson(
       'local.json',
-      configWith((c) => void (c.aim.sensitivity = 0.4)),
+      configWith((c) => {
+        c.aim.sensitivity = 0.4;
+      }),
     );
     const applied = await aimlock(board, ['apply', local, '--reason', 'field test']);
     t.equal(applied.code, 0, `root apply: ${applied.stderr}`);
