@@ -14,7 +14,7 @@
 //   start would be a duplicate each time. A claimed one left by a crash is published at the next start
 //   (at least once).
 import { randomBytes } from 'node:crypto';
-import { readdir, rename, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isRecord, readJsonFile, writeJsonFile } from './json-file.js';
 import { type Dir, inDirectory, type OwnedTree } from './owned.js';
@@ -37,14 +37,15 @@ const NAME_RE = /^\d{13}-[0-9a-f]{8}\.json$/;
 
 const CLAIMED_PREFIX = '.claimed-';
 
-/** `tree`: the state directory; atomicWrite makes the folder through it (owned by the agent's user). */
+/** `tree`: the state directory (the board passes it); atomicWrite makes the folder through it, the agent's. */
 export async function leaveForAgent(
   dir: string,
   event: string,
   fields: Record<string, unknown>,
-  tree: OwnedTree,
+  tree?: OwnedTree,
 ): Promise<void> {
   const now = new Date();
+  if (!tree) await mkdir(dir, { recursive: true });
   const name = `${String(now.getTime()).padStart(13, '0')}-${randomBytes(4).toString('hex')}.json`;
   const doc: DeferredEvent = { event, fields, occurred_at: now.toISOString() };
   await writeJsonFile(join(dir, name), doc, { tree });
@@ -90,6 +91,11 @@ async function drainOne(
   publish: (e: DeferredEvent) => Promise<void>,
   report: DrainReport,
 ): Promise<void> {
+  const doc = await readJsonFile(d.at(name)).catch(() => null);
+  if (!isRecord(doc) || typeof doc.event !== 'string' || !isRecord(doc.fields)) {
+    report.unreadable.push(name);
+    return;
+  }
   let claimed = name;
   if (!name.startsWith(CLAIMED_PREFIX)) {
     claimed = `${CLAIMED_PREFIX}${name}`;
@@ -99,11 +105,6 @@ async function drainOne(
       report.stuck.push({ name, error: (err as Error).message.replaceAll(`/proc/self/fd/${d.fd}/`, '') });
       return;
     }
-  }
-  const doc = await readJsonFile(d.at(claimed)).catch(() => null);
-  if (!isRecord(doc) || typeof doc.event !== 'string' || !isRecord(doc.fields)) {
-    report.unreadable.push(claimed);
-    return;
   }
   await publish({ event: doc.event, fields: doc.fields, occurred_at: String(doc.occurred_at) });
   await unlink(d.at(claimed));
