@@ -3,7 +3,18 @@
 // folder of root's outside the board is unchanged — and that a command that cannot do its job without one
 // refuses with `unsafe_path`, naming the file, why, and what to do; and that a link where a record belongs is
 // never read through (its target's bytes would end up in the audit log, which the agent's user reads).
-import { linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { aimlock, GOOD_CONFIG, makeBoard, type TestBoard } from './helpers/board.js';
@@ -119,3 +130,34 @@ t.test('audit.jsonl hard-linked to a root file: refused', { skip: why ?? false }
   t.match(r.stderr, /unsafe_path: .*audit\.jsonl.*2 hard links/, 'names the file and why');
   untouched(t, s);
 });
+
+t.test(
+  "the agent's socket → another service's socket: root sends it nothing",
+  { skip: why ?? false },
+  async (t) => {
+    // Unix socket paths must be short: both live in /tmp, the agent's runtime folder handed to its user.
+    const user = ensureTestUser();
+    const run = mkdtempSync(join(tmpdir(), 'al-run-'));
+    const other = mkdtempSync(join(tmpdir(), 'al-other-'));
+    t.teardown(() => {
+      rmSync(run, { recursive: true, force: true });
+      rmSync(other, { recursive: true, force: true });
+    });
+    const board = makeBoard(t.testdir(), { paths: { socket: join(run, 'aimlockd.sock') } });
+    handBoardTo(board, user);
+    const heard: string[] = [];
+    const server = createServer((c) => c.on('data', (d) => heard.push(String(d))));
+    await new Promise<void>((r) => server.listen(join(other, 'service.sock'), r));
+    t.teardown(() => new Promise<void>((r) => server.close(() => r())));
+    runAs(user, 'ln', ['-s', join(other, 'service.sock'), join(run, 'aimlockd.sock')]);
+
+    const r = await aimlock(board, hold);
+    t.equal(r.code, 1, r.stderr);
+    t.match(
+      r.stderr,
+      /unsafe_path: .*aimlockd\.sock: the control socket is a symbolic link/,
+      'refused, says why',
+    );
+    t.same(heard, [], 'the other service heard nothing from root');
+  },
+);
