@@ -4,7 +4,7 @@
 // that root's hold, resume, apply, rollback and reclaim leave nothing the agent cannot write — it applies the
 // next push — and that every file and folder under the state directory is still writable by the agent's user,
 // asked of the kernel by a process running as that user.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { agentBoard, envelope, operator, startAgent } from './helpers/agent.js';
@@ -101,5 +101,40 @@ t.test(
       [],
       'every file and folder under the state dir is the agent’s',
     );
+  },
+);
+
+t.test(
+  'an event an older version left root-owned: the agent starts anyway and never re-publishes it',
+  { skip: why ?? false },
+  async (t) => {
+    const user = ensureTestUser();
+    const broker = await startMosquitto(t);
+    const board = agentBoard(t.testdir(), broker.url);
+    handBoardTo(board, user);
+    // As an older aimlock left it: folder and file made by root, 0755/0644, in the agent's state directory.
+    const deferred = join(board.stateDir, 'deferred-events');
+    mkdirSync(deferred, { mode: 0o755 });
+    const name = `${String(Date.now()).padStart(13, '0')}-0badc0de.json`;
+    const event = {
+      event: 'lock_force_released',
+      fields: { file: 'aim_lock_config.conf' },
+      occurred_at: new Date().toISOString(),
+    };
+    writeFileSync(join(deferred, name), JSON.stringify(event));
+    const op = await operator(t, broker.url);
+
+    for (const life of [1, 2]) {
+      const agent = await startAgent(t, board, { user });
+      await agent.waitLog(/deferred events this agent cannot take over/);
+      t.pass(`life ${life}: started, and said which event it cannot take over`);
+      t.equal(await agent.stop(), 0, `life ${life}: stopped cleanly`);
+    }
+    t.equal(
+      op.telemetry.filter((e) => e.event === 'lock_force_released').length,
+      0,
+      'never published (no duplicates)',
+    );
+    t.same(readdirSync(deferred), [name], 'left in place for a technician (or tmpfiles Z) to hand over');
   },
 );
