@@ -69,6 +69,7 @@ const refusals: Array<{ link: string; to: 'victim' | 'elsewhere'; cmd: (s: Scene
   { link: 'aim_lock_config.conf.lock', to: 'victim', cmd: apply },
   { link: 'state.json', to: 'victim', cmd: apply },
   { link: 'aim_lock_config.conf', to: 'victim', cmd: apply },
+  { link: 'aim_lock_config.conf', to: 'victim', cmd: () => ['show'] },
   { link: 'locks/aim_lock_config/intents', to: 'elsewhere', cmd: () => release },
   { link: 'locks', to: 'elsewhere', cmd: () => release },
   { link: 'history', to: 'elsewhere', cmd: apply },
@@ -76,17 +77,22 @@ const refusals: Array<{ link: string; to: 'victim' | 'elsewhere'; cmd: (s: Scene
 ];
 
 for (const { link, to, cmd } of refusals) {
-  t.test(`${link} → ${to}: root refuses, names it, touches nothing`, { skip: why ?? false }, async (t) => {
-    const s = scene(t.testdir());
-    plant(s, link, to === 'victim' ? s.victim : s.elsewhere);
-    const r = await aimlock(s.board, cmd(s));
-    t.equal(r.code, 1, `exit 1: ${r.stderr}`);
-    t.match(r.stderr, /^aimlock: unsafe_path: refusing to use \S+/m, 'says it refused (unsafe_path)');
-    t.match(r.stderr, link.split('/').at(-1)!, 'names the file');
-    t.match(r.stderr, /symbolic link/, 'says why');
-    t.match(r.stderr, /remove it/, 'says what to do');
-    untouched(t, s);
-  });
+  t.test(
+    `${link} → ${to}, aimlock ${cmd({ local: 'FILE' } as Scene)[0]}: root refuses, names it, touches nothing`,
+    { skip: why ?? false },
+    async (t) => {
+      const s = scene(t.testdir());
+      plant(s, link, to === 'victim' ? s.victim : s.elsewhere);
+      const r = await aimlock(s.board, cmd(s));
+      t.equal(r.code, 1, `exit 1: ${r.stderr}`);
+      t.match(r.stderr, /^aimlock: unsafe_path: refusing to use \S+/m, 'says it refused (unsafe_path)');
+      t.match(r.stderr, link.split('/').at(-1)!, 'names the file');
+      t.match(r.stderr, /symbolic link/, 'says why');
+      t.match(r.stderr, /remove it/, 'says what to do');
+      t.notMatch(r.stdout + r.stderr, /SECRET/, 'and shows none of what the link points at');
+      untouched(t, s);
+    },
+  );
 }
 
 t.test(
