@@ -91,6 +91,8 @@ export async function atomicWrite(
       if (!renamed) await unlink(tmp).catch(() => {});
       throw err;
     }
+  } catch (err) {
+    throw dir.named(err); // the real path, not /proc/self/fd/N
   } finally {
     dir.close();
   }
@@ -123,6 +125,8 @@ export function atomicWriteSync(path: string, data: string | Buffer, opts: Atomi
       }
       throw err;
     }
+  } catch (err) {
+    throw dir.named(err); // the real path, not /proc/self/fd/N
   } finally {
     dir.close();
   }

@@ -102,7 +102,7 @@ async function drainOne(
     try {
       await rename(d.at(name), d.at(claimed));
     } catch (err) {
-      report.stuck.push({ name, error: (err as Error).message.replaceAll(`/proc/self/fd/${d.fd}/`, '') });
+      report.stuck.push({ name, error: (d.named(err) as Error).message });
       return;
     }
   }

@@ -79,6 +79,18 @@ export class Dir {
     }
   }
 
+  /** An error about `at(name)` made to name the real path (an fd path tells a technician nothing). */
+  named(err: unknown): unknown {
+    const e = err as NodeJS.ErrnoException & { dest?: string };
+    const fdPath = `/proc/self/fd/${this.fd}`;
+    if (e && typeof e.message === 'string' && e.message.includes(fdPath)) {
+      e.message = e.message.replaceAll(fdPath, this.path);
+      if (typeof e.path === 'string') e.path = e.path.replace(fdPath, this.path);
+      if (typeof e.dest === 'string') e.dest = e.dest.replace(fdPath, this.path);
+    }
+    return err;
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -174,6 +186,8 @@ export async function inDirectory<T>(
   const d = openDirectory(dir, tree, create);
   try {
     return await fn(d);
+  } catch (err) {
+    throw d.named(err);
   } finally {
     d.close();
   }
@@ -189,6 +203,8 @@ export async function inParent<T>(
   const dir = openParent(path, tree, create);
   try {
     return await fn(dir, basename(path));
+  } catch (err) {
+    throw dir.named(err);
   } finally {
     dir.close();
   }
