@@ -169,3 +169,11 @@ t.test(
     t.same(heard, [], 'the other service heard nothing from root');
   },
 );
+
+t.test('state.json as a FIFO: root refuses at once instead of hanging', { skip: why ?? false }, async (t) => {
+  const s = scene(t.testdir());
+  runAs(s.user, 'mkfifo', [join(s.board.stateDir, 'state.json')]);
+  const r = await aimlock(s.board, ['status'], { timeout: 10000 });
+  t.equal(r.code, 1, `exit 1, not killed after 10 s: ${r.stderr}`);
+  t.match(r.stderr, /unsafe_path: .*state\.json: it is not a regular file/, 'names it and says why');
+});

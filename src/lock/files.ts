@@ -119,7 +119,7 @@ export class LockFiles {
   async readOwner(): Promise<OwnerRead> {
     const text = await readOrNull(this.ownerPath, this.tree);
     return text === LINK
-      ? { state: 'corrupt', error: 'a link stands where the record belongs' }
+      ? { state: 'corrupt', error: 'a link or special file stands where the record belongs' }
       : parseOwner(text);
   }
 

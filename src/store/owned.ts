@@ -30,7 +30,7 @@ import {
   openSync,
   type Stats,
 } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 
 /** Mode of the directories made under the tree (systemd's StateDirectoryMode=0750). */
@@ -249,5 +249,14 @@ export const READ_NOFOLLOW = fsc.O_RDONLY | fsc.O_NOFOLLOW;
  * root reads there may end up in a file the agent's user can read (a restored config, an audit line).
  */
 export function readBytes(path: string, tree?: OwnedTree): Promise<Buffer> {
-  return inParent(path, tree, false, (dir, name) => readFile(dir.at(name), { flag: READ_NOFOLLOW }));
+  return inParent(path, tree, false, async (dir, name) => {
+    // O_NONBLOCK: a FIFO planted where a record belongs must not hang a root command in open(2).
+    const fh = await open(dir.at(name), READ_NOFOLLOW | fsc.O_NONBLOCK);
+    try {
+      if (!(await fh.stat()).isFile()) throw new UnsafePathError(path, 'it is not a regular file');
+      return await fh.readFile();
+    } finally {
+      await fh.close();
+    }
+  });
 }
