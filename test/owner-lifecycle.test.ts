@@ -24,7 +24,7 @@ t.test(
     const user = ensureTestUser();
     const broker = await startMosquitto(t);
     const board = agentBoard(t.testdir(), broker.url);
-    handBoardTo(board, user);
+    handBoardTo(t, board, user);
     const op = await operator(t, broker.url);
     const count = (event: string) => op.telemetry.filter((e) => e.event === event).length;
     const asAgent = { user };
@@ -111,7 +111,7 @@ t.test(
     const user = ensureTestUser();
     const broker = await startMosquitto(t);
     const board = agentBoard(t.testdir(), broker.url);
-    handBoardTo(board, user);
+    handBoardTo(t, board, user);
     // As an older aimlock left it: folder and file made by root, 0755/0644, in the agent's state directory.
     const deferred = join(board.stateDir, 'deferred-events');
     mkdirSync(deferred, { mode: 0o755 });

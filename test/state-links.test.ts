@@ -34,10 +34,11 @@ interface Scene {
   local: string;
 }
 
-function scene(dir: string): Scene {
+function scene(t: Test): Scene {
+  const dir = t.testdir();
   const user = ensureTestUser();
   const board = makeBoard(join(dir, 'board'));
-  handBoardTo(board, user);
+  handBoardTo(t, board, user);
   const rootOnly = join(dir, 'root-only');
   mkdirSync(rootOnly, { mode: 0o755 });
   const victim = join(rootOnly, 'victim');
@@ -81,7 +82,7 @@ for (const { link, to, cmd } of refusals) {
     `${link} → ${to}, aimlock ${cmd({ local: 'FILE' } as Scene)[0]}: root refuses, names it, touches nothing`,
     { skip: why ?? false },
     async (t) => {
-      const s = scene(t.testdir());
+      const s = scene(t);
       plant(s, link, to === 'victim' ? s.victim : s.elsewhere);
       const r = await aimlock(s.board, cmd(s));
       t.equal(r.code, 1, `exit 1: ${r.stderr}`);
@@ -99,7 +100,7 @@ t.test(
   'hold.json → victim: the hold replaces the link, never writes through it',
   { skip: why ?? false },
   async (t) => {
-    const s = scene(t.testdir());
+    const s = scene(t);
     const path = plant(s, 'hold.json', s.victim);
     const r = await aimlock(s.board, hold);
     t.equal(r.code, 0, r.stderr);
@@ -117,7 +118,7 @@ t.test(
   'owner.json → victim: never read through (nothing of it reaches the audit log)',
   { skip: why ?? false },
   async (t) => {
-    const s = scene(t.testdir());
+    const s = scene(t);
     plant(s, 'locks/aim_lock_config/owner.json', s.victim);
     runAs(s.user, 'sh', ['-c', `echo 1 > ${join(s.board.lockDir, 'conf_locked')}`]);
     const locks = await aimlock(s.board, ['locks', '--json']);
@@ -131,7 +132,7 @@ t.test(
 
 t.test('audit.jsonl hard-linked to a root file: refused', { skip: why ?? false }, async (t) => {
   // protected_hardlinks=1 stops the agent's user making this link; a board without it would not. Made by root.
-  const s = scene(t.testdir());
+  const s = scene(t);
   linkSync(s.victim, s.board.audit);
   const r = await aimlock(s.board, hold);
   t.equal(r.code, 1, r.stderr);
@@ -152,7 +153,7 @@ t.test(
       rmSync(other, { recursive: true, force: true });
     });
     const board = makeBoard(t.testdir(), { paths: { socket: join(run, 'aimlockd.sock') } });
-    handBoardTo(board, user);
+    handBoardTo(t, board, user);
     const heard: string[] = [];
     const server = createServer((c) => c.on('data', (d) => heard.push(String(d))));
     await new Promise<void>((r) => server.listen(join(other, 'service.sock'), r));
@@ -171,7 +172,7 @@ t.test(
 );
 
 t.test('state.json as a FIFO: root refuses at once instead of hanging', { skip: why ?? false }, async (t) => {
-  const s = scene(t.testdir());
+  const s = scene(t);
   runAs(s.user, 'mkfifo', [join(s.board.stateDir, 'state.json')]);
   const r = await aimlock(s.board, ['status'], { timeout: 10000 });
   t.equal(r.code, 1, `exit 1, not killed after 10 s: ${r.stderr}`);

@@ -2,11 +2,16 @@
 // idempotently — never one named `aimlock`, which a board's package owns), the technician's CLI as root. A
 // board is handed to that user the way systemd's StateDirectory= hands /var/lib/aimlock to `aimlock`.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { TestBoard } from './board.js';
 
 export const TEST_USER = 'aimlock-test';
+
+interface Teardown {
+  teardown(fn: () => void | Promise<void>): void;
+}
 
 export interface TestUser {
   name: string;
@@ -49,13 +54,15 @@ function chownTree(path: string, user: TestUser): void {
  * The board's state directory (made here when missing) and the agent's socket folder now belong to `user`, as
  * systemd's StateDirectory=/RuntimeDirectory= leave them on a real board.
  */
-export function handBoardTo(board: TestBoard, user: TestUser): void {
+export function handBoardTo(t: Teardown, board: TestBoard, user: TestUser): void {
   mkdirSync(board.stateDir, { recursive: true });
   chownTree(board.stateDir, user);
   const settings = JSON.parse(readFileSync(board.settingsFile, 'utf8')) as { paths: { socket: string } };
-  const socket = resolve(dirname(board.settingsFile), settings.paths.socket);
-  mkdirSync(dirname(socket), { recursive: true });
-  chownSync(dirname(socket), user.uid, user.gid);
+  const runDir = dirname(resolve(dirname(board.settingsFile), settings.paths.socket));
+  mkdirSync(runDir, { recursive: true });
+  chownSync(runDir, user.uid, user.gid);
+  // agentBoard's socket folder is in /tmp (socket paths must be short): leave none of the user's files there.
+  if (runDir.startsWith(`${tmpdir()}/`)) t.teardown(() => rmSync(runDir, { recursive: true, force: true }));
 }
 
 /**
