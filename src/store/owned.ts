@@ -17,7 +17,11 @@
 //   gains nothing; final components are opened with O_NOFOLLOW, or created with O_EXCL and renamed into place.
 // - A file opened for writing in place (audit log, .lock file) must be a regular file with one link: a hard
 //   link would aim root's write at a file of someone else's.
+// - Records are read the same way, and only as regular files (opened O_NONBLOCK, so a FIFO cannot hang root):
+//   what root reads there may end up where the agent's user can read it (an error message in the audit log).
 // - A refusal says which file, why, and what to do (UnsafePathError); nothing is written then (fail closed).
+// - Needs /proc mounted, as the lock's liveness checks already do. Not covered: connect(2) to the control
+//   socket (cli/control.ts checks the name first) and the observe-only stat of the .lock file in proc.ts.
 // - The root itself is trusted as configured: it may be reached through links above it (/var → /data on some
 //   boards), and the agent's user cannot replace it (its parent is not theirs).
 import {
