@@ -53,6 +53,9 @@ export const technician: Scenario = {
     t.equal(reclaim.code, 0, 'aimlock reclaim exits 0', { output: reclaim.stdout + reclaim.stderr });
     t.equal((await lab.locks()).verdict, 'FREE', 'the lock is free after it');
 
+    // Checked before the restart: when a root-made file stops the agent, this names the file.
+    const bad = await lab.sh(UNUSABLE);
+    t.equal(bad.stdout.trim(), '', `every file under ${BOARD.state} is readable and writable by aimlock`);
     const restart = await lab.run(['systemctl', 'restart', 'aimlockd'], { timeoutMs: lab.budget(5000) });
     t.equal(restart.code, 0, 'systemctl restart aimlockd exits 0', { output: restart.stderr });
     t.equal((await lab.unit(['ActiveState'])).ActiveState, 'active', 'the agent is active again');
@@ -60,8 +63,5 @@ export const technician: Scenario = {
     const landed = await lab.op.result(after.id, 'applied', lab.budget(1500));
     t.equal(landed.code, 'ok', 'a push after the restart lands');
     t.equal((await lab.live())?.version, after.version, 'and is live');
-
-    const bad = await lab.sh(UNUSABLE);
-    t.equal(bad.stdout.trim(), '', `every file under ${BOARD.state} is readable and writable by aimlock`);
   },
 };
