@@ -10,6 +10,11 @@ export const kill9: Scenario = {
   id: 'd',
   title: 'kill -9 while holding the lock: restarted, ghost reclaimed at start, push lands, config whole',
   async run(t, lab) {
+    // Run alone (--only d) nothing has landed yet: one config first, so there is an old one to keep whole.
+    if ((await lab.applied()) === null) {
+      const first = await lab.push();
+      await lab.op.result(first.id, 'applied', lab.budget(1500));
+    }
     const before = await lab.live();
     t.ok(before, 'the live config parses before');
     const { NRestarts: restarts0 } = await lab.unit(['NRestarts']);
