@@ -32,7 +32,15 @@ export const RESULT_CODES = {
     meaning: 'lock bit, owner and kernel locks disagree; a technician must look',
   },
   apply_failed: { status: 'rejected', meaning: 'writing the config failed; the old config is still live' },
-  rolled_back: { status: 'rejected', meaning: 'the apply hook failed; the previous config was restored' },
+  rolled_back: {
+    status: 'rejected',
+    meaning: 'the apply hook or the record of the apply failed; the previous config was restored',
+  },
+  apply_incomplete: {
+    status: 'rejected',
+    meaning:
+      'the new config is live but the apply could not complete (its record is not durable) nor be undone; the detail says what is live',
+  },
 } as const satisfies Record<string, { status: ResultStatus; meaning: string }>;
 
 export type ResultCode = keyof typeof RESULT_CODES;
@@ -67,7 +75,7 @@ export const CLI_ERRORS = {
   },
   apply_failed: {
     exit: EXIT.invalid,
-    meaning: 'the apply failed or was rolled back; the old config is live',
+    meaning: 'the apply failed or was rolled back; the message says which config is live',
   },
   lock_hot: { exit: EXIT.lock, meaning: 'another holder kept the lock past the wait' },
   lock_mismatch: { exit: EXIT.lock, meaning: 'the lock is in an inconsistent state; run aimlock locks' },

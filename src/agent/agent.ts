@@ -5,6 +5,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Server } from 'node:net';
 import type { Logger } from 'pino';
 import { loadLimits } from '../accept/limits.js';
+import { readLive, unrecorded } from '../accept/live.js';
 import { screenPush } from '../accept/screen.js';
 import { readHold } from '../board/hold.js';
 import { type Board, openBoard } from '../board/open.js';
@@ -27,6 +28,7 @@ import {
   type TelemetryEvent,
   telemetryMessage,
 } from './messages.js';
+import { recoverAtStart } from './recover.js';
 import { SdNotify } from './sd-notify.js';
 import { watchVehicleState } from './vehicle-watch.js';
 import { Watchdog } from './watchdog.js';
@@ -54,7 +56,7 @@ export class Agent {
   ) {
     this.board = openBoard(settings, 'aimlockd', log);
     const policy = settings.lock.auto_reclaim;
-    this.board.locksmith.onReclaim = (previous) => void this.reclaimed(previous);
+    this.board.locksmith.onReclaim = (previous) => void this.reclaimed(previous).catch(this.logError);
     this.desired = new DesiredState({
       board: this.board,
       answer: (f) => this.answer(f),
@@ -64,6 +66,7 @@ export class Agent {
         this.telemetry('apply_hook_failed', { id: e.id, version: e.version, detail }),
       hold: () => this.currentHold(),
       later: (ms) => this.later(ms),
+      onError: this.logError,
       reclaimStale: policy === 'always',
     });
     this.watchdog = new Watchdog({
@@ -83,6 +86,7 @@ export class Agent {
         this.noteVerdict(seen.verdict);
         this.desired.kick();
       },
+      onError: this.logError,
     });
     this.transport = new Transport({
       settings,
@@ -116,6 +120,8 @@ export class Agent {
       }
     }
     this.noteVerdict(verdict);
+    await recoverAtStart(this.board, this.log);
+    await this.readState();
     await this.publishDeferredEvents();
     this.holdOn = (await this.currentHold()) !== null;
     this.control = await serveControl(this.board.paths.socket, (req) => this.onControl(req));
@@ -123,7 +129,7 @@ export class Agent {
     // Every policy looks at the lock on the interval (a mismatch is reported whatever the policy); only
     // `always` lets the look reclaim a ghost (the watchdog's `reclaim` option).
     this.watchdog.start();
-    await this.watchdog.tick();
+    await this.watchdog.tick().catch(this.logError);
     this.stopVehicleWatch = watchVehicleState(this.board.paths.vehicleState, () => this.desired.kick());
     await this.notify.ready(`applied ${this.applied?.version ?? 'nothing'}`);
     this.log.info({ settings: this.settings.file, agent_version: AGENT_VERSION }, 'aimlockd ready');
@@ -161,9 +167,16 @@ export class Agent {
     );
   }
 
+  /** Never an unhandled rejection: a write failure is logged and the agent runs on. */
+  private readonly logError = (err: unknown): void => {
+    this.log.error({ err }, 'unexpected failure; the agent carries on');
+  };
+
   private async readState() {
     const state = await readState(this.board.paths.state);
-    const a = state.applied;
+    // The live file counts over the record when an apply ended between its rename and its record.
+    const live = await readLive(this.board.paths.config).catch(() => null);
+    const a = unrecorded(state, live) ?? state.applied;
     this.applied = a ? { id: a.id, version: a.version, sha256: a.sha256 } : null;
     return state;
   }
@@ -211,17 +224,22 @@ export class Agent {
       `push ${doc.status}: ${f.detail}`,
     );
     // Rejections are audited here, for every code; applies and rollbacks under the lock, by applyConfig.
-    if (doc.status === 'rejected' && f.code !== 'rolled_back') {
-      await this.board.audit({
-        event: 'rejected',
-        id: f.id,
-        version: f.version,
-        ...(f.rollout ? { rollout: f.rollout } : {}),
-        code: f.code,
-        detail: f.detail,
-        ...(f.errors?.length ? { errors: f.errors } : {}),
-        actor: this.board.actor,
-      });
+    if (doc.status === 'rejected' && f.code !== 'rolled_back' && f.code !== 'apply_incomplete') {
+      // A full or failing disk must not swallow the answer: the audit line is given up on, loudly.
+      await this.board
+        .audit({
+          event: 'rejected',
+          id: f.id,
+          version: f.version,
+          ...(f.rollout ? { rollout: f.rollout } : {}),
+          code: f.code,
+          detail: f.detail,
+          ...(f.errors?.length ? { errors: f.errors } : {}),
+          actor: this.board.actor,
+        })
+        .catch((err: unknown) =>
+          this.log.error({ err, id: f.id, code: f.code }, 'rejection not written to the audit log'),
+        );
     }
     await this.transport.send('result', doc);
     // The retained status carries the last answer (results are not retained) and what still waits; an answer
@@ -234,7 +252,7 @@ export class Agent {
         code: f.code,
         ts: String(doc.ts),
       };
-      if (doc.status === 'applied') await this.readState();
+      if (doc.status === 'applied' || doc.code === 'apply_incomplete') await this.readState();
       await this.transport.publishStatus();
     }
   }

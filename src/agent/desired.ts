@@ -32,6 +32,8 @@ export interface DesiredDeps {
   hold(): Promise<{ reason: string; until: string | null } | null>;
   /** Ask for a kick after `ms` (a hold that ends, a busy lock worth retrying). */
   later(ms: number): void;
+  /** A landing pass that threw (logged by the agent; never an unhandled rejection). */
+  onError?(err: unknown): void;
   reclaimStale: boolean;
 }
 
@@ -130,9 +132,13 @@ export class DesiredState {
       this.again = true;
       return;
     }
-    this.running = this.loop().finally(() => {
-      this.running = null;
-    });
+    this.running = this.loop()
+      // A throw here (an answer that could not even be logged to disk) must not end the agent: the push
+      // stays desired and the next kick tries again.
+      .catch((err: unknown) => this.deps.onError?.(err))
+      .finally(() => {
+        this.running = null;
+      });
   }
 
   /** Resolves when no landing is in progress (for shutdown). */
@@ -210,18 +216,26 @@ export class DesiredState {
         purpose: `apply push ${e.id.slice(0, 8)} v${e.version}`,
         waitMs: board.settings.lock.wait_ms,
         reclaimStale: this.deps.reclaimStale,
-        // Checked again under the lock: `release --force` places its hold just before it clears the lock, and
-        // the wait for the lock may have outlived the push. (A version landed meanwhile: applyConfig checks.)
+        // Checked again under the lock, just before the write: `release --force` places its hold just before
+        // it clears the lock, the wait for the lock may have outlived the push, and the vehicle may have taken
+        // off meanwhile. (A version landed meanwhile: applyConfig checks.)
         gate: async () => {
           const h = await this.deps.hold();
           if (h) return { status: 'deferred', code: 'hold', detail: `on hold: ${h.reason}; kept as desired` };
+          const now = await readVehicleState(board.paths.vehicleState);
+          if (!windowAllows(c.config.update_window, now))
+            return {
+              status: 'deferred',
+              code: 'deferred_update_window',
+              detail: `update_window "${c.config.update_window}" does not allow an update while ${now} (seen under the lock); kept as desired`,
+            };
           return expiry(e);
         },
       });
       this.landing = null;
       if (out.status === 'deferred') return this.defer(c, out.code, out.detail);
       this.finish(c);
-      if (out.code === 'rolled_back') await this.deps.onHookFailed(out.detail, e);
+      if (out.hookFailed) await this.deps.onHookFailed(out.hookFailed, e);
       await this.deps.answer({
         ...echo(e),
         code: out.code,
@@ -236,12 +250,13 @@ export class DesiredState {
         return this.supersede(e, this.desired!.envelope);
       }
       if (!(err instanceof LockError)) {
-        // Unexpected (disk, permissions): the old config is still live — applyConfig only replaces atomically.
+        // Thrown before the rename (reading state or the live file, taking the lock: disk, permissions):
+        // nothing was replaced — past the rename applyConfig answers for itself (rolled_back/apply_incomplete).
         this.finish(c);
         return this.deps.answer({
           ...echo(e),
           code: 'apply_failed',
-          detail: `apply failed: ${(err as Error).message}`,
+          detail: `apply failed: ${(err as Error).message}; the old config is still live`,
         });
       }
       const lock = evidence(err.observation);

@@ -61,6 +61,11 @@ export interface AcquireOptions {
   /** Reclaim a STALE lock on the way in (auto_reclaim policy); otherwise STALE is a mismatch. */
   reclaimStale: boolean;
   actor: Actor;
+  /**
+   * The lease's ceiling: past it the heartbeat stops, so observers see HUNG (a technician's case) instead of
+   * a healthy HELD that would make every other writer wait for ever. Unset: no ceiling.
+   */
+  maxHoldMs?: number;
 }
 
 /** A held lock. `generation` is the fencing token of this acquisition. */
@@ -171,7 +176,7 @@ export class Locksmith {
         this.refuseUnlessTakeable(inside, { ...opts, reclaimStale: false });
       }
       await this.intents.prune();
-      return await this.takeOwnership(kernel, opts.purpose, inside);
+      return await this.takeOwnership(kernel, opts.purpose, inside, opts.maxHoldMs);
     } catch (err) {
       await kernel.release();
       throw err;
@@ -296,7 +301,12 @@ export class Locksmith {
     this.opts.log?.info(entry, event === 'lock_reclaimed' ? 'ghost lock reclaimed' : 'lock force-released');
   }
 
-  private async takeOwnership(kernel: KernelLock, purpose: string, found: Observation): Promise<LockLease> {
+  private async takeOwnership(
+    kernel: KernelLock,
+    purpose: string,
+    found: Observation,
+    maxHoldMs?: number,
+  ): Promise<LockLease> {
     const generation = (await this.files.readGeneration()) + 1;
     await this.files.writeGeneration(generation);
     const now = new Date((this.opts.now ?? Date.now)()).toISOString();
@@ -317,6 +327,17 @@ export class Locksmith {
     await this.files.writeBit(1);
     const heartbeat = new Heartbeat(this.files, owner, this.opts.heartbeatMs, this.opts.now);
     heartbeat.start();
+    const ceiling =
+      maxHoldMs === undefined
+        ? null
+        : setTimeout(() => {
+            this.opts.log?.warn(
+              { purpose, generation, max_hold_ms: maxHoldMs },
+              'lease held past its ceiling: heartbeat stopped, observers see HUNG',
+            );
+            void heartbeat.stop();
+          }, maxHoldMs);
+    ceiling?.unref();
     let released = false;
     return {
       generation,
@@ -325,10 +346,12 @@ export class Locksmith {
       release: async () => {
         if (released) return;
         released = true;
+        if (ceiling) clearTimeout(ceiling);
         await heartbeat.stop();
         await this.intents.during(`release: ${purpose}`, async () => {
           try {
-            await this.files.writeBit(0);
+            // A full disk refuses the bit's temporary file: clearing it by unlink leaves no DETACHED ghost.
+            await this.files.writeBit(0).catch(() => this.files.removeBit());
             await this.files.removeOwner();
           } finally {
             await kernel.release();

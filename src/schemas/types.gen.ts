@@ -170,7 +170,8 @@ export interface Result {
     | 'lock_hot'
     | 'lock_mismatch'
     | 'apply_failed'
-    | 'rolled_back';
+    | 'rolled_back'
+    | 'apply_incomplete';
   /**
    * One human sentence explaining the code.
    */
