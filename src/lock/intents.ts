@@ -17,20 +17,25 @@ export class Intents {
   /** Runs `fn` with the intent in place; `refresh` keeps it fresh while waiting longer than the TTL. */
   async during<T>(purpose: string, fn: (refresh: () => Promise<void>) => Promise<T>): Promise<T> {
     let writtenAt = 0;
+    // An intent that cannot be written (a full or read-only disk) costs only a moment in which observers may
+    // see a mismatch; failing the transition instead would strand a release half-way (kernel locks kept, bit
+    // set) — so the transition goes on without it.
     const write = async () => {
       writtenAt = Date.now();
-      await this.files.writeIntent({
-        pid: process.pid,
-        pid_start: selfStart(),
-        boot_id: bootId(),
-        holder: this.holder,
-        purpose,
-        at: new Date(writtenAt).toISOString(),
-      });
+      await this.files
+        .writeIntent({
+          pid: process.pid,
+          pid_start: selfStart(),
+          boot_id: bootId(),
+          holder: this.holder,
+          purpose,
+          at: new Date(writtenAt).toISOString(),
+        })
+        .catch(() => {});
     };
     this.users++;
-    await write();
     try {
+      await write();
       return await fn(async () => {
         if (Date.now() - writtenAt > this.ttlMs / 2) await write();
       });
