@@ -51,6 +51,15 @@ export function unrecorded(state: AgentState, live: LiveConfig | null): AppliedR
   };
 }
 
+/** A look without the lock: does state.json disagree with a live file of ours? (settleState decides under it.) */
+export async function settlingNeeded(board: Board): Promise<boolean> {
+  const state = await readState(board.paths.state);
+  const live = await readLive(board.paths.config);
+  return (
+    unrecorded(state, live) !== null || (live !== null && !live.ours && live.sha256 !== state.applied?.sha256)
+  );
+}
+
 export type Settlement =
   | { kind: 'agree' }
   | { kind: 'foreign'; sha256: string }

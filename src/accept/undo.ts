@@ -9,7 +9,7 @@
 // - Nothing here retries a failed write: one restore attempt, then the truth.
 import { unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { atomicWrite, fsyncDir, wasRenamed } from '../store/atomic.js';
+import { atomicWrite, fsyncDir, RenamedNotDurable, wasRenamed } from '../store/atomic.js';
 import { configSha256 } from '../store/conf.js';
 import { runHook } from './hook.js';
 import { readLive } from './live.js';
@@ -41,7 +41,10 @@ async function restore(path: string, previous: Buffer | null): Promise<string | 
       await unlink(path).catch((err: NodeJS.ErrnoException) => {
         if (err.code !== 'ENOENT') throw err;
       });
-      await fsyncDir(dirname(path));
+      // The file is gone for every reader now; only its durability is in doubt when this fails.
+      await fsyncDir(dirname(path)).catch((err: unknown) => {
+        throw new RenamedNotDurable(path, err);
+      });
     }
     return null;
   } catch (err) {

@@ -12,7 +12,7 @@
 // - Nothing here can stop the start: a failure is logged, and the agent runs on.
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
-import { settleState } from '../accept/live.js';
+import { settleState, settlingNeeded } from '../accept/live.js';
 import type { Board } from '../board/open.js';
 import { sweepTempFiles } from '../store/atomic.js';
 
@@ -36,6 +36,8 @@ export async function recoverAtStart(board: Board, log: Logger): Promise<void> {
     }
   }
   try {
+    // Most starts find nothing to settle: no lock taken for them (each acquisition is a new generation).
+    if (!(await settlingNeeded(board))) return;
     const settled = await board.locksmith.withLock(
       {
         waitMs: SETTLE_WAIT_MS,
