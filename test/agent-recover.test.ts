@@ -121,7 +121,7 @@ t.test(
       version: 1,
       config: configWith((c) => (c.update_window = 'grounded')),
     });
-    await op.publish(push);
+    await op.publish(push, { retain: true });
     // The push is past its first look at the vehicle and waits for the lock the holder keeps.
     await until('the push waits for the lock', () =>
       agent.logs.some((l) => l.includes('"msg":"taking lock"') && l.includes('apply push')),

@@ -105,7 +105,10 @@ t.test(
     const agent = await startAgent(t, board);
     const op = await operator(t, broker.url, 'drone-07', true);
     const v1 = envelope(board.op, { version: 1 });
-    await op.publish(v1);
+    // The agent subscribes before it publishes its online status (one connection, in order): once the status
+    // is there, the push cannot miss the subscription. Retained, as operators publish the desired state.
+    await until('the agent is online', async () => (await op.retainedStatus())?.state === 'online');
+    await op.publish(v1, { retain: true });
     await until('the apply is under way (hook running)', () => existsSync(started)).catch((e) => {
       throw new Error(`${e}\n${agent.logs.join('\n')}`);
     });

@@ -45,7 +45,7 @@ async function push(
     config: configWith((c) => (c.aim.sensitivity = 0.1 + version / 100)),
   });
   const from = op.results.length;
-  await op.publish(doc);
+  await op.publish(doc, { retain: true }); // retained: a push published before the first subscription still lands
   return op.result(String(doc.id), status, 30_000, from);
 }
 

@@ -110,7 +110,7 @@ t.test(
     await startAgent(t, board);
     const op = await operator(t, broker.url);
     const v1 = envelope(board.op, { version: 1 });
-    await op.publish(v1);
+    await op.publish(v1, { retain: true });
     t.equal((await op.result(String(v1.id), 'applied')).code, 'ok');
     const before = readFileSync(board.config);
 
@@ -152,7 +152,7 @@ t.test('agent: a second hook failure after the restore is reported, never hidden
   await startAgent(t, board);
   const op = await operator(t, broker.url);
   const v1 = envelope(board.op, { version: 1 });
-  await op.publish(v1);
+  await op.publish(v1, { retain: true });
   t.equal((await op.result(String(v1.id), 'applied')).code, 'ok');
   writeFileSync(fail, '');
   const v2 = envelope(board.op, { version: 2, config: configWith((c) => (c.aim.sensitivity = 0.4)) });
