@@ -97,8 +97,17 @@ t.test(
       { ...stateApplied(board.stateDir), id: v1.id, version: 1 },
       'state.json says version 1, the live push',
     );
-    const status = await op.retainedStatus();
-    t.equal((status?.applied as { version: number } | null)?.version, 1);
+    // The killed agent's last will (offline, applied null) is retained until the new one connects.
+    let status: Record<string, unknown> | null = null;
+    const online = Date.now() + 15_000;
+    while (status?.state !== 'online' && Date.now() < online) status = await op.retainedStatus();
+    t.equal((status?.applied as { version: number } | null)?.version, 1, 'the status says version 1');
+    const answer = await op.result(String(v1.id), 'applied', 15_000);
+    t.match(
+      String(answer.detail),
+      /went live before the agent stopped/,
+      'the push, never answered, is answered now',
+    );
 
     const v2 = envelope(board.op, { version: 2 });
     await op.publish(v2);

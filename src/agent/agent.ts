@@ -28,7 +28,7 @@ import {
   type TelemetryEvent,
   telemetryMessage,
 } from './messages.js';
-import { recoverAtStart } from './recover.js';
+import { type Completed, completedAnswer, echoOf, recoverAtStart } from './recover.js';
 import { SdNotify } from './sd-notify.js';
 import { watchVehicleState } from './vehicle-watch.js';
 import { Watchdog } from './watchdog.js';
@@ -48,6 +48,8 @@ export class Agent {
   /** What status reports as applied; refreshed from state.json whenever it is read anyway. */
   private applied: { id: string; version: number; sha256: string } | null = null;
   private holdOn = false;
+  /** A landing that went live before a crash and was recorded at this start: its push is still unanswered. */
+  private completedAtStart: Completed | null = null;
   private timers = new Set<NodeJS.Timeout>();
 
   constructor(
@@ -120,7 +122,10 @@ export class Agent {
       }
     }
     this.noteVerdict(verdict);
-    await recoverAtStart(this.board, this.log);
+    this.completedAtStart = await recoverAtStart(this.board, this.log);
+    const failed = this.completedAtStart?.hookFailed;
+    if (failed)
+      await this.telemetry('apply_hook_failed', { ...echoOf(this.completedAtStart!), detail: failed });
     await this.readState();
     await this.publishDeferredEvents();
     this.holdOn = (await this.currentHold()) !== null;
@@ -200,6 +205,12 @@ export class Agent {
     });
     if (!screened.ok) {
       const r = screened.rejection;
+      const completed = completedAnswer(this.completedAtStart, r);
+      if (completed) {
+        this.completedAtStart = null;
+        await this.answer(completed);
+        return;
+      }
       if (retained && r.code === 'duplicate' && r.id === this.applied?.id) {
         // The retained desired state, redelivered on every (re)subscribe, is what is already live: no news.
         this.log.debug({ id: r.id }, 'retained push is already applied');
