@@ -25,13 +25,13 @@
 //
 // The lease is capped at LEASE ceiling: two hook runs (apply and reload after a restore), their kill
 // grace, and a margin for the disk. Past it the heartbeat stops, so observers see HUNG, not a healthy HELD.
-import { readFile } from 'node:fs/promises';
 import type { Board } from '../board/open.js';
 import type { LockLease } from '../lock/locksmith.js';
 import { evidence } from '../lock/observe.js';
 import type { AimConfig } from '../schemas/index.js';
 import { atomicWrite, wasRenamed } from '../store/atomic.js';
 import { configSha256, renderConf } from '../store/conf.js';
+import { explainLink, readBytes } from '../store/owned.js';
 import { readState, rememberSeen, writeState } from '../store/state.js';
 import { KILL_GRACE_MS, runHook } from './hook.js';
 import { readLive, unrecorded } from './live.js';
@@ -82,10 +82,11 @@ export function leaseCeilingMs(hookTimeoutMs: number): number {
   return 2 * (hookTimeoutMs + KILL_GRACE_MS) + LEASE_MARGIN_MS;
 }
 
-async function readOrNull(path: string): Promise<Buffer | null> {
-  return readFile(path).catch((err: NodeJS.ErrnoException) => {
+/** Never through a link: root restores these bytes into a file the agent's user can read. */
+async function readOrNull(path: string, tree: Board['tree']): Promise<Buffer | null> {
+  return readBytes(path, tree).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return null;
-    throw err;
+    throw explainLink(err, path);
   });
 }
 
@@ -105,8 +106,8 @@ export async function applyConfig(board: Board, req: ApplyRequest): Promise<Appl
     async (lease) => {
       // Read under the lock: whatever landed while this request waited for it counts — and what is live
       // counts over the record, when an earlier apply could neither finish nor roll back.
-      const state = await readState(paths.state);
-      const liveUnrecorded = unrecorded(state, await readLive(paths.config));
+      const state = await readState(paths.state, board.tree);
+      const liveUnrecorded = unrecorded(state, await readLive(paths.config, board.tree));
       const current = liveUnrecorded ?? state.applied;
       const applied = current?.version ?? 0;
       const version = req.version === 'next' ? applied + 1 : req.version;
@@ -138,7 +139,7 @@ export async function applyConfig(board: Board, req: ApplyRequest): Promise<Appl
           'stale_version',
           `version ${applied} was applied meanwhile; version ${version} is not newer`,
         );
-      const previous = await readOrNull(paths.config);
+      const previous = await readOrNull(paths.config, board.tree);
       const stop = await req.gate?.();
       if (stop) return outcome(stop.status, stop.code, stop.detail);
 
@@ -149,6 +150,7 @@ export async function applyConfig(board: Board, req: ApplyRequest): Promise<Appl
       const undo = async (failure: string, hookFailed?: string): Promise<ApplyOutcome> => {
         const undone = await undoApply({
           configPath: paths.config,
+          tree: board.tree,
           previous,
           newSha: sha256,
           hookRan,
@@ -182,7 +184,7 @@ export async function applyConfig(board: Board, req: ApplyRequest): Promise<Appl
       };
 
       try {
-        await atomicWrite(paths.config, text);
+        await atomicWrite(paths.config, text, { tree: board.tree });
       } catch (err) {
         if (wasRenamed(err)) return undo(`version ${version} was renamed into place but ${why(err)}`);
         return outcome(
@@ -212,7 +214,7 @@ export async function applyConfig(board: Board, req: ApplyRequest): Promise<Appl
           { ...base, applied: { id: req.id, version, sha256, at, source: req.source } },
           req.id,
         );
-        await writeState(paths.state, next);
+        await writeState(paths.state, next, board.tree);
       } catch (err) {
         // A state record renamed into place but not durable already says `version`: the undo below puts
         // the previous config back, and the record is settled from the live file by the next apply or start.

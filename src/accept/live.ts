@@ -8,9 +8,9 @@
 //   (device, time, push id, version): then its header names the push and version that are live. A file
 //   edited by hand is never recorded as applied; it is reported and left to the next apply to overwrite.
 // - settleState() writes state.json only under the lock (the caller holds it), like every state write.
-import { readFile } from 'node:fs/promises';
 import type { Board } from '../board/open.js';
 import { configSha256, parseConf, renderConf } from '../store/conf.js';
+import { explainLink, type OwnedTree, readBytes } from '../store/owned.js';
 import { type AgentState, type AppliedRecord, readState, rememberSeen, writeState } from '../store/state.js';
 
 export interface LiveConfig {
@@ -19,14 +19,17 @@ export interface LiveConfig {
   ours: { id: string; version: number; at: string } | null;
 }
 
-/** The live config file, or null when there is none. Throws when it cannot be read (EIO, EACCES). */
-export async function readLive(path: string): Promise<LiveConfig | null> {
+/**
+ * The live config file, or null when there is none. Never through a link, never a FIFO (owned.ts readBytes).
+ * Throws when it cannot be read (EIO, EACCES, not a regular file).
+ */
+export async function readLive(path: string, tree?: OwnedTree): Promise<LiveConfig | null> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = (await readBytes(path, tree)).toString('utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
+    throw explainLink(err, path);
   }
   const sha256 = configSha256(text);
   try {
@@ -53,8 +56,8 @@ export function unrecorded(state: AgentState, live: LiveConfig | null): AppliedR
 
 /** A look without the lock: does state.json disagree with a live file of ours? (settleState decides under it.) */
 export async function settlingNeeded(board: Board): Promise<boolean> {
-  const state = await readState(board.paths.state);
-  const live = await readLive(board.paths.config);
+  const state = await readState(board.paths.state, board.tree);
+  const live = await readLive(board.paths.config, board.tree);
   return (
     unrecorded(state, live) !== null || (live !== null && !live.ours && live.sha256 !== state.applied?.sha256)
   );
@@ -71,14 +74,14 @@ export type Settlement =
  * about it. A write that fails again is reported (`unsettled`); the caller keeps believing the live file.
  */
 export async function settleState(board: Board): Promise<Settlement> {
-  const state = await readState(board.paths.state);
-  const live = await readLive(board.paths.config);
+  const state = await readState(board.paths.state, board.tree);
+  const live = await readLive(board.paths.config, board.tree);
   if (live && !live.ours && live.sha256 !== state.applied?.sha256)
     return { kind: 'foreign', sha256: live.sha256 };
   const now = unrecorded(state, live);
   if (!now) return { kind: 'agree' };
   try {
-    await writeState(board.paths.state, rememberSeen({ ...state, applied: now }, now.id));
+    await writeState(board.paths.state, rememberSeen({ ...state, applied: now }, now.id), board.tree);
   } catch (err) {
     return { kind: 'unsettled', now, error: (err as Error).message };
   }

@@ -11,11 +11,14 @@ import { unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { atomicWrite, fsyncDir, RenamedNotDurable, wasRenamed } from '../store/atomic.js';
 import { configSha256 } from '../store/conf.js';
+import type { OwnedTree } from '../store/owned.js';
 import { runHook } from './hook.js';
 import { readLive } from './live.js';
 
 export interface UndoInput {
   configPath: string;
+  /** The state directory (owned.ts): the restore follows no link, and root's file goes to its owner. */
+  tree?: OwnedTree;
   /** The previous bytes (null: there was no config). */
   previous: Buffer | null;
   /** sha256 of the new config that was renamed into place. */
@@ -34,9 +37,9 @@ export interface UndoOutcome {
   reloadFailed: string | null;
 }
 
-async function restore(path: string, previous: Buffer | null): Promise<string | null> {
+async function restore(path: string, previous: Buffer | null, tree?: OwnedTree): Promise<string | null> {
   try {
-    if (previous) await atomicWrite(path, previous);
+    if (previous) await atomicWrite(path, previous, { tree });
     else {
       await unlink(path).catch((err: NodeJS.ErrnoException) => {
         if (err.code !== 'ENOENT') throw err;
@@ -56,7 +59,7 @@ async function restore(path: string, previous: Buffer | null): Promise<string | 
 
 async function whatIsLive(input: UndoInput): Promise<UndoOutcome['live']> {
   try {
-    const live = await readLive(input.configPath);
+    const live = await readLive(input.configPath, input.tree);
     if (live === null) return input.previous === null ? 'previous' : 'unknown';
     if (input.previous !== null && live.sha256 === configSha256(input.previous)) return 'previous';
     return live.sha256 === input.newSha ? 'new' : 'unknown';
@@ -66,7 +69,7 @@ async function whatIsLive(input: UndoInput): Promise<UndoOutcome['live']> {
 }
 
 export async function undoApply(input: UndoInput): Promise<UndoOutcome> {
-  const problem = await restore(input.configPath, input.previous);
+  const problem = await restore(input.configPath, input.previous, input.tree);
   const live = await whatIsLive(input);
   const before = input.previous ? 'the previous config' : 'no config (as before)';
   if (live === 'new')
