@@ -4,6 +4,9 @@
 import type { LockFiles } from './files.js';
 import { bootId, processFacts, selfStart } from './proc.js';
 
+/** Write errors of the disk itself, which must not strand a transition half-way. */
+const DISK_TROUBLE: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO']);
+
 export class Intents {
   /** Overlapping transitions of this process (the file is per process): the last one out removes it. */
   private users = 0;
@@ -17,7 +20,7 @@ export class Intents {
   /** Runs `fn` with the intent in place; `refresh` keeps it fresh while waiting longer than the TTL. */
   async during<T>(purpose: string, fn: (refresh: () => Promise<void>) => Promise<T>): Promise<T> {
     let writtenAt = 0;
-    // An intent that cannot be written (a full or read-only disk) costs only a moment in which observers may
+    // An intent the disk cannot take (full, read-only, failing) costs only a moment in which observers may
     // see a mismatch; failing the transition instead would strand a release half-way (kernel locks kept, bit
     // set) — so the transition goes on without it.
     const write = async () => {
@@ -31,7 +34,10 @@ export class Intents {
           purpose,
           at: new Date(writtenAt).toISOString(),
         })
-        .catch(() => {});
+        .catch((err: NodeJS.ErrnoException) => {
+          // Anything else (a link planted where the intents belong: unsafe_path) still stops the transition.
+          if (!DISK_TROUBLE.has(err.code ?? '')) throw err;
+        });
     };
     this.users++;
     try {
