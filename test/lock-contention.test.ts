@@ -9,9 +9,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { openBoard } from '../src/board/open.js';
-import { loadSettings } from '../src/settings/load.js';
 import { currentActor } from '../src/lock/actor.js';
 import { parseStat } from '../src/lock/proc.js';
+import { loadSettings } from '../src/settings/load.js';
 import { readAudit } from '../src/store/audit.js';
 import { parseConf } from '../src/store/conf.js';
 import { makeBoard, plainNode, ROOT } from './helpers/board.js';
@@ -176,7 +176,10 @@ t.test(
     );
     t.equal(sum('torn'), 0, 'no torn config');
     t.equal(sum('wrongReclaims'), 0, 'no reclaim of an owner not provably dead');
-    t.ok(sum('checked') > ROUNDS, `the file was checked after most kills (${sum('checked')} of ${2 * ROUNDS})`);
+    t.ok(
+      sum('checked') > ROUNDS,
+      `the file was checked after most kills (${sum('checked')} of ${2 * ROUNDS})`,
+    );
     t.ok(stale > 0, `some kills landed while holding the lock (${stale} STALE)`);
     // A ghost is seen again when its reclaimer is killed before reclaiming it, so STALE counts ≥ reclaims.
     t.ok(sum('reclaims') > 0, `ghosts were reclaimed (${sum('reclaims')})`);
