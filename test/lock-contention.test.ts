@@ -2,8 +2,11 @@
 // - two processes applying 200 configs each: an apply hook that mkdirs a marker proves nobody else was ever
 //   inside the critical section, and the fencing generations are unique and increasing;
 // - an outside observer looking 300 times at two writers churning never takes them for a mismatch;
-// - SIGKILL of an applying process at random instants: the live file always parses and is one of the written
-//   configs, whole, and the next look sees STALE or FREE, never a torn state.
+// - SIGKILL of an applying process at random instants, while a reclaimer races it: the live file always parses
+//   and is one of the written configs, whole, the next look sees STALE or FREE, and every reclaim cleared the
+//   record of a process already killed (a reclaimer that clears without the kernel locks, like `echo 0 >`, is
+//   caught at once). Torn files, reclaims and wrong reclaims are counted and printed; AIMLOCK_KILL_ROUNDS
+//   (per board, default 100) runs a longer soak.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -98,12 +101,14 @@ const startOf = (pid: number): number | null => {
 
 /**
  * One board killed `rounds` times. Each next applier reclaims the ghost its predecessor left (reclaimStale, as
- * the agent does); a reclaim is wrong unless the owner it cleared is a process this test killed and reaped
- * (pid and start time), i.e. provably dead: a reclaim of a live or unknown owner would be the worst bug here.
+ * the agent does), and so may a reclaimer racing the live applier; a reclaim is wrong unless the owner it
+ * cleared is a process this test had killed and reaped by then (pid and start time), i.e. provably dead: a
+ * reclaim of a live or unknown owner would be the worst bug here.
  */
 async function killRounds(t: Test, root: string, label: string, rounds: number): Promise<KillTally> {
   const board = makeBoard(join(root, label), { lock: { heartbeat_ttl_ms: 60000 } });
   const lib = openBoard(loadSettings(board.settingsFile), 'aimlock');
+  const actor = currentActor('aimlock');
   const tally: KillTally = { checked: 0, torn: 0, reclaims: 0, wrongReclaims: 0, verdicts: new Map() };
   /** pid → start time of every applier killed and reaped so far. */
   const dead = new Map<number, number | null>();
@@ -130,11 +135,24 @@ async function killRounds(t: Test, root: string, label: string, rounds: number):
     // The kill window scales with how slow this machine starts a process (a first apply costs about as
     // much): 250 ms here, seconds under emulation, where a fixed 250 ms would always kill before any write.
     const window = Math.max(250, 1.5 * (performance.now() - spawned));
+    // Meanwhile a racing reclaimer (this process, as a technician's `aimlock reclaim` or the agent's collector
+    // would) tries to reclaim every few ms while the child takes, holds and releases the lock: it may clear
+    // the previous child's ghost, never the live child's lock. It stops before the kill, so any reclaim of the
+    // live child's record found now is wrong: its owner was alive the whole time.
+    let racing = true;
+    const racer = (async () => {
+      while (racing) {
+        await lib.locksmith.reclaim(actor, { reason: 'racing reclaimer' });
+        await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
+      }
+    })();
     await new Promise((r) => setTimeout(r, Math.random() * window));
+    racing = false;
+    await racer;
+    await countReclaims();
     child.kill('SIGKILL');
     await exited(child);
     dead.set(child.pid!, start);
-    await countReclaims();
     if (existsSync(board.config)) {
       let whole = false;
       try {
@@ -154,7 +172,7 @@ async function killRounds(t: Test, root: string, label: string, rounds: number):
       t.fail(`${label}${round}: verdict ${seen.verdict}: ${seen.reason}`);
   }
   // The last ghost, reclaimed the way a technician would, counts like the others.
-  await lib.locksmith.reclaim(currentActor('aimlock'), { reason: 'soak end' });
+  await lib.locksmith.reclaim(actor, { reason: 'soak end' });
   await countReclaims();
   const end = await lib.locksmith.observe();
   t.equal(end.verdict, 'FREE', `${label}: no ghost is left behind (${end.reason})`);
