@@ -13,7 +13,7 @@
 // Needs root, util-linux unshare/setpriv and a kernel with per-mount proc options (5.8+); skips where the
 // machine forbids it, fails instead under CI.
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
@@ -94,14 +94,14 @@ function blindBoard(t: Test, uid?: number): TestBoard {
     lock: { gc_interval_ms: 200, auto_reclaim: 'always' },
     paths: { socket: 'run/aimlockd.sock' },
   });
-  execFileSync('mkdir', ['-p', board.lockDir]);
+  mkdirSync(board.lockDir, { recursive: true });
   if (uid !== undefined) execFileSync('chown', ['-R', `${uid}:${uid}`, dir]);
   return board;
 }
 
 function plant(board: TestBoard, pid: number, uid?: number): string {
-  const { pid_ns: _ns, ...record } = ownerRecord({ pid, pid_start: startOf(pid), purpose: 'outside owner' });
-  const text = JSON.stringify(record);
+  // No pid_ns in it (ownerRecord writes none): the visibility check is the only guard under test.
+  const text = JSON.stringify(ownerRecord({ pid, pid_start: startOf(pid), purpose: 'outside owner' }));
   writeFileSync(join(board.lockDir, 'owner.json'), text);
   writeFileSync(join(board.lockDir, 'conf_locked'), '1\n');
   if (uid !== undefined) execFileSync('chown', ['-R', `${uid}:${uid}`, board.dir]);
