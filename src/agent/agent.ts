@@ -1,20 +1,15 @@
 // aimlockd, wired: board + keys + limits + transport + desired state + watchdog + control socket.
 // Lifecycle: start() reclaims ghosts left from before (boot reclaim) before it accepts any push; stop()
 // finishes the landing in progress, releases the lock, publishes `offline` and closes everything.
-import type { KeyObject } from 'node:crypto';
 import type { Server } from 'node:net';
 import type { Logger } from 'pino';
-import { loadLimits } from '../accept/limits.js';
-import { screenPush } from '../accept/screen.js';
 import { readHold } from '../board/hold.js';
 import { type Board, openBoard } from '../board/open.js';
 import { evidence, type Observation } from '../lock/observe.js';
-import type { Limits } from '../schemas/index.js';
 import type { LoadedSettings } from '../settings/load.js';
-import { loadTrustedKeys } from '../sign/index.js';
 import { drainDeferred, TECHNICIAN_EVENTS, type TechnicianReport } from '../store/deferred-events.js';
 import { Outbox } from '../store/outbox.js';
-import { readState } from '../store/state.js';
+import { type AgentState, readState } from '../store/state.js';
 import { Transport } from '../transport/index.js';
 import { serveControl } from './control.js';
 import { DesiredState } from './desired.js';
@@ -28,13 +23,13 @@ import {
   telemetryMessage,
 } from './messages.js';
 import { SdNotify } from './sd-notify.js';
+import { TrustInputs } from './trust.js';
 import { watchVehicleState } from './vehicle-watch.js';
 import { Watchdog } from './watchdog.js';
 
 export class Agent {
   readonly board: Board;
-  private keys = new Map<string, KeyObject>();
-  private limits: Limits = {};
+  private readonly trust: TrustInputs;
   private readonly desired: DesiredState;
   private readonly watchdog: Watchdog;
   private readonly transport: Transport;
@@ -53,6 +48,7 @@ export class Agent {
     private readonly log: Logger,
   ) {
     this.board = openBoard(settings, 'aimlockd', log);
+    this.trust = new TrustInputs(this.board.paths, log);
     const policy = settings.lock.auto_reclaim;
     this.board.locksmith.onReclaim = (previous) => void this.reclaimed(previous);
     this.desired = new DesiredState({
@@ -64,6 +60,10 @@ export class Agent {
         this.telemetry('apply_hook_failed', { id: e.id, version: e.version, detail }),
       hold: () => this.currentHold(),
       later: (ms) => this.later(ms),
+      rescreen: async (e) => {
+        const again = this.trust.rescreen(e, this.screenContext(await this.readState()));
+        return again.ok ? null : again.rejection;
+      },
       reclaimStale: policy === 'always',
     });
     this.watchdog = new Watchdog({
@@ -141,24 +141,21 @@ export class Agent {
     this.log.info('aimlockd stopped');
   }
 
-  /** Trusted keys and limits, loaded once here and again on SIGHUP (never per push). */
+  /** Trusted keys and limits, loaded once here and again on SIGHUP (never per push); fail closed (trust.ts). */
   reload(): void {
-    const { keys, problems } = loadTrustedKeys(this.board.paths.keysDir);
-    for (const p of problems) this.log.warn({ keys_dir: this.board.paths.keysDir }, p);
-    this.keys = keys;
-    try {
-      this.limits = loadLimits(this.board.paths.limits);
-    } catch (err) {
-      // Keeping the previous limits is safer than dropping to none: say so loudly.
-      this.log.error(
-        { err: (err as Error).message },
-        'limits.json is broken; keeping the limits loaded before',
-      );
-    }
-    this.log.info(
-      { keys: [...keys.keys()], limits: this.board.paths.limits },
-      'trusted keys and limits loaded',
-    );
+    this.trust.reload();
+    // A waiting push is screened again against what was just loaded (a revoked key, a tightened limit).
+    this.desired.kick();
+  }
+
+  private screenContext(state: AgentState) {
+    return {
+      device: this.settings.device,
+      now: Date.now(),
+      requireSignature: this.settings.require_signature,
+      applied: state.applied,
+      seenIds: new Set(state.seen_ids),
+    };
   }
 
   private async readState() {
@@ -176,15 +173,7 @@ export class Agent {
       return;
     }
     const state = await this.readState();
-    const screened = screenPush(payload, {
-      device: this.settings.device,
-      now: Date.now(),
-      requireSignature: this.settings.require_signature,
-      keys: this.keys,
-      limits: this.limits,
-      applied: state.applied,
-      seenIds: new Set(state.seen_ids),
-    });
+    const screened = this.trust.screen(payload, this.screenContext(state));
     if (!screened.ok) {
       const r = screened.rejection;
       if (retained && r.code === 'duplicate' && r.id === this.applied?.id) {

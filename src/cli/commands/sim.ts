@@ -68,7 +68,7 @@ Use it to try push, rollout and fleet against a fleet without hardware.
 Which drones get trouble is deterministic: the troubled ones are spread evenly over the fleet, counted back
 from the last drone, so drone-01 (a rollout's natural canary) stays normal unless every drone is troubled;
 the kinds take turns (ghost, hot, flaky). Every board says it is grounded (DIR/DRONE/run/vehicle_state), has
-no limits.json, and its own settings file: aimlock locks --settings DIR/DRONE/agent.json (or status,
+an empty limits.json ({}: no narrowing), and its own settings file: aimlock locks --settings DIR/DRONE/agent.json (or status,
 release --force, hold …) works on a running simulated drone.
 
 Prints a summary (--json: one object), then one line per result and telemetry message the fleet publishes
