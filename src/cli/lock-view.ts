@@ -1,6 +1,7 @@
 // How a technician sees the lock: an lslocks-style table plus the one next step for each verdict.
 import type { Observation } from '../lock/observe.js';
 import type { Verdict } from '../lock/types.js';
+import { termSafe } from '../term-safe.js';
 
 export const NEXT_STEP: Record<Verdict, string> = {
   FREE: 'nothing to do: nobody holds the lock',
@@ -53,11 +54,13 @@ export function renderLocks(o: Observation): string {
     out.push('KERNEL HOLDERS  none');
   }
   if (!o.visibility.complete) out.push('', `warning: ${o.visibility.reason}`);
-  out.push('', `why:  ${o.reason}`, `next: ${NEXT_STEP[o.verdict]}`);
+  out.push('', `why:  ${termSafe(o.reason)}`, `next: ${NEXT_STEP[o.verdict]}`);
   return out.join('\n');
 }
 
-export function table(rows: string[][]): string {
+/** Columns padded to their widest cell; every cell escaped first (term-safe.ts), so widths stay true. */
+export function table(cells: string[][]): string {
+  const rows = cells.map((r) => r.map((c) => termSafe(c)));
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows
     .map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '))

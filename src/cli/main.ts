@@ -2,6 +2,7 @@
 // `aimlock`: the technician's and operator's command line. One file per command under commands/; this file
 // only dispatches, prints help and turns errors into `aimlock: CODE: sentence` and an exit status.
 import { CLI_ERRORS, CliError, EXIT } from '../errors.js';
+import { jsonSafe, termSafe } from '../term-safe.js';
 import { type Command, Context, type Io, parse } from './command.js';
 import { COMMANDS } from './commands/index.js';
 
@@ -87,8 +88,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (!(err instanceof CliError) && process.env.AIMLOCK_DEBUG) io.stderr.write(`${(err as Error).stack}\n`);
     io.stderr.write(
       json
-        ? `${JSON.stringify({ error: { code: e.code, message: e.message, ...e.details } })}\n`
-        : `aimlock: ${e.code}: ${oneLine(e.message)}\n`,
+        ? `${jsonSafe({ error: { code: e.code, message: e.message, ...e.details } })}\n`
+        : // The message quotes file contents, ids and reasons from the network: escaped (term-safe.ts).
+          `aimlock: ${e.code}: ${termSafe(oneLine(e.message))}\n`,
     );
     return CLI_ERRORS[e.code].exit;
   }

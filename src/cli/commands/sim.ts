@@ -12,6 +12,7 @@ import { GENERATED_KEY_ID, trustedKeys } from '../sim/keys.js';
 import { integer, list, usageOnPlanError } from '../sim/options.js';
 import { summary } from '../sim/summary.js';
 import { connectWatcher, eventLine } from '../sim/watch.js';
+import { termSafeLines } from '../../term-safe.js';
 
 const DEFAULT_BROKER = 'mqtt://127.0.0.1:1883';
 
@@ -130,7 +131,8 @@ Example: aimlock sim --drones 20 --ghosts 2 --hot 1 --flaky 1 --broker mqtt://12
       let early: string[] | null = [];
       watch.on('message', (topic, payload) => {
         if (ctx.values.quiet) return;
-        const line = eventLine(ctx, topic, payload);
+        // Whatever is published under the fleet's topics reaches the terminal escaped (term-safe.ts).
+        const line = termSafeLines(eventLine(ctx, topic, payload));
         if (early) early.push(line);
         else ctx.io.stdout.write(line);
       });
