@@ -11,18 +11,31 @@
 // Backslashes are left alone: a literal "\x1b" typed by an attacker is harmless text, and leaving it makes the
 // escaping idempotent (its output contains nothing it would escape again).
 
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
-const UNSAFE_BUT_NEWLINE =
-  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
-/** What JSON.stringify leaves raw: C0 it escapes itself. */
-const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
+/** Everything but printable ASCII; the callbacks below decide what of it is unsafe (the rest stays as is). */
+const NOT_PRINTABLE_ASCII = /[^ -~]/g;
+
+/** C0 controls, DEL, C1 controls, bidi controls, line/paragraph separators. */
+export function isUnsafeChar(code: number): boolean {
+  return (
+    code < 0x20 ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x061c ||
+    code === 0x200e ||
+    code === 0x200f ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069) ||
+    code === 0x2028 ||
+    code === 0x2029
+  );
+}
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
-function escape(c: string): string {
+function visible(c: string): string {
+  const code = c.charCodeAt(0);
+  if (!isUnsafeChar(code)) return c;
   const named = NAMED[c];
   if (named) return named;
-  const code = c.charCodeAt(0);
   return code < 0x80
     ? `\\x${code.toString(16).padStart(2, '0')}`
     : `\\u${code.toString(16).padStart(4, '0')}`;
@@ -30,18 +43,18 @@ function escape(c: string): string {
 
 /** One line of untrusted text (a table cell, a field): every control character escaped, newlines included. */
 export function termSafe(text: unknown): string {
-  return String(text).replace(UNSAFE, escape);
+  return String(text).replace(NOT_PRINTABLE_ASCII, visible);
 }
 
 /** Text of several lines that we composed ourselves from untrusted parts: as termSafe, but `\n` stays a break. */
 export function termSafeLines(text: string): string {
-  return text.replace(UNSAFE_BUT_NEWLINE, escape);
+  return text.replace(NOT_PRINTABLE_ASCII, (c) => (c === '\n' ? c : visible(c)));
 }
 
 /** JSON.stringify, with what it leaves raw (C1, bidi) escaped as \uNNNN: the same JSON value, safe to print. */
 export function jsonSafe(value: unknown, space?: number): string {
-  return (JSON.stringify(value, null, space) ?? 'null').replace(
-    JSON_UNSAFE,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  // JSON.stringify escapes C0 itself (a newline from `space` is structure); the rest is \uNNNN.
+  return (JSON.stringify(value, null, space) ?? 'null').replace(NOT_PRINTABLE_ASCII, (c) =>
+    c === '\n' || !isUnsafeChar(c.charCodeAt(0)) ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }

@@ -15,11 +15,23 @@ import { aimlock, GOOD_CONFIG, makeBoard } from './helpers/board.js';
 const HOSTILE = 'x\u001b[2J\u001b[31mEVIL\u009b31m\u202eLIVE\u0007\rEND';
 
 /** Any control character but the line break, any C1 control, any bidi control: what must never get out. */
-const RAW =
-  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
+// (Written out here, not taken from the helper: the test must not share the helper's idea of "unsafe".)
+const RAW = {
+  test: (s: string) =>
+    [...s].some((ch) => {
+      const c = ch.codePointAt(0)!;
+      return (
+        (c < 0x20 && c !== 0x0a) ||
+        (c >= 0x7f && c <= 0x9f) ||
+        [0x061c, 0x200e, 0x200f, 0x2028, 0x2029].includes(c) ||
+        (c >= 0x202a && c <= 0x202e) ||
+        (c >= 0x2066 && c <= 0x2069)
+      );
+    }),
+};
 
 function clean(t: Test, out: string, what: string): void {
-  t.notOk(RAW.test(out), `${what}: no raw control character (${JSON.stringify(out.match(RAW)?.[0])})`);
+  t.notOk(RAW.test(out), `${what}: no raw control character`);
   t.ok(out.includes('\\x1b[2J'), `${what}: the escape is shown, visibly`);
 }
 
@@ -126,7 +138,7 @@ t.test('fleet table, rollout progress and summary', async (t) => {
     ],
     true,
   );
-  const withoutOurColours = fleet.replace(/\u001b\[[0-9;]*m/g, '');
+  const withoutOurColours = fleet.replaceAll('\u001b[31;1m', '').replaceAll('\u001b[0m', '');
   clean(t, withoutOurColours, 'fleet (our own colours aside)');
 
   const written: string[] = [];

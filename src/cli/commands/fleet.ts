@@ -2,9 +2,9 @@
 // last answer) plus the results heard while we listen, optionally kept live.
 import { EXIT } from '../../errors.js';
 import type { OperatorClient, Result, Status } from '../../fleet/operator.js';
+import { jsonSafe, termSafe } from '../../term-safe.js';
 import type { Command } from '../command.js';
 import { connectOperator, OPERATOR_OPTIONS, operatorTarget } from './push.js';
-import { jsonSafe, termSafe } from '../../term-safe.js';
 
 export interface FleetRow {
   device: string;

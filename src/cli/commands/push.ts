@@ -21,9 +21,9 @@ import {
 import { validate } from '../../schemas/index.js';
 import { DEFAULT_SETTINGS_FILE, type LoadedSettings } from '../../settings/load.js';
 import { isValidKeyId, KEY_ID_PATTERN, KeyError, loadPrivateKey } from '../../sign/index.js';
+import { jsonSafe, termSafeLines } from '../../term-safe.js';
 import type { Command, Context, Options } from '../command.js';
 import { formatErrors, readConfigToPublish } from '../read-input.js';
-import { jsonSafe, termSafeLines } from '../../term-safe.js';
 
 /** CONTRACT §5: the agent answers too_large above this. */
 const MAX_PUSH_BYTES = 64 * 1024;

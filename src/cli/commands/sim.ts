@@ -7,12 +7,12 @@ import type { MqttClient } from 'mqtt';
 import { CliError, EXIT } from '../../errors.js';
 import { MAX_DRONES, SIM_DEFAULTS, type SimFleet, startFleet } from '../../fleet/sim.js';
 import { deviceNames, planKinds } from '../../fleet/sim-plan.js';
+import { termSafeLines } from '../../term-safe.js';
 import type { Command } from '../command.js';
 import { GENERATED_KEY_ID, trustedKeys } from '../sim/keys.js';
 import { integer, list, usageOnPlanError } from '../sim/options.js';
 import { summary } from '../sim/summary.js';
 import { connectWatcher, eventLine } from '../sim/watch.js';
-import { termSafeLines } from '../../term-safe.js';
 
 const DEFAULT_BROKER = 'mqtt://127.0.0.1:1883';
 

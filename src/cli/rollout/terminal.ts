@@ -11,9 +11,9 @@ import {
 } from '../../fleet/rollout/progress.js';
 import type { OperatorAnswer, OperatorQuestion } from '../../fleet/rollout/runner.js';
 import type { RolloutSummary, WaveState } from '../../fleet/rollout/types.js';
+import { jsonSafe, termSafe, termSafeLines } from '../../term-safe.js';
 import type { Context } from '../command.js';
 import { table } from '../lock-view.js';
-import { jsonSafe, termSafe, termSafeLines } from '../../term-safe.js';
 
 function name(w: WaveState): string {
   return w.index === 0 ? 'wave 0 (canary)' : `wave ${w.index}`;

@@ -4,9 +4,9 @@
 // Both are derived from the machine's state before and after each step, never from the raw MQTT traffic, so
 // what is shown is what the rollout decided on.
 
+import { termSafe } from '../../term-safe.js';
 import type { PushTrack, RolloutState, TrackStatus, WaveState } from './types.js';
 import { waveLabel } from './waves.js';
-import { termSafe } from '../../term-safe.js';
 
 export interface Progress {
   /** After every machine step. */
