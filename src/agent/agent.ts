@@ -262,6 +262,7 @@ export class Agent {
 
   private async currentHold() {
     const hold = await readHold(this.board.paths.hold);
+    if (hold?.problem && !this.holdOn) this.log.warn({ hold: this.board.paths.hold }, hold.problem);
     if ((hold !== null) !== this.holdOn) {
       this.holdOn = hold !== null;
       await this.telemetry(hold ? 'hold' : 'resume', hold ? { reason: hold.reason, until: hold.until } : {});

@@ -2,8 +2,9 @@
 // It is a file, not agent memory, so it survives an agent restart and works while the agent is down; a hold
 // with an end time ends by itself — a forgotten bypass must not freeze a drone's config forever.
 import { readFile, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Actor } from '../lock/actor.js';
-import { atomicWrite } from '../store/atomic.js';
+import { atomicWrite, fsyncDir } from '../store/atomic.js';
 
 export interface Hold {
   reason: string;
@@ -13,25 +14,60 @@ export interface Hold {
   by: Actor;
   /** What put it there: `hold` or `release --force`. */
   origin: string;
+  /** Set (never written) when the file was not a well-formed hold; see readHold. */
+  problem?: string;
 }
 
+/**
+ * The hold in force, or null. Fail safe: a hold file that exists but cannot be read, is not JSON, is not a hold
+ * (`null`, an array, no reason) is still a technician's intent to hold — honoured until `aimlock resume`
+ * removes the file. A readable hold whose `until` is no date is held until resume too (an end we cannot read
+ * must not become "never started", nor a timer that fires at once for ever). Both carry `problem`, which the
+ * agent logs and the reason repeats.
+ */
 export async function readHold(path: string, now = Date.now()): Promise<Hold | null> {
-  let hold: Hold;
+  let raw: unknown;
   try {
-    hold = JSON.parse(await readFile(path, 'utf8')) as Hold;
+    raw = JSON.parse(await readFile(path, 'utf8'));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    // An unreadable hold file is still a technician's intent to hold: honour it until they resume.
-    return {
-      reason: `unreadable hold file ${path}`,
-      since: new Date(now).toISOString(),
-      until: null,
-      by: unknownActor,
-      origin: 'file',
-    };
+    return unreadable(path, now, (err as NodeJS.ErrnoException).code ?? 'not JSON');
   }
-  if (hold.until && Date.parse(hold.until) <= now) return null;
-  return hold;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return unreadable(
+      path,
+      now,
+      `it holds ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}`,
+    );
+  }
+  const hold = raw as Partial<Hold>;
+  if (typeof hold.reason !== 'string') return unreadable(path, now, 'it has no reason');
+  const complete: Hold = {
+    reason: hold.reason,
+    since: typeof hold.since === 'string' ? hold.since : new Date(now).toISOString(),
+    until: hold.until ?? null,
+    by: typeof hold.by === 'object' && hold.by !== null ? hold.by : unknownActor,
+    origin: typeof hold.origin === 'string' ? hold.origin : 'file',
+  };
+  if (complete.until === null) return complete;
+  const end = typeof complete.until === 'string' ? Date.parse(complete.until) : Number.NaN;
+  if (Number.isNaN(end)) {
+    const problem = `its end ${JSON.stringify(complete.until)} is no date; held until aimlock resume`;
+    return { ...complete, until: null, reason: `${complete.reason} (${problem})`, problem };
+  }
+  return end <= now ? null : complete;
+}
+
+function unreadable(path: string, now: number, why: string): Hold {
+  const problem = `hold file ${path} cannot be read (${why}); held until aimlock resume removes it`;
+  return {
+    reason: `unreadable hold file ${path} (${why})`,
+    since: new Date(now).toISOString(),
+    until: null,
+    by: unknownActor,
+    origin: 'file',
+    problem,
+  };
 }
 
 export async function writeHold(path: string, hold: Hold): Promise<void> {
@@ -41,11 +77,14 @@ export async function writeHold(path: string, hold: Hold): Promise<void> {
 export async function clearHold(path: string): Promise<boolean> {
   try {
     await unlink(path);
-    return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw err;
   }
+  // The resume must survive a power cut as the hold did (writeHold is atomic and durable): without the
+  // directory fsync the removal may be lost and the board come back on hold.
+  await fsyncDir(dirname(path));
+  return true;
 }
 
 const unknownActor: Actor = {

@@ -92,7 +92,7 @@ Example: aimlock sim --drones 20 --ghosts 2 --hot 1 --flaky 1 --broker mqtt://12
     if (!/^[A-Za-z0-9._-]{1,64}$/.test(fleet)) {
       throw new CliError('usage', `--fleet "${fleet}" must be 1–64 of A-Z a-z 0-9 . _ -`);
     }
-    const gcIntervalMs = integer(ctx, 'gc-interval', 1, 86_400_000);
+    const gcIntervalMs = integer(ctx, 'gc-interval', 100, 86_400_000); // the settings schema's bounds
     const logLevel = ctx.string('log-level') ?? SIM_DEFAULTS.logLevel;
     if (!['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'].includes(logLevel)) {
       throw new CliError('usage', `--log-level "${logLevel}" is not one of silent, error, warn, info, debug`);
