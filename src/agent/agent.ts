@@ -13,6 +13,7 @@ import { type AgentState, readState } from '../store/state.js';
 import { Transport } from '../transport/index.js';
 import { serveControl } from './control.js';
 import { DesiredState } from './desired.js';
+import { InstanceLock } from './instance-lock.js';
 import {
   AGENT_VERSION,
   type ResultFields,
@@ -35,6 +36,7 @@ export class Agent {
   private readonly transport: Transport;
   private readonly notify = new SdNotify();
   private control: Server | null = null;
+  private instance: InstanceLock | null = null;
   private stopVehicleWatch: () => void = () => {};
   private lastVerdict: string | null = null;
   private lastResult: StatusFields['lastResult'] = null;
@@ -95,6 +97,8 @@ export class Agent {
   }
 
   async start(): Promise<void> {
+    // First of all: a second agent on this board must not touch the socket, the outbox or the lock.
+    this.instance = await InstanceLock.take(this.board.paths.stateDir);
     this.transport.on('connect', () => {
       this.desired.settle(2000);
       this.log.info('connected to the MQTT broker');
@@ -138,6 +142,7 @@ export class Agent {
     await this.desired.idle();
     await this.transport.stop();
     await new Promise<void>((resolve) => (this.control ? this.control.close(() => resolve()) : resolve()));
+    await this.instance?.release();
     this.log.info('aimlockd stopped');
   }
 
