@@ -128,10 +128,16 @@ export class Locksmith {
       try {
         return await KernelLock.acquire(this.opts.lockFile, {
           waitMs: Math.max(0, deadline - Date.now()),
-          keepWaiting: async () => {
+          keepWaiting: async (step) => {
             await refreshIntent();
             const seen = await this.observe();
-            if (seen.holders.some((h) => h.pid === process.pid && !h.blocked)) {
+            // Only a flock of our own can block us, and only while we wait for our flock: waiting for fcntl we
+            // legitimately hold our flock, and a POSIX lock of our own process never blocks us (it is per
+            // process). Flagging our own flock then turned a foreign lockf holder into `apply_failed`.
+            const ownFlock = seen.holders.some(
+              (h) => h.pid === process.pid && !h.blocked && h.kind === 'FLOCK',
+            );
+            if (step === 'flock' && ownFlock) {
               // Waiting for ourselves would last until the deadline: a lock fd of this process leaked.
               throw new Error(
                 `pid ${process.pid} already holds a kernel lock on ${this.opts.lockFile} while acquiring it again`,
