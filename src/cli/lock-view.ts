@@ -1,6 +1,7 @@
 // How a technician sees the lock: an lslocks-style table plus the one next step for each verdict.
 import type { Observation } from '../lock/observe.js';
-import type { Verdict } from '../lock/types.js';
+import type { OwnerRecord, Verdict } from '../lock/types.js';
+import { heartbeatAgeMs } from '../lock/verdict.js';
 import { termSafe } from '../term-safe.js';
 
 export const NEXT_STEP: Record<Verdict, string> = {
@@ -17,8 +18,9 @@ export const NEXT_STEP: Record<Verdict, string> = {
     'the lock bit was cleared under a live writer: let it finish or stop it, then aimlock release --force --reason "…"',
 };
 
-function age(iso: string, now: number): string {
-  const s = Math.round((now - Date.parse(iso)) / 1000);
+/** The heartbeat's age as the verdict measures it (monotonic within the record's boot, see lock/mono.ts). */
+function age(o: Observation, r: OwnerRecord): string {
+  const s = Math.round(heartbeatAgeMs(o, r) / 1000);
   return Number.isFinite(s) ? `${s}s ago` : 'unparsable';
 }
 
@@ -27,7 +29,7 @@ function ownerText(o: Observation): string {
   if (o.owner.state === 'corrupt') return `corrupt record (${o.owner.error})`;
   const r = o.owner.record;
   const alive = o.ownerProcess?.alive ? 'alive' : 'dead';
-  return `${r.holder} pid ${r.pid} (${alive}, heartbeat ${age(r.heartbeat_at, o.now)}) "${r.purpose}"`;
+  return `${r.holder} pid ${r.pid} (${alive}, heartbeat ${age(o, r)}) "${r.purpose}"`;
 }
 
 export function renderLocks(o: Observation): string {

@@ -2,6 +2,7 @@
 // that is working (HELD) from one that is alive but stuck (HUNG: heartbeat older than `heartbeat_ttl_ms`).
 // The timer runs on the event loop on purpose: a holder whose loop is blocked must stop looking healthy.
 import type { LockFiles } from './files.js';
+import { monoNow } from './mono.js';
 import type { OwnerRecord } from './types.js';
 
 export class Heartbeat {
@@ -13,6 +14,7 @@ export class Heartbeat {
     private readonly owner: OwnerRecord,
     private readonly intervalMs: number,
     private readonly now: () => number = Date.now,
+    private readonly mono: () => number = monoNow,
   ) {}
 
   start(): void {
@@ -26,6 +28,7 @@ export class Heartbeat {
     this.inFlight = this.inFlight.then(async () => {
       if (!this.timer) return;
       this.owner.heartbeat_at = new Date(this.now()).toISOString();
+      this.owner.heartbeat_mono_ms = this.mono();
       await this.files.writeOwner(this.owner).catch(() => {
         // A failed refresh only ages the heartbeat; observers will call it HUNG, which is the truth.
       });

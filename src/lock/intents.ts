@@ -2,6 +2,7 @@
 // again while giving them back — a compliant holder looks exactly like a foreign one. The intent says "this
 // live process is aimlock, in transition", so observers wait instead of crying mismatch.
 import type { LockFiles } from './files.js';
+import { monoNow } from './mono.js';
 import { bootId, processFacts, selfStart } from './proc.js';
 
 export class Intents {
@@ -18,21 +19,22 @@ export class Intents {
   async during<T>(purpose: string, fn: (refresh: () => Promise<void>) => Promise<T>): Promise<T> {
     let writtenAt = 0;
     const write = async () => {
-      writtenAt = Date.now();
+      writtenAt = monoNow();
       await this.files.writeIntent({
         pid: process.pid,
         pid_start: selfStart(),
         boot_id: bootId(),
         holder: this.holder,
         purpose,
-        at: new Date(writtenAt).toISOString(),
+        at: new Date().toISOString(),
+        at_mono_ms: writtenAt,
       });
     };
     this.users++;
     await write();
     try {
       return await fn(async () => {
-        if (Date.now() - writtenAt > this.ttlMs / 2) await write();
+        if (monoNow() - writtenAt > this.ttlMs / 2) await write();
       });
     } finally {
       if (--this.users === 0) await this.files.removeIntent(process.pid);

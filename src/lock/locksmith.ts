@@ -14,6 +14,7 @@ import { LockFiles } from './files.js';
 import { Heartbeat } from './heartbeat.js';
 import { Intents } from './intents.js';
 import { KernelLock, KernelLockBusy } from './kernel.js';
+import { monoNow } from './mono.js';
 import { clause, evidence, type Observation, observe, observeOnce } from './observe.js';
 import { bootId, pidNamespace, selfStart } from './proc.js';
 import type { OwnerRecord, Verdict } from './types.js';
@@ -316,6 +317,7 @@ export class Locksmith {
       generation,
       acquired_at: now,
       heartbeat_at: now,
+      heartbeat_mono_ms: monoNow(),
       token: randomUUID(),
       pid_ns: pidNamespace('self') ?? undefined,
     };
