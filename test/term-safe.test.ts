@@ -9,7 +9,7 @@ import { renderFleet } from '../src/cli/commands/fleet.js';
 import { renderSummary } from '../src/cli/rollout/terminal.js';
 import { lineProgress } from '../src/fleet/rollout/progress.js';
 import { jsonSafe, termSafe, termSafeLines } from '../src/term-safe.js';
-import { aimlock, GOOD_CONFIG, makeBoard } from './helpers/board.js';
+import { aimlock, GOOD_CONFIG, makeBoard, plainNode, ROOT, run } from './helpers/board.js';
 
 /** ESC sequences, an 8-bit CSI (U+009B), a right-to-left override, a BEL and a carriage return. */
 const HOSTILE = 'x\u001b[2J\u001b[31mEVIL\u009b31m\u202eLIVE\u0007\rEND';
@@ -168,4 +168,14 @@ t.test('fleet table, rollout progress and summary', async (t) => {
     notes: [HOSTILE],
   });
   clean(t, summary, 'rollout summary');
+});
+
+t.test("aimlockd's own error line quotes a broken settings file escaped", async (t) => {
+  const dir = t.testdir();
+  const settings = join(dir, 'agent.json');
+  writeFileSync(settings, `{"device": ${HOSTILE}\u009b}`); // unquoted: the parser quotes the content
+  const r = await run(...plainNode([join(ROOT, 'dist/agent/main.js'), '--settings', settings]));
+  t.equal(r.code, 2, 'settings_invalid');
+  t.match(r.stderr, /^aimlockd: settings_invalid: /);
+  t.notOk(RAW.test(r.stderr.trimEnd()), 'no raw control character');
 });
