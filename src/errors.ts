@@ -99,6 +99,10 @@ export const CLI_ERRORS = {
     exit: EXIT.lock,
     meaning: "another aimlockd already runs on this board's state directory",
   },
+  unsafe_path: {
+    exit: EXIT.invalid,
+    meaning: 'refused a link (or hard link) planted in the state directory; nothing was written there',
+  },
   internal: { exit: EXIT.invalid, meaning: 'an unexpected error; the message says where' },
 } as const satisfies Record<string, { exit: number; meaning: string }>;
 

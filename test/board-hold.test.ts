@@ -82,14 +82,17 @@ t.test('aimlock resume fsyncs the state directory after removing the hold (strac
   ]);
   const lines = readFileSync(trace, 'utf8').split('\n');
   const hold = join(board.stateDir, 'hold.json');
+  // The hold is unlinked by its path, or through its directory's fd (/proc/self/fd/N/hold.json).
   const removed = lines.findIndex(
-    (l) => /unlink(at)?\(/.test(l) && l.includes(`"${hold}"`) && / = 0$/.test(l),
+    (l) => /unlink(at)?\(/.test(l) && (l.includes(`"${hold}"`) || /\/hold\.json"/.test(l)) && / = 0$/.test(l),
   );
   t.ok(removed >= 0, 'the hold file was unlinked');
+  const viaFd = /\/proc\/self\/fd\/(\d+)\/hold\.json/.exec(lines[removed] ?? '')?.[1];
   const after = lines.slice(removed + 1);
   const opened = after
     .map((l) => new RegExp(`open(at)?\\(.*"${board.stateDir}", [^)]*\\) = (\\d+)$`).exec(l)?.[2])
     .filter((fd) => fd !== undefined);
-  const synced = opened.some((fd) => after.some((l) => new RegExp(`fsync\\(${fd}\\) += 0`).test(l)));
+  const dirFds = viaFd ? [viaFd, ...opened] : opened;
+  const synced = dirFds.some((fd) => after.some((l) => new RegExp(`fsync\\(${fd}\\) += 0`).test(l)));
   t.ok(synced, 'the directory is opened and fsynced after the unlink');
 });

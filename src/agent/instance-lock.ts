@@ -8,10 +8,11 @@
 //   opened once per process by the Locksmith only (closing any other fd of it would drop our POSIX lock).
 // - flock belongs to the open file description: the kernel drops it when the agent dies, however it dies, so a
 //   crashed agent never blocks the next one. The pid written into the file is only for the error message.
-import { closeSync, constants as fsc, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, constants as fsc, ftruncateSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from '../errors.js';
 import { C, flock, isBusy } from '../lock/fs-ext.js';
+import { inDirectory, type OwnedTree, openInPlace } from '../store/owned.js';
 
 export const INSTANCE_FILE = 'aimlockd.instance';
 
@@ -22,9 +23,13 @@ export class InstanceLock {
   ) {}
 
   /** Takes the board's instance lock, or throws CliError `already_running` naming the running agent. */
-  static async take(stateDir: string): Promise<InstanceLock> {
+  static async take(stateDir: string, tree?: OwnedTree): Promise<InstanceLock> {
     const path = join(stateDir, INSTANCE_FILE);
-    const fd = openSync(path, fsc.O_RDWR | fsc.O_CREAT | fsc.O_NOFOLLOW, 0o644);
+    // Through the board's tree (store/owned.ts): no link followed, and made by root (aimlockd run by hand) it
+    // still belongs to the agent's user, so the service can open it afterwards.
+    const fd = await inDirectory(stateDir, tree, true, (dir) =>
+      openInPlace(dir, INSTANCE_FILE, fsc.O_RDWR, 0o644),
+    );
     try {
       await flock(fd, C.LOCK_EX | C.LOCK_NB);
     } catch (err) {

@@ -1,10 +1,14 @@
 // A hold stops the agent applying pushes (they are answered `deferred` / `hold` and kept as desired).
 // It is a file, not agent memory, so it survives an agent restart and works while the agent is down; a hold
 // with an end time ends by itself — a forgotten bypass must not freeze a drone's config forever.
-import { readFile, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+// The file lives in the state directory, which the agent's user owns; a root technician writes it, so every
+// access goes through the tree (store/owned.ts): no link followed, a file root makes belongs to the agent.
+import { fsync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import type { Actor } from '../lock/actor.js';
-import { atomicWrite, fsyncDir } from '../store/atomic.js';
+import { atomicWrite } from '../store/atomic.js';
+import { readText } from '../store/json-file.js';
+import { explainLink, inParent, type OwnedTree, UnsafePathError } from '../store/owned.js';
 
 export interface Hold {
   reason: string;
@@ -23,15 +27,21 @@ export interface Hold {
  * (`null`, an array, no reason) is still a technician's intent to hold — honoured until `aimlock resume`
  * removes the file. A readable hold whose `until` is no date is held until resume too (an end we cannot read
  * must not become "never started", nor a timer that fires at once for ever). Both carry `problem`, which the
- * agent logs and the reason repeats.
+ * agent logs and the reason repeats. A link where the file belongs is not read through (it could point
+ * anywhere) and counts as unreadable.
  */
-export async function readHold(path: string, now = Date.now()): Promise<Hold | null> {
+export async function readHold(path: string, now = Date.now(), tree?: OwnedTree): Promise<Hold | null> {
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
+    raw = JSON.parse(await readText(path, tree));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    return unreadable(path, now, (err as NodeJS.ErrnoException).code ?? 'not JSON');
+    const why = explainLink(err, path);
+    return unreadable(
+      path,
+      now,
+      why instanceof UnsafePathError ? why.message : ((err as NodeJS.ErrnoException).code ?? 'not JSON'),
+    );
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return unreadable(
@@ -70,21 +80,24 @@ function unreadable(path: string, now: number, why: string): Hold {
   };
 }
 
-export async function writeHold(path: string, hold: Hold): Promise<void> {
-  await atomicWrite(path, `${JSON.stringify(hold, null, 2)}\n`);
+export async function writeHold(path: string, hold: Hold, tree?: OwnedTree): Promise<void> {
+  await atomicWrite(path, `${JSON.stringify(hold, null, 2)}\n`, { tree });
 }
 
-export async function clearHold(path: string): Promise<boolean> {
+export async function clearHold(path: string, tree?: OwnedTree): Promise<boolean> {
   try {
-    await unlink(path);
+    // unlink(2) removes a link itself, never its target; the directory is reached without links. Then the
+    // directory fsync: the resume must survive a power cut as the hold did (writeHold is atomic and durable),
+    // or the board comes back on hold.
+    await inParent(path, tree, false, async (dir, name) => {
+      await unlink(dir.at(name));
+      await new Promise<void>((resolve, reject) => fsync(dir.fd, (e) => (e ? reject(e) : resolve())));
+    });
+    return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw err;
   }
-  // The resume must survive a power cut as the hold did (writeHold is atomic and durable): without the
-  // directory fsync the removal may be lost and the board come back on hold.
-  await fsyncDir(dirname(path));
-  return true;
 }
 
 const unknownActor: Actor = {
