@@ -41,6 +41,16 @@ export const RESULT_CODES = {
     meaning:
       'the new config is live but the apply could not complete (its record is not durable) nor be undone; the detail says what is live',
   },
+  // Added after CONTRACT §5's list (new codes may join, none is reused): a safety input of the board itself
+  // cannot be read, so no push can be proven safe. Fail closed until a technician fixes it and sends SIGHUP.
+  limits_unreadable: {
+    status: 'rejected',
+    meaning: "this board's limits.json is missing, unreadable or invalid; nothing lands until it is fixed",
+  },
+  keys_unreadable: {
+    status: 'rejected',
+    meaning: 'keys_dir is missing or unreadable, so no signature can be checked; nothing signed lands',
+  },
 } as const satisfies Record<string, { status: ResultStatus; meaning: string }>;
 
 export type ResultCode = keyof typeof RESULT_CODES;
@@ -89,6 +99,14 @@ export const CLI_ERRORS = {
     meaning: 'no connection to the MQTT broker within the connect timeout',
   },
   aborted: { exit: EXIT.aborted, meaning: 'the rollout stopped at a failed wave' },
+  limits_unreadable: {
+    exit: EXIT.usage,
+    meaning: "this board's limits.json is missing, unreadable or invalid; fix it (no narrowing is {})",
+  },
+  already_running: {
+    exit: EXIT.lock,
+    meaning: "another aimlockd already runs on this board's state directory",
+  },
   unsafe_path: {
     exit: EXIT.invalid,
     meaning: 'refused a link (or hard link) planted in the state directory; nothing was written there',

@@ -1,24 +1,20 @@
 // aimlockd, wired: board + keys + limits + transport + desired state + watchdog + control socket.
 // Lifecycle: start() reclaims ghosts left from before (boot reclaim) before it accepts any push; stop()
 // finishes the landing in progress, releases the lock, publishes `offline` and closes everything.
-import type { KeyObject } from 'node:crypto';
 import type { Server } from 'node:net';
 import type { Logger } from 'pino';
-import { loadLimits } from '../accept/limits.js';
 import { readLive, unrecorded } from '../accept/live.js';
-import { screenPush } from '../accept/screen.js';
 import { readHold } from '../board/hold.js';
 import { type Board, openBoard } from '../board/open.js';
 import { evidence, type Observation } from '../lock/observe.js';
-import type { Limits } from '../schemas/index.js';
 import type { LoadedSettings } from '../settings/load.js';
-import { loadTrustedKeys } from '../sign/index.js';
 import { drainDeferred, TECHNICIAN_EVENTS, type TechnicianReport } from '../store/deferred-events.js';
 import { Outbox } from '../store/outbox.js';
-import { readState } from '../store/state.js';
+import { type AgentState, readState } from '../store/state.js';
 import { Transport } from '../transport/index.js';
 import { serveControl } from './control.js';
 import { DesiredState } from './desired.js';
+import { InstanceLock } from './instance-lock.js';
 import {
   AGENT_VERSION,
   type ResultFields,
@@ -30,18 +26,19 @@ import {
 } from './messages.js';
 import { type Completed, completedAnswer, echoOf, recoverAtStart } from './recover.js';
 import { SdNotify } from './sd-notify.js';
+import { TrustInputs } from './trust.js';
 import { watchVehicleState } from './vehicle-watch.js';
 import { Watchdog } from './watchdog.js';
 
 export class Agent {
   readonly board: Board;
-  private keys = new Map<string, KeyObject>();
-  private limits: Limits = {};
+  private readonly trust: TrustInputs;
   private readonly desired: DesiredState;
   private readonly watchdog: Watchdog;
   private readonly transport: Transport;
   private readonly notify = new SdNotify();
   private control: Server | null = null;
+  private instance: InstanceLock | null = null;
   private stopVehicleWatch: () => void = () => {};
   private lastVerdict: string | null = null;
   private lastResult: StatusFields['lastResult'] = null;
@@ -57,6 +54,7 @@ export class Agent {
     private readonly log: Logger,
   ) {
     this.board = openBoard(settings, 'aimlockd', log);
+    this.trust = new TrustInputs(this.board.paths, log);
     const policy = settings.lock.auto_reclaim;
     this.board.locksmith.onReclaim = (previous) => void this.reclaimed(previous).catch(this.logError);
     this.desired = new DesiredState({
@@ -69,6 +67,10 @@ export class Agent {
       hold: () => this.currentHold(),
       later: (ms) => this.later(ms),
       onError: this.logError,
+      rescreen: async (e) => {
+        const again = this.trust.rescreen(e, this.screenContext(await this.readState()));
+        return again.ok ? null : again.rejection;
+      },
       reclaimStale: policy === 'always',
     });
     this.watchdog = new Watchdog({
@@ -101,6 +103,8 @@ export class Agent {
   }
 
   async start(): Promise<void> {
+    // First of all: a second agent on this board must not touch the socket, the outbox or the lock.
+    this.instance = await InstanceLock.take(this.board.paths.stateDir, this.board.tree);
     this.transport.on('connect', () => {
       this.desired.settle(2000);
       this.log.info('connected to the MQTT broker');
@@ -149,27 +153,25 @@ export class Agent {
     await this.desired.idle();
     await this.transport.stop();
     await new Promise<void>((resolve) => (this.control ? this.control.close(() => resolve()) : resolve()));
+    await this.instance?.release();
     this.log.info('aimlockd stopped');
   }
 
-  /** Trusted keys and limits, loaded once here and again on SIGHUP (never per push). */
+  /** Trusted keys and limits, loaded once here and again on SIGHUP (never per push); fail closed (trust.ts). */
   reload(): void {
-    const { keys, problems } = loadTrustedKeys(this.board.paths.keysDir);
-    for (const p of problems) this.log.warn({ keys_dir: this.board.paths.keysDir }, p);
-    this.keys = keys;
-    try {
-      this.limits = loadLimits(this.board.paths.limits);
-    } catch (err) {
-      // Keeping the previous limits is safer than dropping to none: say so loudly.
-      this.log.error(
-        { err: (err as Error).message },
-        'limits.json is broken; keeping the limits loaded before',
-      );
-    }
-    this.log.info(
-      { keys: [...keys.keys()], limits: this.board.paths.limits },
-      'trusted keys and limits loaded',
-    );
+    this.trust.reload();
+    // A waiting push is screened again against what was just loaded (a revoked key, a tightened limit).
+    this.desired.kick();
+  }
+
+  private screenContext(state: AgentState) {
+    return {
+      device: this.settings.device,
+      now: Date.now(),
+      requireSignature: this.settings.require_signature,
+      applied: state.applied,
+      seenIds: new Set(state.seen_ids),
+    };
   }
 
   /** Never an unhandled rejection: a write failure is logged and the agent runs on. */
@@ -194,15 +196,7 @@ export class Agent {
       return;
     }
     const state = await this.readState();
-    const screened = screenPush(payload, {
-      device: this.settings.device,
-      now: Date.now(),
-      requireSignature: this.settings.require_signature,
-      keys: this.keys,
-      limits: this.limits,
-      applied: state.applied,
-      seenIds: new Set(state.seen_ids),
-    });
+    const screened = this.trust.screen(payload, this.screenContext(state));
     if (!screened.ok) {
       const r = screened.rejection;
       const completed = completedAnswer(this.completedAtStart, r);
@@ -312,6 +306,7 @@ export class Agent {
 
   private async currentHold() {
     const hold = await readHold(this.board.paths.hold, Date.now(), this.board.tree);
+    if (hold?.problem && !this.holdOn) this.log.warn({ hold: this.board.paths.hold }, hold.problem);
     if ((hold !== null) !== this.holdOn) {
       this.holdOn = hold !== null;
       await this.telemetry(hold ? 'hold' : 'resume', hold ? { reason: hold.reason, until: hold.until } : {});

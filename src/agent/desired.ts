@@ -8,6 +8,7 @@
 // - A push that is landing when a newer one arrives still lands and is answered `applied`; the newer one
 //   follows in the next pass.
 import { applyConfig } from '../accept/apply.js';
+import type { Rejection } from '../accept/screen.js';
 import type { Board } from '../board/open.js';
 import type { ResultCode } from '../errors.js';
 import { LockError } from '../lock/locksmith.js';
@@ -34,6 +35,8 @@ export interface DesiredDeps {
   later(ms: number): void;
   /** A landing pass that threw (logged by the agent; never an unhandled rejection). */
   onError?(err: unknown): void;
+  /** The screening again, against the keys and limits loaded now: a refusal ends the push (see attempt). */
+  rescreen?(envelope: PushEnvelope): Promise<Rejection | null>;
   reclaimStale: boolean;
 }
 
@@ -187,6 +190,13 @@ export class DesiredState {
     if (expired) {
       this.finish(c);
       return this.deps.answer({ ...echo(e), code: expired.code, detail: expired.detail });
+    }
+    // A key revoked or a limit tightened (SIGHUP) while the push waited must stop it before it lands.
+    const refused = await this.deps.rescreen?.(e);
+    if (refused) {
+      if (this.desired !== c) return; // superseded while we looked: already answered
+      this.finish(c);
+      return this.deps.answer(refused);
     }
     const hold = await this.deps.hold();
     if (hold) {

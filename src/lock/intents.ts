@@ -2,6 +2,7 @@
 // again while giving them back — a compliant holder looks exactly like a foreign one. The intent says "this
 // live process is aimlock, in transition", so observers wait instead of crying mismatch.
 import type { LockFiles } from './files.js';
+import { monoNow } from './mono.js';
 import { bootId, processFacts, selfStart } from './proc.js';
 
 /** Write errors of the disk itself, which must not strand a transition half-way. */
@@ -24,7 +25,7 @@ export class Intents {
     // see a mismatch; failing the transition instead would strand a release half-way (kernel locks kept, bit
     // set) — so the transition goes on without it.
     const write = async () => {
-      writtenAt = Date.now();
+      writtenAt = monoNow();
       await this.files
         .writeIntent({
           pid: process.pid,
@@ -32,7 +33,8 @@ export class Intents {
           boot_id: bootId(),
           holder: this.holder,
           purpose,
-          at: new Date(writtenAt).toISOString(),
+          at: new Date().toISOString(),
+          at_mono_ms: writtenAt,
         })
         .catch((err: NodeJS.ErrnoException) => {
           // Anything else (a link planted where the intents belong: unsafe_path) still stops the transition.
@@ -43,7 +45,7 @@ export class Intents {
     try {
       await write();
       return await fn(async () => {
-        if (Date.now() - writtenAt > this.ttlMs / 2) await write();
+        if (monoNow() - writtenAt > this.ttlMs / 2) await write();
       });
     } finally {
       if (--this.users === 0) await this.files.removeIntent(process.pid);

@@ -15,6 +15,7 @@ import { LockFiles } from './files.js';
 import { Heartbeat } from './heartbeat.js';
 import { Intents } from './intents.js';
 import { KernelLock, KernelLockBusy } from './kernel.js';
+import { monoNow } from './mono.js';
 import { clause, evidence, type Observation, observe, observeOnce } from './observe.js';
 import { bootId, pidNamespace, selfStart } from './proc.js';
 import type { OwnerRecord, Verdict } from './types.js';
@@ -137,10 +138,16 @@ export class Locksmith {
         return await KernelLock.acquire(this.opts.lockFile, {
           tree: this.opts.tree,
           waitMs: Math.max(0, deadline - Date.now()),
-          keepWaiting: async () => {
+          keepWaiting: async (step) => {
             await refreshIntent();
             const seen = await this.observe();
-            if (seen.holders.some((h) => h.pid === process.pid && !h.blocked)) {
+            // Only a flock of our own can block us, and only while we wait for our flock: waiting for fcntl we
+            // legitimately hold our flock, and a POSIX lock of our own process never blocks us (it is per
+            // process). Flagging our own flock then turned a foreign lockf holder into `apply_failed`.
+            const ownFlock = seen.holders.some(
+              (h) => h.pid === process.pid && !h.blocked && h.kind === 'FLOCK',
+            );
+            if (step === 'flock' && ownFlock) {
               // Waiting for ourselves would last until the deadline: a lock fd of this process leaked.
               throw new Error(
                 `pid ${process.pid} already holds a kernel lock on ${this.opts.lockFile} while acquiring it again`,
@@ -324,6 +331,7 @@ export class Locksmith {
       generation,
       acquired_at: now,
       heartbeat_at: now,
+      heartbeat_mono_ms: monoNow(),
       token: randomUUID(),
       pid_ns: pidNamespace('self') ?? undefined,
     };
