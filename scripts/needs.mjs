@@ -28,8 +28,10 @@ const NEEDS = {
 // A user's PATH on Debian often lacks the sbin directories where mosquitto and nft live (the tests call them
 // by full path), so look there too.
 const PATH = `${process.env.PATH ?? '/usr/bin:/bin'}:/usr/sbin:/sbin`;
-const has = (cmd) =>
-  spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore', env: { ...process.env, PATH } }).status === 0;
+const has = (cmd) => {
+  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore', env: { ...process.env, PATH } });
+  return r.status === 0;
+};
 
 const groups = process.argv.slice(2).length ? process.argv.slice(2) : ['test'];
 const unknown = groups.filter((g) => !NEEDS[g]);
