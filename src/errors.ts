@@ -81,6 +81,10 @@ export const CLI_ERRORS = {
     meaning: 'no connection to the MQTT broker within the connect timeout',
   },
   aborted: { exit: EXIT.aborted, meaning: 'the rollout stopped at a failed wave' },
+  unsafe_path: {
+    exit: EXIT.invalid,
+    meaning: 'refused a link (or hard link) planted in the state directory; nothing was written there',
+  },
   internal: { exit: EXIT.invalid, meaning: 'an unexpected error; the message says where' },
 } as const satisfies Record<string, { exit: number; meaning: string }>;
 

@@ -25,6 +25,10 @@ install -d -m 0750 -o root -g aimlock /etc/aimlock /etc/aimlock/keys
 [ -e /etc/aimlock/agent.json ] || install -m 0640 -o root -g aimlock "$here/examples/agent.json" /etc/aimlock/agent.json
 [ -e /etc/aimlock/limits.json ] || install -m 0640 -o root -g aimlock "$here/examples/limits.json" /etc/aimlock/limits.json
 install -m 0644 "$here/systemd/aimlockd.service" /etc/systemd/system/aimlockd.service
+# Who owns what (README): the state directory is the agent's user's, declared for tmpfiles and applied now.
+install -m 0644 "$here/systemd/aimlock.tmpfiles" /etc/tmpfiles.d/aimlock.conf
+# In a chroot or image build it may not apply; StateDirectory= in the unit makes the directory at start anyway.
+if command -v systemd-tmpfiles >/dev/null 2>&1; then systemd-tmpfiles --create /etc/tmpfiles.d/aimlock.conf || true; fi
 ln -sf "$here/bin/aimlock" /usr/local/bin/aimlock
 ln -sf "$here/bin/aimlockd" /usr/local/bin/aimlockd
 # sd_booted(3): only talk to systemd when it is the running init (not in a chroot or an image build).

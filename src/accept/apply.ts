@@ -6,13 +6,14 @@
 // - `applied` is only returned once the config and the state record are durable.
 // - A failing hook restores the previous bytes exactly (or removes a file that did not exist before), and the
 //   state record is left untouched: the board is as if the apply never happened (`rolled_back`).
-import { readFile, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import type { Board } from '../board/open.js';
 import type { LockLease } from '../lock/locksmith.js';
 import { evidence } from '../lock/observe.js';
 import type { AimConfig } from '../schemas/index.js';
 import { atomicWrite } from '../store/atomic.js';
 import { configSha256, renderConf } from '../store/conf.js';
+import { explainLink, readBytes } from '../store/owned.js';
 import { readState, rememberSeen, writeState } from '../store/state.js';
 import { runHook } from './hook.js';
 
@@ -51,10 +52,11 @@ export interface ApplyOutcome {
   lock: ReturnType<typeof evidence>;
 }
 
-async function readOrNull(path: string): Promise<Buffer | null> {
-  return readFile(path).catch((err: NodeJS.ErrnoException) => {
+/** Never through a link: root restores these bytes into a file the agent's user can read. */
+async function readOrNull(path: string, tree: Board['tree']): Promise<Buffer | null> {
+  return readBytes(path, tree).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return null;
-    throw err;
+    throw explainLink(err, path);
   });
 }
 
@@ -65,7 +67,7 @@ export async function applyConfig(board: Board, req: ApplyRequest): Promise<Appl
     { waitMs: req.waitMs, purpose: req.purpose, reclaimStale: req.reclaimStale, actor: board.actor },
     async (lease) => {
       // Read under the lock: whatever landed while this request waited for it counts.
-      const state = await readState(paths.state);
+      const state = await readState(paths.state, board.tree);
       const applied = state.applied?.version ?? 0;
       const version = req.version === 'next' ? applied + 1 : req.version;
       const text = renderConf(req.config, {
@@ -98,9 +100,9 @@ export async function applyConfig(board: Board, req: ApplyRequest): Promise<Appl
             } as const)
           : null);
       if (stop) return outcome(stop.status, stop.code, stop.detail);
-      const previous = await readOrNull(paths.config);
+      const previous = await readOrNull(paths.config, board.tree);
       try {
-        await atomicWrite(paths.config, text);
+        await atomicWrite(paths.config, text, { tree: board.tree });
       } catch (err) {
         return outcome(
           'rejected',
@@ -114,7 +116,7 @@ export async function applyConfig(board: Board, req: ApplyRequest): Promise<Appl
         hookEnv(req, version, lease, paths.config),
       );
       if (!hook.ok) {
-        await restore(paths.config, previous);
+        await restore(paths.config, previous, board.tree);
         await board.audit({
           event: 'rolled_back',
           id: req.id,
@@ -141,7 +143,7 @@ export async function applyConfig(board: Board, req: ApplyRequest): Promise<Appl
         at: new Date().toISOString(),
         source: req.source,
       };
-      await writeState(paths.state, rememberSeen(state, req.id));
+      await writeState(paths.state, rememberSeen(state, req.id), board.tree);
       await board.audit({
         event: 'applied',
         id: req.id,
@@ -171,7 +173,7 @@ function hookEnv(
   };
 }
 
-async function restore(path: string, previous: Buffer | null): Promise<void> {
-  if (previous) await atomicWrite(path, previous);
+async function restore(path: string, previous: Buffer | null, tree: Board['tree']): Promise<void> {
+  if (previous) await atomicWrite(path, previous, { tree });
   else await unlink(path).catch(() => {});
 }

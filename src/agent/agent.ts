@@ -162,7 +162,7 @@ export class Agent {
   }
 
   private async readState() {
-    const state = await readState(this.board.paths.state);
+    const state = await readState(this.board.paths.state, this.board.tree);
     const a = state.applied;
     this.applied = a ? { id: a.id, version: a.version, sha256: a.sha256 } : null;
     return state;
@@ -245,20 +245,30 @@ export class Agent {
 
   /** What technicians did while the agent was down (release --force, reclaim): published now, in order. */
   private async publishDeferredEvents(): Promise<void> {
-    const unreadable = await drainDeferred(this.board.paths.deferredEvents, async (e) => {
-      try {
-        await this.telemetry(e.event as TelemetryEvent, { ...e.fields, occurred_at: e.occurred_at });
-        this.log.info(
-          { event: e.event, occurred_at: e.occurred_at },
-          'published an event left while the agent was down',
-        );
-      } catch (err) {
-        this.log.warn(
-          { err, event: e.event },
-          'an event left while the agent was down is not valid telemetry; dropped',
-        );
-      }
-    });
+    const { unreadable, stuck } = await drainDeferred(
+      this.board.paths.deferredEvents,
+      async (e) => {
+        try {
+          await this.telemetry(e.event as TelemetryEvent, { ...e.fields, occurred_at: e.occurred_at });
+          this.log.info(
+            { event: e.event, occurred_at: e.occurred_at },
+            'published an event left while the agent was down',
+          );
+        } catch (err) {
+          this.log.warn(
+            { err, event: e.event },
+            'an event left while the agent was down is not valid telemetry; dropped',
+          );
+        }
+      },
+      this.board.tree,
+    );
+    if (stuck.length)
+      this.log.error(
+        { files: stuck, dir: this.board.paths.deferredEvents },
+        'deferred events this agent cannot take over (not its own to remove): not published, left in place; ' +
+          "give the folder and its files to the agent's user (chown -R, see systemd/aimlock.tmpfiles)",
+      );
     if (unreadable.length)
       this.log.warn(
         { files: unreadable, dir: this.board.paths.deferredEvents },
@@ -272,7 +282,7 @@ export class Agent {
   }
 
   private async currentHold() {
-    const hold = await readHold(this.board.paths.hold);
+    const hold = await readHold(this.board.paths.hold, Date.now(), this.board.tree);
     if ((hold !== null) !== this.holdOn) {
       this.holdOn = hold !== null;
       await this.telemetry(hold ? 'hold' : 'resume', hold ? { reason: hold.reason, until: hold.until } : {});

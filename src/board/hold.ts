@@ -1,9 +1,13 @@
 // A hold stops the agent applying pushes (they are answered `deferred` / `hold` and kept as desired).
 // It is a file, not agent memory, so it survives an agent restart and works while the agent is down; a hold
 // with an end time ends by itself — a forgotten bypass must not freeze a drone's config forever.
-import { readFile, unlink } from 'node:fs/promises';
+// The file lives in the state directory, which the agent's user owns; a root technician writes it, so every
+// access goes through the tree (store/owned.ts): no link followed, a file root makes belongs to the agent.
+import { unlink } from 'node:fs/promises';
 import type { Actor } from '../lock/actor.js';
 import { atomicWrite } from '../store/atomic.js';
+import { readText } from '../store/json-file.js';
+import { explainLink, inParent, type OwnedTree, UnsafePathError } from '../store/owned.js';
 
 export interface Hold {
   reason: string;
@@ -15,15 +19,17 @@ export interface Hold {
   origin: string;
 }
 
-export async function readHold(path: string, now = Date.now()): Promise<Hold | null> {
+export async function readHold(path: string, now = Date.now(), tree?: OwnedTree): Promise<Hold | null> {
   let hold: Hold;
   try {
-    hold = JSON.parse(await readFile(path, 'utf8')) as Hold;
+    hold = JSON.parse(await readText(path, tree)) as Hold;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    // An unreadable hold file is still a technician's intent to hold: honour it until they resume.
+    // An unreadable hold file is still a technician's intent to hold: honour it until they resume. A link
+    // where the file belongs is not read through (it could point anywhere) and counts as unreadable.
+    const why = explainLink(err, path);
     return {
-      reason: `unreadable hold file ${path}`,
+      reason: why instanceof UnsafePathError ? why.message : `unreadable hold file ${path}`,
       since: new Date(now).toISOString(),
       until: null,
       by: unknownActor,
@@ -34,13 +40,14 @@ export async function readHold(path: string, now = Date.now()): Promise<Hold | n
   return hold;
 }
 
-export async function writeHold(path: string, hold: Hold): Promise<void> {
-  await atomicWrite(path, `${JSON.stringify(hold, null, 2)}\n`);
+export async function writeHold(path: string, hold: Hold, tree?: OwnedTree): Promise<void> {
+  await atomicWrite(path, `${JSON.stringify(hold, null, 2)}\n`, { tree });
 }
 
-export async function clearHold(path: string): Promise<boolean> {
+export async function clearHold(path: string, tree?: OwnedTree): Promise<boolean> {
   try {
-    await unlink(path);
+    // unlink(2) removes a link itself, never its target; the directory is reached without links.
+    await inParent(path, tree, false, (dir, name) => unlink(dir.at(name)));
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;

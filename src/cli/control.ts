@@ -1,10 +1,27 @@
 // Talking to the running agent over its control socket (JSON lines). The CLI works without an agent; this
 // lets a running one react at once instead of at its next look, and publish what a technician did.
+import { lstatSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import type { Board } from '../board/open.js';
 import { leaveForAgent, TECHNICIAN_EVENTS, type TechnicianReport } from '../store/deferred-events.js';
+import { UnsafePathError } from '../store/owned.js';
 
 export type ControlReply = Record<string, unknown>;
+
+/**
+ * The socket lives in the agent's runtime directory, which the agent's user owns: a link there could aim a
+ * root technician's request at another service's socket. connect(2) has no O_NOFOLLOW, so the name is
+ * checked first (a check-then-connect: it narrows, the socket's owner cannot be proved by a path).
+ */
+function refuseLinkedSocket(socket: string): void {
+  let isLink = false;
+  try {
+    isLink = lstatSync(socket).isSymbolicLink();
+  } catch {
+    return; // absent: connect fails and says so (no agent)
+  }
+  if (isLink) throw new UnsafePathError(socket, 'the control socket is a symbolic link');
+}
 
 /** Sends one request; resolves with the reply, or null when no agent answers within `timeoutMs`. */
 export function askAgent(
@@ -12,6 +29,7 @@ export function askAgent(
   request: Record<string, unknown>,
   timeoutMs = 2000,
 ): Promise<ControlReply | null> {
+  refuseLinkedSocket(socket);
   return new Promise((resolve) => {
     const conn = createConnection(socket);
     let buffer = '';
@@ -51,9 +69,11 @@ export async function reportToAgent(
   fields: Record<string, unknown>,
 ): Promise<boolean> {
   if (await notifyAgent(board.paths.socket, { cmd, ...fields })) return true;
-  await leaveForAgent(board.paths.deferredEvents, TECHNICIAN_EVENTS[cmd], {
-    file: board.paths.fileName,
-    ...fields,
-  });
+  await leaveForAgent(
+    board.paths.deferredEvents,
+    TECHNICIAN_EVENTS[cmd],
+    { file: board.paths.fileName, ...fields },
+    board.tree,
+  );
   return false;
 }

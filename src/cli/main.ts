@@ -2,6 +2,7 @@
 // `aimlock`: the technician's and operator's command line. One file per command under commands/; this file
 // only dispatches, prints help and turns errors into `aimlock: CODE: sentence` and an exit status.
 import { CLI_ERRORS, CliError, EXIT } from '../errors.js';
+import { UnsafePathError } from '../store/owned.js';
 import { type Command, Context, type Io, parse } from './command.js';
 import { COMMANDS } from './commands/index.js';
 
@@ -80,10 +81,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const e =
       err instanceof CliError
         ? err
-        : new CliError(
-            'internal',
-            `${(err as Error).message ?? String(err)} (a bug: please report it with the output of AIMLOCK_DEBUG=1 aimlock …)`,
-          );
+        : err instanceof UnsafePathError
+          ? new CliError('unsafe_path', err.message, { path: err.path })
+          : new CliError(
+              'internal',
+              `${(err as Error).message ?? String(err)} (a bug: please report it with the output of AIMLOCK_DEBUG=1 aimlock …)`,
+            );
     if (!(err instanceof CliError) && process.env.AIMLOCK_DEBUG) io.stderr.write(`${(err as Error).stack}\n`);
     io.stderr.write(
       json

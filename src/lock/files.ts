@@ -2,9 +2,15 @@
 // `{state_dir}/locks/{config name}/`. Unlike kernel locks they survive their writer — which is exactly how
 // ghosts are born — so every write here is atomic (temp file + rename) and only ever made while both kernel
 // locks are held: the bit is written last on acquire and cleared first on release.
-import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+//
+// The folder is in the state directory, which the agent's user owns, and root technicians write here too:
+// every access goes through the tree (store/owned.ts) — no link followed, what root makes is the agent's.
+// A link found where a record belongs is read as the worst case: a set bit, a corrupt owner record.
+import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite } from '../store/atomic.js';
+import { readText } from '../store/json-file.js';
+import { inDirectory, inParent, type OwnedTree } from '../store/owned.js';
 import type { IntentRecord, LockBit, OwnerRead, OwnerRecord } from './types.js';
 
 const OWNER_KEYS: Array<[keyof OwnerRecord, 'number' | 'string']> = [
@@ -15,11 +21,15 @@ const OWNER_KEYS: Array<[keyof OwnerRecord, 'number' | 'string']> = [
   ['heartbeat_at', 'string'],
 ];
 
-async function readOrNull(path: string): Promise<string | null> {
+/** The text, null when absent, LINK when a (symbolic) link stands where the file belongs. */
+const LINK = Symbol('link');
+async function readOrNull(path: string, tree?: OwnedTree): Promise<string | null | typeof LINK> {
   try {
-    return await readFile(path, 'utf8');
+    return await readText(path, tree);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    if (code === 'ELOOP' || code === 'unsafe_path') return LINK;
     throw err;
   }
 }
@@ -55,7 +65,11 @@ export class LockFiles {
   readonly generationPath: string;
   readonly intentsDir: string;
 
-  constructor(readonly dir: string) {
+  /** `tree`: the state directory (the board passes it; a bare LockFiles follows links like any file code). */
+  constructor(
+    readonly dir: string,
+    private readonly tree?: OwnedTree,
+  ) {
     this.bitPath = join(dir, 'conf_locked');
     this.ownerPath = join(dir, 'owner.json');
     this.generationPath = join(dir, 'generation');
@@ -67,20 +81,22 @@ export class LockFiles {
    * never reads a half-written one (that would make a compliant holder look like a stranger). Not fsync'd on
    * purpose: an intent only vouches for a live process, and after a crash or power cut its writer is gone.
    */
+  // Overlapping transitions in one process (an apply while the GC reclaims) write the same intent at once:
+  // atomicWrite gives each write its own temporary name (one per pid collided: ENOENT on the second rename).
   async writeIntent(intent: IntentRecord): Promise<void> {
-    await mkdir(this.intentsDir, { recursive: true });
-    const temp = join(this.intentsDir, `.${intent.pid}.tmp`);
-    await writeFile(temp, JSON.stringify(intent));
-    await rename(temp, join(this.intentsDir, `${intent.pid}.json`));
+    const path = join(this.intentsDir, `${intent.pid}.json`);
+    if (!this.tree) await mkdir(this.intentsDir, { recursive: true });
+    await atomicWrite(path, JSON.stringify(intent), { tree: this.tree, durable: false });
   }
 
   async removeIntent(pid: number): Promise<void> {
-    await unlink(join(this.intentsDir, `${pid}.json`)).catch(() => {});
+    await this.remove(join(this.intentsDir, `${pid}.json`)).catch(() => {});
   }
 
   async readIntent(pid: number): Promise<IntentRecord | null> {
     try {
-      const value = JSON.parse(await readFile(join(this.intentsDir, `${pid}.json`), 'utf8')) as IntentRecord;
+      const text = await readText(join(this.intentsDir, `${pid}.json`), this.tree);
+      const value = JSON.parse(text) as IntentRecord;
       return typeof value.pid_start === 'number' && typeof value.at === 'string' ? value : null;
     } catch {
       return null;
@@ -89,42 +105,60 @@ export class LockFiles {
 
   /** Pids with an intent file (left behind by processes killed mid-transition, among others). */
   async intentPids(): Promise<number[]> {
-    const names = await readdir(this.intentsDir).catch(() => [] as string[]);
+    const names = await inDirectory(this.intentsDir, this.tree, false, (d) => readdir(d.at(''))).catch(
+      () => [] as string[],
+    );
     return names.map((n) => Number.parseInt(n, 10)).filter((n) => Number.isSafeInteger(n) && n > 0);
   }
 
   async readBit(): Promise<LockBit> {
-    return parseBit(await readOrNull(this.bitPath));
+    const text = await readOrNull(this.bitPath, this.tree);
+    return text === LINK ? 1 : parseBit(text);
   }
 
   async readOwner(): Promise<OwnerRead> {
-    return parseOwner(await readOrNull(this.ownerPath));
+    const text = await readOrNull(this.ownerPath, this.tree);
+    return text === LINK
+      ? { state: 'corrupt', error: 'a link or special file stands where the record belongs' }
+      : parseOwner(text);
+  }
+
+  /** True when the owner record on disk is the one with `token`: the lease is still ours to refresh or end. */
+  async ownsRecord(token: string): Promise<boolean> {
+    const owner = await this.readOwner();
+    return owner.state === 'ok' && owner.record.token === token;
   }
 
   async readGeneration(): Promise<number> {
-    const n = Number.parseInt((await readOrNull(this.generationPath)) ?? '0', 10);
+    const text = await readOrNull(this.generationPath, this.tree);
+    const n = Number.parseInt(text === LINK ? '0' : (text ?? '0'), 10);
     return Number.isSafeInteger(n) && n >= 0 ? n : 0;
   }
 
   /** Caller holds both kernel locks. */
   async writeGeneration(n: number): Promise<void> {
-    await atomicWrite(this.generationPath, `${n}\n`);
+    await atomicWrite(this.generationPath, `${n}\n`, { tree: this.tree });
   }
 
   /** Caller holds both kernel locks. */
   async writeBit(bit: 0 | 1): Promise<void> {
-    await atomicWrite(this.bitPath, `${bit}\n`);
+    await atomicWrite(this.bitPath, `${bit}\n`, { tree: this.tree });
   }
 
   /** Caller holds both kernel locks (or is the owner refreshing its heartbeat). */
   async writeOwner(record: OwnerRecord): Promise<void> {
-    await atomicWrite(this.ownerPath, `${JSON.stringify(record, null, 2)}\n`);
+    await atomicWrite(this.ownerPath, `${JSON.stringify(record, null, 2)}\n`, { tree: this.tree });
   }
 
   /** Caller holds both kernel locks. */
   async removeOwner(): Promise<void> {
-    await unlink(this.ownerPath).catch((err: NodeJS.ErrnoException) => {
+    await this.remove(this.ownerPath).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;
     });
+  }
+
+  /** unlink(2) removes a link itself, never its target; the folder is reached without links. */
+  private remove(path: string): Promise<void> {
+    return inParent(path, this.tree, false, (d, name) => unlink(d.at(name)));
   }
 }

@@ -8,8 +8,13 @@
 //   per-path queue below makes a second acquisition in the same process wait instead of opening a second fd.
 // - If a later step fails, everything already taken is released before the error propagates.
 // - Only fs-ext's asynchronous calls are used (see fs-ext.ts).
-import { closeSync, constants as fsc, openSync } from 'node:fs';
+// - The file sits in the state directory, which the agent's user owns, and root takes these locks too: it is
+//   opened through the tree (store/owned.ts) — never through a link, only as a regular file with one link —
+//   and a lock file root creates belongs to the agent's user (else the agent's next open fails EACCES).
+import { closeSync, constants as fsc } from 'node:fs';
+import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { explainLink, type OwnedTree, openInPlace, openParent } from '../store/owned.js';
 import { C, fcntlLock, flock, isBusy } from './fs-ext.js';
 
 export class KernelLockBusy extends Error {
@@ -46,6 +51,19 @@ export interface KernelAcquireOptions {
   keepWaiting?: () => Promise<boolean> | boolean;
   /** First retry interval; doubles up to 100 ms. */
   retryMs?: number;
+  /** The state directory the lock file is in (the board passes it). */
+  tree?: OwnedTree;
+}
+
+function openLockFile(path: string, tree: OwnedTree | undefined): number {
+  const dir = openParent(path, tree, tree !== undefined);
+  try {
+    return openInPlace(dir, basename(path), fsc.O_RDWR, 0o644);
+  } catch (err) {
+    throw explainLink(err, path);
+  } finally {
+    dir.close();
+  }
 }
 
 /** Both kernel locks on one file, held through one fd until release(). */
@@ -65,7 +83,7 @@ export class KernelLock {
     let flocked = false;
     try {
       // Never truncate: the file's content is irrelevant and other holders may have it open.
-      fd = openSync(path, fsc.O_RDWR | fsc.O_CREAT, 0o644);
+      fd = openLockFile(path, opts.tree);
       let delay = opts.retryMs ?? 10;
       for (;;) {
         const step = flocked ? 'fcntl' : 'flock';

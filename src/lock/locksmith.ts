@@ -9,6 +9,7 @@
 // - "taking lock" is logged before any wait, so a deadlock shows in the log.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { OwnedTree } from '../store/owned.js';
 import type { Actor } from './actor.js';
 import { LockFiles } from './files.js';
 import { Heartbeat } from './heartbeat.js';
@@ -26,6 +27,8 @@ export interface LockLogger {
 export type AuditFn = (entry: Record<string, unknown>) => Promise<void>;
 
 export interface LocksmithOptions {
+  /** The state directory (store/owned.ts): lock files are reached without links, root's files are the agent's. */
+  tree?: OwnedTree;
   /** `{config}.lock`: the file the kernel locks are taken on. */
   lockFile: string;
   /** `{state_dir}/locks/{config name}`: lock bit, owner record, generation. */
@@ -81,7 +84,7 @@ export class Locksmith {
   private readonly intents: Intents;
 
   constructor(private readonly opts: LocksmithOptions) {
-    this.files = new LockFiles(opts.lockDir);
+    this.files = new LockFiles(opts.lockDir, opts.tree);
     this.intents = new Intents(this.files, opts.holder, opts.heartbeatTtlMs);
   }
 
@@ -127,6 +130,7 @@ export class Locksmith {
     for (;;) {
       try {
         return await KernelLock.acquire(this.opts.lockFile, {
+          tree: this.opts.tree,
           waitMs: Math.max(0, deadline - Date.now()),
           keepWaiting: async () => {
             await refreshIntent();
@@ -194,7 +198,7 @@ export class Locksmith {
   ): Promise<{ reclaimed: boolean; observation: Observation }> {
     let kernel: KernelLock;
     try {
-      kernel = await KernelLock.acquire(this.opts.lockFile, { waitMs: 0 });
+      kernel = await KernelLock.acquire(this.opts.lockFile, { waitMs: 0, tree: this.opts.tree });
     } catch (err) {
       if (err instanceof KernelLockBusy) return { reclaimed: false, observation: await this.observe() };
       throw err;
@@ -230,7 +234,7 @@ export class Locksmith {
   ): Promise<{ released: boolean; observation: Observation }> {
     let kernel: KernelLock;
     try {
-      kernel = await KernelLock.acquire(this.opts.lockFile, { waitMs });
+      kernel = await KernelLock.acquire(this.opts.lockFile, { waitMs, tree: this.opts.tree });
     } catch (err) {
       if (!(err instanceof KernelLockBusy)) throw err;
       const seen = await this.observe();
@@ -315,7 +319,12 @@ export class Locksmith {
     };
     await this.files.writeOwner(owner);
     await this.files.writeBit(1);
-    const heartbeat = new Heartbeat(this.files, owner, this.opts.heartbeatMs, this.opts.now);
+    const lost = (why: string) =>
+      this.opts.log?.warn(
+        { generation, token: owner.token, purpose },
+        `lease on ${this.opts.fileName} lost: ${why}; not refreshing or clearing someone else's record`,
+      );
+    const heartbeat = new Heartbeat(this.files, owner, this.opts.heartbeatMs, this.opts.now, lost);
     heartbeat.start();
     let released = false;
     return {
@@ -328,8 +337,14 @@ export class Locksmith {
         await heartbeat.stop();
         await this.intents.during(`release: ${purpose}`, async () => {
           try {
-            await this.files.writeBit(0);
-            await this.files.removeOwner();
+            // Only our own record is ours to clear: after a force release (and maybe another owner since),
+            // clearing would free someone else's lock. Bit first, then record, as always.
+            if (await this.files.ownsRecord(owner.token)) {
+              await this.files.writeBit(0);
+              await this.files.removeOwner();
+            } else {
+              lost('at release the owner record on disk is not ours (another token, or none)');
+            }
           } finally {
             await kernel.release();
           }

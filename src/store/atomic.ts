@@ -11,26 +11,52 @@
 //   listings that read only their own names (history, outbox) never see them, and a sweeper can tell whose
 //   they are.
 //
-// The replaced file is a new inode owned by the writer with mode `opts.mode` (default 0644): never take a
-// kernel lock on a file replaced this way (CONTRACT §2: the `.lock` file exists for that). A symlink at
-// `path` is replaced by the file, not followed.
+// The replaced file is a new inode with mode `opts.mode` (default 0644): never take a kernel lock on a file
+// replaced this way (CONTRACT §2: the `.lock` file exists for that). A symlink at `path` is replaced by the
+// file, not followed. With `opts.tree` (the state directory, store/owned.ts) the directory is reached without
+// following links, missing directories are made, and a file made by root belongs to the tree's owner (fchown
+// on the temporary, before the rename makes it visible).
 
 import { randomBytes } from 'node:crypto';
-import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fchmodSync,
+  constants as fsc,
+  fsyncSync,
+  openSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { type OwnedTree, openParent } from './owned.js';
 
 export interface AtomicWriteOptions {
   /** Exact mode of the new file (applied with fchmod, so the umask does not change it). Default 0644 less the umask. */
   mode?: number;
+  /** The state directory `path` lies in: no links followed, root's files handed to its owner (owned.ts). */
+  tree?: OwnedTree;
+  /**
+   * false: skip both fsyncs — for records that mean nothing after a reboot (intents: they vouch for a live
+   * process). Still atomic against readers. Default true.
+   */
+  durable?: boolean;
 }
+
+// O_EXCL never follows a link at the final component, and O_NOFOLLOW says so twice.
+const TEMP_FLAGS = fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW;
 
 const DEFAULT_MODE = 0o644;
 const TEMP_RE = /^\..+\.tmp-(\d+)-[0-9a-f]+$/;
 
-/** The temporary sibling of `path` this process writes before renaming. */
+/** The temporary sibling of `path` this process writes before renaming: unique per call, not just per pid. */
 export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  return join(dirname(path), tempNameFor(basename(path)));
+}
+
+function tempNameFor(name: string): string {
+  return `.${name}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
 }
 
 function toBuffer(data: string | Buffer): Buffer {
@@ -42,48 +68,67 @@ export async function atomicWrite(
   data: string | Buffer,
   opts: AtomicWriteOptions = {},
 ): Promise<void> {
-  const tmp = tempPathFor(path);
-  const fh = await open(tmp, 'wx', opts.mode ?? DEFAULT_MODE);
+  const durable = opts.durable ?? true;
+  // The directory stays open by fd for the whole write: temp, rename and fsync all happen in the same one.
+  const dir = openParent(path, opts.tree, opts.tree !== undefined);
+  const tmp = dir.at(tempNameFor(basename(path)));
   let renamed = false;
   try {
+    const fh = await open(tmp, TEMP_FLAGS, opts.mode ?? DEFAULT_MODE);
     try {
-      if (opts.mode !== undefined) await fh.chmod(opts.mode);
-      await fh.writeFile(toBuffer(data));
-      await fh.sync();
-    } finally {
-      await fh.close();
+      try {
+        dir.adopt(fh.fd);
+        if (opts.mode !== undefined) await fh.chmod(opts.mode);
+        await fh.writeFile(toBuffer(data));
+        if (durable) await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, dir.at(basename(path)));
+      renamed = true;
+      if (durable) fsyncSync(dir.fd);
+    } catch (err) {
+      if (!renamed) await unlink(tmp).catch(() => {});
+      throw err;
     }
-    await rename(tmp, path);
-    renamed = true;
-    await fsyncDir(dirname(path));
   } catch (err) {
-    if (!renamed) await unlink(tmp).catch(() => {});
-    throw err;
+    throw dir.named(err); // the real path, not /proc/self/fd/N
+  } finally {
+    dir.close();
   }
 }
 
 export function atomicWriteSync(path: string, data: string | Buffer, opts: AtomicWriteOptions = {}): void {
-  const tmp = tempPathFor(path);
-  const fd = openSync(tmp, 'wx', opts.mode ?? DEFAULT_MODE);
+  const durable = opts.durable ?? true;
+  const dir = openParent(path, opts.tree, opts.tree !== undefined);
+  const tmp = dir.at(tempNameFor(basename(path)));
   let renamed = false;
   try {
+    const fd = openSync(tmp, TEMP_FLAGS, opts.mode ?? DEFAULT_MODE);
     try {
-      if (opts.mode !== undefined) fchmodSync(fd, opts.mode);
-      writeAllSync(fd, toBuffer(data));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-    renamed = true;
-    fsyncDirSync(dirname(path));
-  } catch (err) {
-    if (!renamed) {
       try {
-        unlinkSync(tmp);
-      } catch {}
+        dir.adopt(fd);
+        if (opts.mode !== undefined) fchmodSync(fd, opts.mode);
+        writeAllSync(fd, toBuffer(data));
+        if (durable) fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, dir.at(basename(path)));
+      renamed = true;
+      if (durable) fsyncSync(dir.fd);
+    } catch (err) {
+      if (!renamed) {
+        try {
+          unlinkSync(tmp);
+        } catch {}
+      }
+      throw err;
     }
-    throw err;
+  } catch (err) {
+    throw dir.named(err); // the real path, not /proc/self/fd/N
+  } finally {
+    dir.close();
   }
 }
 

@@ -14,12 +14,15 @@
 //   another process's line half-written (the kernel grows the file page by page), and taking it for a torn
 //   line would add an empty one. A turn not given within TURN_WAIT_MS (a foreign flock on the log) is not
 //   waited for: the worst case is then that empty line, which readers skip.
-import { constants } from 'node:fs';
-import { type FileHandle, open, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+// - Root appends too (a technician's command), into a directory the agent's user owns: the log is opened
+//   through owned.ts — never through a link, only as a regular file with one link, and a log root creates
+//   belongs to the agent's user (else the agent's next append fails EACCES).
+import { close, constants, fdatasync, fstat, fsyncSync, read, write } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { C, flock, isBusy } from '../lock/fs-ext.js';
-import { fsyncDir } from './atomic.js';
+import { explainLink, inParent, type OwnedTree, openInPlace, READ_NOFOLLOW } from './owned.js';
 
 export interface AuditEntry {
   ts: string;
@@ -28,7 +31,7 @@ export interface AuditEntry {
 
 export const AUDIT_MODE = 0o640;
 // O_RDWR rather than O_WRONLY only so the last byte can be checked with pread; writes still go to the end.
-const FLAGS = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT;
+const FLAGS = constants.O_RDWR | constants.O_APPEND;
 const NEWLINE = 0x0a;
 
 /** The bytes of one audit line: `ts` first (now, when missing), and a leading "\n" to close a torn line. */
@@ -41,11 +44,11 @@ export function auditLine(entry: Record<string, unknown>, closeTornLine = false)
 const TURN_WAIT_MS = 2000;
 
 /** Our turn at the log (true), or false when another holder kept it past TURN_WAIT_MS. */
-async function takeTurn(fh: FileHandle): Promise<boolean> {
+async function takeTurn(fd: number): Promise<boolean> {
   const deadline = Date.now() + TURN_WAIT_MS;
   for (;;) {
     try {
-      await flock(fh.fd, C.LOCK_EX | C.LOCK_NB);
+      await flock(fd, C.LOCK_EX | C.LOCK_NB);
       return true;
     } catch (err) {
       if (!isBusy(err) || Date.now() > deadline) return false;
@@ -54,32 +57,50 @@ async function takeTurn(fh: FileHandle): Promise<boolean> {
   }
 }
 
-export async function appendAudit(path: string, entry: Record<string, unknown>): Promise<void> {
-  const fh = await open(path, FLAGS, AUDIT_MODE);
-  let size: number;
-  try {
-    await takeTurn(fh); // released by close
-    size = (await fh.stat()).size;
-    const buf = auditLine(entry, size > 0 && (await byteAt(fh, size - 1)) !== NEWLINE);
-    const { bytesWritten } = await fh.write(buf, 0, buf.length);
-    if (bytesWritten !== buf.length)
-      throw new Error(`short write to ${path} (${bytesWritten} of ${buf.length} bytes)`);
-    await fh.datasync();
-  } finally {
-    await fh.close();
-  }
-  // An empty file may have just been created: its directory entry must survive a power cut too.
-  if (size === 0) await fsyncDir(dirname(path));
+const fstatP = promisify(fstat);
+const writeP = promisify(write);
+const readP = promisify(read);
+const datasyncP = promisify(fdatasync);
+const closeP = promisify(close);
+
+/** `tree`: the state directory the log is in (owned.ts); the board always passes it. */
+export async function appendAudit(
+  path: string,
+  entry: Record<string, unknown>,
+  tree?: OwnedTree,
+): Promise<void> {
+  await inParent(path, tree, tree !== undefined, async (dir, name) => {
+    let fd: number;
+    try {
+      fd = openInPlace(dir, name, FLAGS, AUDIT_MODE);
+    } catch (err) {
+      throw explainLink(err, path);
+    }
+    let size: number;
+    try {
+      await takeTurn(fd); // released by close
+      size = (await fstatP(fd)).size;
+      const buf = auditLine(entry, size > 0 && (await byteAt(fd, size - 1)) !== NEWLINE);
+      const { bytesWritten } = await writeP(fd, buf, 0, buf.length);
+      if (bytesWritten !== buf.length)
+        throw new Error(`short write to ${path} (${bytesWritten} of ${buf.length} bytes)`);
+      await datasyncP(fd);
+    } finally {
+      await closeP(fd);
+    }
+    // An empty file may have just been created: its directory entry must survive a power cut too.
+    if (size === 0) fsyncSync(dir.fd);
+  });
 }
 
 /** Every whole entry, oldest first; a torn or foreign line is skipped. An absent log is empty. */
 export async function readAudit(path: string): Promise<AuditEntry[]> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readFile(path, { encoding: 'utf8', flag: READ_NOFOLLOW });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
+    throw explainLink(err, path);
   }
   const entries: AuditEntry[] = [];
   for (const line of text.split('\n')) {
@@ -95,8 +116,8 @@ export async function readAudit(path: string): Promise<AuditEntry[]> {
   return entries;
 }
 
-async function byteAt(fh: FileHandle, position: number): Promise<number | undefined> {
+async function byteAt(fd: number, position: number): Promise<number | undefined> {
   const buf = Buffer.alloc(1);
-  const { bytesRead } = await fh.read(buf, 0, 1, position);
+  const { bytesRead } = await readP(fd, buf, 0, 1, position);
   return bytesRead === 1 ? buf[0] : undefined;
 }

@@ -10,6 +10,7 @@ import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AimConfig } from './conf.js';
 import { CorruptFileError, isRecord, readJsonFile, writeJsonFile } from './json-file.js';
+import { inDirectory, type OwnedTree } from './owned.js';
 import type { ApplySource } from './state.js';
 
 export interface HistoryEntry {
@@ -35,6 +36,8 @@ export class History {
   constructor(
     readonly dir: string,
     keep: number = DEFAULT_HISTORY_SIZE,
+    /** The state directory (store/owned.ts): root (`aimlock apply`, rollback) follows no link there. */
+    private readonly tree?: OwnedTree,
   ) {
     if (!Number.isSafeInteger(keep) || keep < 1)
       throw new RangeError(`history size must be an integer ≥ 1, got ${keep}`);
@@ -46,12 +49,14 @@ export class History {
     if (!Number.isSafeInteger(entry.version) || entry.version < 0) {
       throw new RangeError(`history version must be a non-negative integer, got ${entry.version}`);
     }
-    await mkdir(this.dir, { recursive: true });
-    await writeJsonFile(join(this.dir, historyFileName(entry.version)), entry);
+    // Through the tree when there is one: it makes the folder (owned by the agent's user) when missing.
+    if (!this.tree) await mkdir(this.dir, { recursive: true });
+    await writeJsonFile(join(this.dir, historyFileName(entry.version)), entry, { tree: this.tree });
     const versions = await this.versions();
     // Losing an unlink to a crash only leaves one entry too many; the next record prunes it.
-    for (const v of versions.slice(this.keep))
-      await unlink(join(this.dir, historyFileName(v))).catch(() => {});
+    await this.inDir(async (at) => {
+      for (const v of versions.slice(this.keep)) await unlink(at(historyFileName(v))).catch(() => {});
+    });
   }
 
   /** Every kept entry, newest first. */
@@ -67,7 +72,7 @@ export class History {
   async get(version: number): Promise<HistoryEntry | null> {
     if (!Number.isSafeInteger(version) || version < 0) return null;
     const path = join(this.dir, historyFileName(version));
-    const value = await readJsonFile(path);
+    const value = await readJsonFile(path, this.tree);
     if (value === null) return null;
     if (
       !isRecord(value) ||
@@ -90,7 +95,7 @@ export class History {
   private async versions(): Promise<number[]> {
     let names: string[];
     try {
-      names = await readdir(this.dir);
+      names = await this.inDir((at) => readdir(at('')));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;
@@ -101,5 +106,10 @@ export class History {
       if (m) versions.push(Number(m[1]));
     }
     return versions.sort((a, b) => b - a);
+  }
+
+  /** Runs `fn` with names resolved inside the history folder, opened without following links in the tree. */
+  private inDir<T>(fn: (at: (name: string) => string) => Promise<T>): Promise<T> {
+    return inDirectory(this.dir, this.tree, false, (dir) => fn((name) => dir.at(name)));
   }
 }

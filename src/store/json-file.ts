@@ -1,8 +1,8 @@
 // Small JSON records on disk (state, history entries, outbox items): read with a clear error naming the file,
 // written atomically and durably. An absent file and a corrupt one are different answers on purpose: absent
 // means "nothing yet", corrupt means someone must look — it is never silently treated as empty.
-import { readFile } from 'node:fs/promises';
 import { type AtomicWriteOptions, atomicWrite } from './atomic.js';
+import { explainLink, type OwnedTree, readBytes } from './owned.js';
 
 export class CorruptFileError extends Error {
   constructor(
@@ -14,14 +14,18 @@ export class CorruptFileError extends Error {
   }
 }
 
-/** The parsed content of `path`, or null when it does not exist. Throws CorruptFileError when it is not JSON. */
-export async function readJsonFile(path: string): Promise<unknown> {
+/**
+ * The parsed content of `path`, or null when it does not exist. Throws CorruptFileError when it is not JSON.
+ * Never read through a link (a link to a root-only file would put its first bytes into the error message,
+ * and from there into the audit log), nor through linked directories inside `tree`.
+ */
+export async function readJsonFile(path: string, tree?: OwnedTree): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readText(path, tree);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
+    throw explainLink(err, path);
   }
   try {
     return JSON.parse(text) as unknown;
@@ -32,6 +36,11 @@ export async function readJsonFile(path: string): Promise<unknown> {
 
 export async function writeJsonFile(path: string, value: unknown, opts?: AtomicWriteOptions): Promise<void> {
   await atomicWrite(path, `${JSON.stringify(value, null, 2)}\n`, opts);
+}
+
+/** The text of a file, read without following a link at its name or (inside `tree`) in its directories. */
+export async function readText(path: string, tree?: OwnedTree): Promise<string> {
+  return (await readBytes(path, tree)).toString('utf8');
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -7,6 +7,7 @@
 //   being read as empty — an empty state would forget the applied version and let a stale push land.
 // - seen_ids is bounded (SEEN_LIMIT), newest last, without duplicates.
 import { CorruptFileError, isRecord, readJsonFile, writeJsonFile } from './json-file.js';
+import type { OwnedTree } from './owned.js';
 
 export type ApplySource = 'push' | 'local' | 'rollback';
 
@@ -30,18 +31,19 @@ export function emptyState(): AgentState {
   return { applied: null, seen_ids: [] };
 }
 
-export async function readState(path: string): Promise<AgentState> {
-  const value = await readJsonFile(path);
+/** `tree`: the state directory (store/owned.ts); the board passes it so that root follows no link there. */
+export async function readState(path: string, tree?: OwnedTree): Promise<AgentState> {
+  const value = await readJsonFile(path, tree);
   if (value === null) return emptyState();
   const why = stateProblem(value);
   if (why) throw new CorruptFileError(path, why);
   return value as AgentState;
 }
 
-export async function writeState(path: string, state: AgentState): Promise<void> {
+export async function writeState(path: string, state: AgentState, tree?: OwnedTree): Promise<void> {
   const why = stateProblem(state);
   if (why) throw new TypeError(`refusing to write an invalid state record: ${why}`);
-  await writeJsonFile(path, state);
+  await writeJsonFile(path, state, { tree });
 }
 
 /** A new state with `id` remembered as the newest seen id (moved to the end if already known), bounded. */

@@ -50,13 +50,19 @@ export interface RunningAgent {
 
 /**
  * `opts.env`: extra environment for the agent (e.g. NOTIFY_SOCKET), over this process's own.
+ * `opts.user`: run it as this uid/gid (the board's state directory must be theirs: helpers/users.ts).
  * `opts.runtime`: another Node and build to run it with (the ARM lane's x64 peer).
  * `opts.wrap`: runs it through another program that execs it (`ip netns exec NS`); the pid stays the agent's.
  */
 export async function startAgent(
   t: Teardown,
   board: TestBoard,
-  opts: { env?: NodeJS.ProcessEnv; runtime?: Runtime; wrap?: (argv: string[]) => [string, string[]] } = {},
+  opts: {
+    env?: NodeJS.ProcessEnv;
+    runtime?: Runtime;
+    wrap?: (argv: string[]) => [string, string[]];
+    user?: { uid: number; gid: number };
+  } = {},
 ): Promise<RunningAgent> {
   const runtime = opts.runtime ?? HERE;
   const main = join(runtime.root, 'dist/agent/main.js');
@@ -65,6 +71,7 @@ export async function startAgent(
   const child = spawn(file, argv, {
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
+    ...(opts.user ? { uid: opts.user.uid, gid: opts.user.gid } : {}),
   });
   const logs: string[] = [];
   let stderr = '';

@@ -15,7 +15,10 @@ aimlock rollback VERSION.
 Exit: 0.`,
   async run(ctx) {
     const board = ctx.board();
-    const [entries, state] = await Promise.all([board.history.list(), readState(board.paths.state)]);
+    const [entries, state] = await Promise.all([
+      board.history.list(),
+      readState(board.paths.state, board.tree),
+    ]);
     const live = state.applied?.version;
     const rows = entries.map((e) => [
       e.version === live ? `*${e.version}` : ` ${e.version}`,

@@ -20,7 +20,7 @@ export async function placeHold(
 ): Promise<Hold> {
   const board = ctx.board();
   const hold: Hold = { reason, since: new Date().toISOString(), until, by: board.actor, origin };
-  await writeHold(board.paths.hold, hold);
+  await writeHold(board.paths.hold, hold, board.tree);
   await board.audit({ event: 'hold', reason, until, origin, actor: board.actor });
   await notifyAgent(board.paths.socket, { cmd: 'hold_changed' });
   return hold;
@@ -58,8 +58,8 @@ deferred push, if any. Audited.
 Exit: 0 (also when there was no hold).`,
   async run(ctx) {
     const board = ctx.board();
-    const previous = await readHold(board.paths.hold);
-    const removed = await clearHold(board.paths.hold);
+    const previous = await readHold(board.paths.hold, Date.now(), board.tree);
+    const removed = await clearHold(board.paths.hold, board.tree);
     if (removed) {
       await board.audit({
         event: 'resume',

@@ -20,7 +20,7 @@ Exit: 0 applied; 1 no such version or rolled back; 3 the lock could not be taken
     const wanted = ctx.positionals[0];
     if (wanted !== undefined && !/^\d+$/.test(wanted))
       throw new CliError('usage', `VERSION ${wanted}: expected a version number (see aimlock history)`);
-    const state = await readState(board.paths.state);
+    const state = await readState(board.paths.state, board.tree);
     const entry = wanted
       ? await board.history.get(Number(wanted))
       : state.applied

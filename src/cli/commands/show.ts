@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { CliError, EXIT } from '../../errors.js';
 import { parseConf } from '../../store/conf.js';
+import { explainLink, readBytes } from '../../store/owned.js';
 import type { Command } from '../command.js';
 
 export const show: Command = {
@@ -13,11 +13,14 @@ and prints it; --json prints {config, meta} where meta says which device, push a
 
 Exit: 0; 1 when the file is missing or does not parse.`,
   async run(ctx) {
-    const path = ctx.board().paths.config;
+    const board = ctx.board();
+    const path = board.paths.config;
     let text: string;
     try {
-      text = await readFile(path, 'utf8');
-    } catch {
+      // Not through a link the agent's user planted: root would print whatever it points at.
+      text = (await readBytes(path, board.tree)).toString('utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw explainLink(err, path);
       throw new CliError('not_found', `${path} does not exist yet: nothing has been applied on this board`);
     }
     try {

@@ -18,8 +18,8 @@ Exit: 0 agent running; 4 agent not running (what the files say is still printed)
     const board = ctx.board();
     const agent = await askAgent(board.paths.socket, { cmd: 'status' });
     const [state, hold, lock] = await Promise.all([
-      readState(board.paths.state),
-      readHold(board.paths.hold),
+      readState(board.paths.state, board.tree),
+      readHold(board.paths.hold, Date.now(), board.tree),
       board.locksmith.observe(),
     ]);
     const facts = {

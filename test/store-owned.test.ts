@@ -1,0 +1,91 @@
+// The owned tree (src/store/owned.ts) on its own. Proves that a directory held open is used by fd, so swapping
+// its path for a link after the check gains nothing (the race a path-based lstat check would lose); that a link
+// anywhere below the root is refused with the path and the reason; that what root makes there belongs to the
+// root directory's owner (a real second uid); and that paths outside the tree are left to the filesystem.
+import {
+  chownSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { atomicWrite } from '../src/store/atomic.js';
+import { OwnedTree, openDirectory, UnsafePathError } from '../src/store/owned.js';
+import { cannotSwitchUsers, ensureTestUser } from './helpers/users.js';
+
+t.test('a directory held open is used by fd, whatever its path becomes', async (t) => {
+  const root = t.testdir({ a: {}, elsewhere: {} });
+  const tree = new OwnedTree(root);
+  const dir = tree.openDir(join(root, 'a'), false);
+  t.teardown(() => dir.close());
+  // The swap a planted link would make between a check and a use.
+  renameSync(join(root, 'a'), join(root, 'a-real'));
+  symlinkSync(join(root, 'elsewhere'), join(root, 'a'));
+  writeFileSync(dir.at('x'), 'mine\n');
+  t.equal(
+    readFileSync(join(root, 'a-real', 'x'), 'utf8'),
+    'mine\n',
+    'the write landed in the directory opened',
+  );
+  t.same(readdirSync(join(root, 'elsewhere')), [], 'not where the link points');
+  await t.rejects(
+    atomicWrite(join(root, 'a', 'y'), 'z', { tree }),
+    UnsafePathError,
+    'a new open refuses the link',
+  );
+});
+
+t.test('a link at any depth below the root is refused, with the path and why', async (t) => {
+  const root = t.testdir({ real: { deeper: {} }, elsewhere: { deeper: {} } });
+  symlinkSync(join(root, 'elsewhere'), join(root, 'linked'));
+  const tree = new OwnedTree(root);
+  t.throws(() => tree.openDir(join(root, 'linked', 'deeper'), false), {
+    name: 'UnsafePathError',
+    path: join(root, 'linked'),
+    message: /symbolic link where a directory belongs/,
+  });
+  t.throws(
+    () => tree.openDir(join(root, 'linked', 'new'), true),
+    UnsafePathError,
+    'also when making directories',
+  );
+  t.same(readdirSync(join(root, 'elsewhere')), ['deeper'], 'nothing made through it');
+  tree.openDir(join(root, 'real', 'deeper'), false).close();
+  t.pass('real directories open');
+});
+
+t.test('outside the tree, paths are the filesystem’s business', async (t) => {
+  const base = t.testdir({ tree: {}, target: {} });
+  symlinkSync(join(base, 'target'), join(base, 'outside'));
+  const tree = new OwnedTree(join(base, 'tree'));
+  t.notOk(tree.contains(join(base, 'outside')), 'a sibling is not inside');
+  t.notOk(tree.contains(join(base, 'tree-other')), 'nor one whose name only starts like it');
+  t.ok(tree.contains(join(base, 'tree', 'a', 'b')), 'a descendant is');
+  openDirectory(join(base, 'outside'), tree, false).close();
+  t.pass('a linked directory outside the tree is opened as configured');
+});
+
+t.test(
+  "what root makes in the tree belongs to the root's owner",
+  { skip: cannotSwitchUsers() ?? false },
+  async (t) => {
+    const user = ensureTestUser();
+    const root = t.testdir();
+    chownSync(root, user.uid, user.gid);
+    const tree = new OwnedTree(root);
+    await atomicWrite(join(root, 'locks', 'cfg', 'owner.json'), '{}\n', { tree });
+    mkdirSync(join(root, 'left-by-root'));
+    tree.openDir(join(root, 'left-by-root'), false).close();
+    for (const p of ['locks', 'locks/cfg', 'locks/cfg/owner.json', 'left-by-root']) {
+      const st = statSync(join(root, p));
+      t.same([st.uid, st.gid], [user.uid, user.gid], `${p} is the agent user's`);
+    }
+    t.equal(statSync(join(root, 'locks')).mode & 0o777, 0o750, 'directories 0750, as StateDirectoryMode');
+    t.same(readdirSync(join(root, 'locks', 'cfg')), ['owner.json'], 'no temporary left');
+  },
+);
