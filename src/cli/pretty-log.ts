@@ -22,14 +22,26 @@ function value(v: unknown): string {
   return termSafe(JSON.stringify(v));
 }
 
-export function prettyLine(line: string, colour: boolean): string {
-  let rec: Record<string, unknown>;
+/**
+ * The pino record in one log line: a plain JSON line, or the journal form "<N>message {json}"
+ * (src/agent/journal.ts) with or without the "<N>" journald strips. Null when the line holds none.
+ */
+export function parseLogLine(line: string): Record<string, unknown> | null {
+  const text = line.replace(/^<[0-7]>/, '');
+  const start = text.startsWith('{') ? 0 : text.indexOf(' {"level":') + 1;
   try {
-    rec = JSON.parse(line) as Record<string, unknown>;
-    if (typeof rec !== 'object' || rec === null) return termSafe(line);
+    const rec = JSON.parse(text.slice(start)) as unknown;
+    return typeof rec === 'object' && rec !== null && !Array.isArray(rec)
+      ? (rec as Record<string, unknown>)
+      : null;
   } catch {
-    return termSafe(line);
+    return null;
   }
+}
+
+export function prettyLine(line: string, colour: boolean): string {
+  const rec = parseLogLine(line);
+  if (!rec) return termSafe(line);
   const paint = (code: string, text: string) => (colour ? `${code}${text}${RESET}` : text);
   const [name, code] = LEVELS[Number(rec.level)] ?? [
     termSafe(rec.level ?? '?')

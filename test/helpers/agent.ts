@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
+import { parseLogLine } from '../../src/cli/pretty-log.js';
 import { signEnvelope } from '../../src/sign/index.js';
 import { GOOD_CONFIG, HERE, makeBoard, plainNode, type Runtime, type TestBoard } from './board.js';
 import { exited } from './procs.js';
@@ -94,10 +95,9 @@ export async function startAgent(
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       for (const line of logs) {
-        try {
-          const rec = JSON.parse(line) as Record<string, unknown>;
-          if (pattern.test(String(rec.msg))) return rec;
-        } catch {}
+        // Plain JSON, or the journal form when the test gives the agent a JOURNAL_STREAM.
+        const rec = parseLogLine(line);
+        if (rec && pattern.test(String(rec.msg))) return rec;
       }
       if (child.exitCode !== null)
         throw new Error(`agent exited (${child.exitCode}) before ${pattern}: ${stderr}\n${logs.join('\n')}`);

@@ -9,9 +9,10 @@ export const logs: Command = {
   usage: 'journalctl -u aimlockd -o cat -f | aimlock logs [--no-color]',
   options: { 'no-color': { type: 'boolean' } },
   help: `
-Reads pino JSON lines (one per line, as aimlockd writes them to journald) and prints each as
+Reads the agent's log lines — pino JSON, or "message {json}" as aimlockd writes them to journald (journalctl
+-o cat) — and prints each as
 "time LEVEL device message key=value …", coloured by level. Lock mismatches are marked with a red banner so
-they stand out in a scrolling log. Lines that are not JSON are passed through unchanged.
+they stand out in a scrolling log. Lines without a log record are passed through unchanged.
 Colour is on when stdout is a terminal; --no-color or NO_COLOR turns it off.
 
 Exit: 0.`,
