@@ -15,6 +15,8 @@ const NEEDS = {
     ['systemd-analyze', 'systemd', 'checking the unit (verify, security)'],
     ['ip', 'iproute2', 'network namespaces for the link-fault tests'],
     ['nft', 'nftables', 'packet loss and blackholes between the namespaces'],
+    ['strace', 'strace', 'EIO injected into fsync, fsync counts (the kernel here has no device-mapper)'],
+    ['openssl', 'openssl', 'a test CA and device certificates for the TLS and ACL tests'],
   ],
   deb: [
     ['dpkg-deb', 'dpkg', 'building the packages'],
@@ -42,9 +44,10 @@ const NEEDS = {
 // A user's PATH on Debian often lacks the sbin directories where mosquitto and nft live (the tests call them
 // by full path), so look there too.
 const PATH = `${process.env.PATH ?? '/usr/bin:/bin'}:/usr/sbin:/sbin`;
-const has = (cmd) =>
-  spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore', env: { ...process.env, PATH } }).status ===
-  0;
+const has = (cmd) => {
+  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore', env: { ...process.env, PATH } });
+  return r.status === 0;
+};
 
 const groups = process.argv.slice(2).length ? process.argv.slice(2) : ['test'];
 const unknown = groups.filter((g) => !NEEDS[g]);

@@ -32,7 +32,25 @@ export const RESULT_CODES = {
     meaning: 'lock bit, owner and kernel locks disagree; a technician must look',
   },
   apply_failed: { status: 'rejected', meaning: 'writing the config failed; the old config is still live' },
-  rolled_back: { status: 'rejected', meaning: 'the apply hook failed; the previous config was restored' },
+  rolled_back: {
+    status: 'rejected',
+    meaning: 'the apply hook or the record of the apply failed; the previous config was restored',
+  },
+  apply_incomplete: {
+    status: 'rejected',
+    meaning:
+      'the new config is live but the apply could not complete (its record is not durable) nor be undone; the detail says what is live',
+  },
+  // Added after CONTRACT §5's list (new codes may join, none is reused): a safety input of the board itself
+  // cannot be read, so no push can be proven safe. Fail closed until a technician fixes it and sends SIGHUP.
+  limits_unreadable: {
+    status: 'rejected',
+    meaning: "this board's limits.json is missing, unreadable or invalid; nothing lands until it is fixed",
+  },
+  keys_unreadable: {
+    status: 'rejected',
+    meaning: 'keys_dir is missing or unreadable, so no signature can be checked; nothing signed lands',
+  },
 } as const satisfies Record<string, { status: ResultStatus; meaning: string }>;
 
 export type ResultCode = keyof typeof RESULT_CODES;
@@ -67,7 +85,7 @@ export const CLI_ERRORS = {
   },
   apply_failed: {
     exit: EXIT.invalid,
-    meaning: 'the apply failed or was rolled back; the old config is live',
+    meaning: 'the apply failed or was rolled back; the message says which config is live',
   },
   lock_hot: { exit: EXIT.lock, meaning: 'another holder kept the lock past the wait' },
   lock_mismatch: { exit: EXIT.lock, meaning: 'the lock is in an inconsistent state; run aimlock locks' },
@@ -81,6 +99,14 @@ export const CLI_ERRORS = {
     meaning: 'no connection to the MQTT broker within the connect timeout',
   },
   aborted: { exit: EXIT.aborted, meaning: 'the rollout stopped at a failed wave' },
+  limits_unreadable: {
+    exit: EXIT.usage,
+    meaning: "this board's limits.json is missing, unreadable or invalid; fix it (no narrowing is {})",
+  },
+  already_running: {
+    exit: EXIT.lock,
+    meaning: "another aimlockd already runs on this board's state directory",
+  },
   unsafe_path: {
     exit: EXIT.invalid,
     meaning: 'refused a link (or hard link) planted in the state directory; nothing was written there',

@@ -5,87 +5,31 @@
 // which must resolve against the settings file (the agent runs with another working directory).
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import t, { type Test } from 'tap';
 import { agentBoard, envelope, prefix, type RunningAgent, startAgent } from './helpers/agent.js';
 import { startMosquitto } from './helpers/mosquitto.js';
+import { makePki } from './helpers/pki.js';
 
 const MOSQUITTO_PASSWD = process.env.MOSQUITTO_PASSWD ?? 'mosquitto_passwd';
 const PASSWORD = `pw-${randomUUID()}`;
 const WRONG_PASSWORD = `wrong-${randomUUID()}`;
 
-// ---- a throwaway PKI: CA, server cert for 127.0.0.1/localhost, client certs for the board and the operator
+// ---- a throwaway PKI (helpers/pki.ts): CA, server cert for 127.0.0.1/localhost, client certs for the board and
+// the operator
 
-const pki = mkdtempSync(join(tmpdir(), 'aimlock-pki-'));
-t.teardown(() => rmSync(pki, { recursive: true, force: true }));
-const P = (name: string) => join(pki, name);
-
-const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: pki, stdio: 'pipe' });
-
-writeFileSync(
-  P('req.cnf'),
-  [
-    '[req]',
-    'distinguished_name = dn',
-    'prompt = no',
-    '[dn]',
-    'CN = placeholder',
-    '[ca]',
-    'basicConstraints = critical,CA:TRUE',
-    'keyUsage = critical,keyCertSign,cRLSign',
-    'subjectKeyIdentifier = hash',
-    '[server]',
-    'basicConstraints = critical,CA:FALSE',
-    'keyUsage = critical,digitalSignature',
-    'extendedKeyUsage = serverAuth',
-    'subjectAltName = IP:127.0.0.1,DNS:localhost',
-    '[client]',
-    'basicConstraints = critical,CA:FALSE',
-    'keyUsage = critical,digitalSignature',
-    'extendedKeyUsage = clientAuth',
-    '',
-  ].join('\n'),
-);
-const newKey = (name: string) =>
-  openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', `${name}.key`);
-newKey('ca');
-openssl(
-  ...['req', '-x509', '-new', '-key', 'ca.key', '-subj', '/CN=aimlock-test-ca', '-days', '2'],
-  ...['-config', 'req.cnf', '-extensions', 'ca', '-out', 'ca.pem'],
-);
-let serial = 1;
-const issue = (name: string, cn: string, profile: 'server' | 'client') => {
-  newKey(name);
-  openssl(
-    'req',
-    '-new',
-    '-key',
-    `${name}.key`,
-    '-subj',
-    `/CN=${cn}`,
-    '-config',
-    'req.cnf',
-    '-out',
-    `${name}.csr`,
-  );
-  openssl(
-    ...['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key'],
-    ...['-set_serial', String(++serial), '-days', '2', '-extfile', 'req.cnf', '-extensions', profile],
-    ...['-out', `${name}.pem`],
-  );
-};
-issue('server', 'localhost', 'server');
-issue('drone', 'drone-07', 'client');
-issue('ops', 'ops-console', 'client');
+const pki = makePki(t);
+const P = pki.path;
+pki.issue('drone', 'drone-07', 'client');
+pki.issue('ops', 'ops-console', 'client');
 
 // The broker's password file (mosquitto_passwd hashes in place; -c creates it).
 execFileSync(MOSQUITTO_PASSWD, ['-b', '-c', P('passwd'), 'drone-07', PASSWORD], { stdio: 'pipe' });
 execFileSync(MOSQUITTO_PASSWD, ['-b', P('passwd'), 'ops', 'ops-pass'], { stdio: 'pipe' });
 
-const serverTls = [`cafile ${P('ca.pem')}`, `certfile ${P('server.pem')}`, `keyfile ${P('server.key')}`];
+const serverTls = pki.serverTls;
 
 /** Copies PKI files into the board (dir/tls/…), to be named by paths relative to the settings file. */
 function installTls(boardDir: string, files: string[]): void {

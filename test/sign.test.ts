@@ -99,6 +99,24 @@ t.test('missing signature, unknown key, wrong alg, malformed value', async (t) =
   });
   t.match(withSig({ ...signed.signature, alg: undefined }), { ok: false, code: 'signature_invalid' });
   t.match(withSig('abc'), { ok: false, code: 'signature_invalid' }, 'signature not an object');
+  // Regression (agent fuzzer, seed 20261129 batch 0): a good signature with one more member was applied.
+  t.match(withSig({ ...signed.signature, note: 'x' }), {
+    ok: false,
+    code: 'signature_invalid',
+    detail: /members other than/,
+  });
+  t.match(
+    verifyEnvelope(
+      JSON.parse(
+        JSON.stringify({ ...unsigned, signature: signed.signature })
+          .replace(/}$/, '')
+          .replace(/"}$/, '","__proto__":[1,2]}}'),
+      ),
+      trusted,
+    ),
+    { ok: false, code: 'signature_invalid', detail: /__proto__/ },
+    'an own __proto__ member (as JSON.parse makes it) in the signature',
+  );
   const v = signed.signature.value;
   for (const [what, value] of [
     ['not base64', `${v.slice(0, -3)}!==`],

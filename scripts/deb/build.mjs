@@ -17,7 +17,7 @@ import { layoutRoot } from './layout.mjs';
 import { runLintian } from './lintian.mjs';
 import { elfFiles, shlibDepends } from './shlibs.mjs';
 
-export const DEB_DIR = join(ROOT, '.deb');
+const DEB_DIR = join(ROOT, '.deb');
 
 const arch = process.argv[2];
 if (!arch || arch.startsWith('-')) {

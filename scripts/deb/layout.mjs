@@ -52,7 +52,8 @@ export function layoutRoot({ t, tree, root, changelog }) {
   dir('/lib/systemd/system');
   copyFileSync(join(tree, 'systemd', 'aimlockd.service'), at('/lib/systemd/system/aimlockd.service'));
   dir('/usr/lib/tmpfiles.d');
-  copyFileSync(join(FILES, 'aimlock.tmpfiles'), at('/usr/lib/tmpfiles.d/aimlock.conf'));
+  // The same declaration the tarball's install.sh puts in /etc/tmpfiles.d (one source: systemd/).
+  copyFileSync(join(tree, 'systemd', 'aimlock.tmpfiles'), at('/usr/lib/tmpfiles.d/aimlock.conf'));
 
   dir('/etc/aimlock/keys');
   copyFileSync(join(FILES, 'agent.json'), at('/etc/aimlock/agent.json'));

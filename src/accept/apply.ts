@@ -1,21 +1,41 @@
-// Landing one already-validated config, under the lock: render → atomic replace → apply hook → history →
-// state record (fsync) → release. The same path serves pushes, a technician's `aimlock apply` and rollbacks.
+// Landing one already-validated config, under the lock: render → gate → atomic replace → apply hook →
+// history → state record (fsync) → audit → release. The same path serves pushes, a technician's
+// `aimlock apply` and rollbacks.
 //
 // INVARIANTS
 // - The live file is always the old config or the new one, whole (atomicWrite: temp, fsync, rename, fsync dir).
 // - `applied` is only returned once the config and the state record are durable.
-// - A failing hook restores the previous bytes exactly (or removes a file that did not exist before), and the
-//   state record is left untouched: the board is as if the apply never happened (`rolled_back`).
-import { unlink } from 'node:fs/promises';
+// - The gate (hold, update window, expiry) is asked under the lock, as the last thing before the write: what
+//   was true when the push arrived or when the lock was asked for may have changed during the wait.
+//
+// POINTS OF NO RETURN, and the truth told at each
+// 1. Before the rename of the new config into place nothing visible has changed: a failure (temp file,
+//    write, fsync: ENOSPC, EIO, EACCES, EROFS) is `apply_failed` — the old config is still live, true.
+// 2. The rename (PNR 1): from here the new bytes are what the controller reads. A later failure — the
+//    directory fsync, the hook, the history entry, the state record — is undone for real (undo.ts):
+//    restore the previous bytes, run the hook again if it had run, read back what is live. Then
+//    `rolled_back` when the previous config is live again (the detail says whether the controller reloaded
+//    it; a second hook failure is also `apply_hook_failed` telemetry), or `apply_incomplete` when the new
+//    config is still live (or what is live cannot be read): the detail says so, and the state record may
+//    not agree with the file until settleState() (live.ts) settles it — the next apply, or the agent's start.
+//    The agent believes the live file meanwhile (live.ts unrecorded()), never the stale record.
+// 3. The durable state record (PNR 2) commits the apply: `applied`. A failure after it (the audit line)
+//    undoes nothing; the detail says the audit line is missing.
+// Nothing here retries a failed write or fsync (after EIO the data may be gone and a retry may lie).
+//
+// The lease is capped at LEASE ceiling: two hook runs (apply and reload after a restore), their kill
+// grace, and a margin for the disk. Past it the heartbeat stops, so observers see HUNG, not a healthy HELD.
 import type { Board } from '../board/open.js';
 import type { LockLease } from '../lock/locksmith.js';
 import { evidence } from '../lock/observe.js';
 import type { AimConfig } from '../schemas/index.js';
-import { atomicWrite } from '../store/atomic.js';
+import { atomicWrite, wasRenamed } from '../store/atomic.js';
 import { configSha256, renderConf } from '../store/conf.js';
 import { explainLink, readBytes } from '../store/owned.js';
 import { readState, rememberSeen, writeState } from '../store/state.js';
-import { runHook } from './hook.js';
+import { KILL_GRACE_MS, runHook } from './hook.js';
+import { readLive, unrecorded } from './live.js';
+import { undoApply } from './undo.js';
 
 export interface ApplyRequest {
   config: AimConfig;
@@ -29,27 +49,37 @@ export interface ApplyRequest {
   waitMs: number;
   reclaimStale: boolean;
   /**
-   * Asked once the lock is held, before anything is written: a reason not to land after all (the agent's hold,
-   * which a technician's `release --force` places just before it clears the lock; a push that expired while it
-   * waited). Null: go ahead.
+   * Asked once the lock is held, as the last thing before the write: a reason not to land after all (the
+   * agent's hold, which a technician's `release --force` places just before it clears the lock; a push that
+   * expired while it waited; a vehicle that took off while it waited). Null: go ahead.
    */
   gate?: () => Promise<Refusal | null>;
 }
 
 /** Why a config does not land after all, found under the lock. */
 export type Refusal =
-  | { status: 'deferred'; code: 'hold'; detail: string }
+  | { status: 'deferred'; code: 'hold' | 'deferred_update_window'; detail: string }
   | { status: 'rejected'; code: 'expired' | 'stale_version'; detail: string };
 
 export interface ApplyOutcome {
   status: 'applied' | 'rejected' | 'deferred';
-  code: 'ok' | 'rolled_back' | 'apply_failed' | Refusal['code'];
+  code: 'ok' | 'rolled_back' | 'apply_failed' | 'apply_incomplete' | Refusal['code'];
   /** The version it landed as (or would have). */
   version: number;
   detail: string;
   generation: number;
   sha256: string;
   lock: ReturnType<typeof evidence>;
+  /** The apply hook failed (and, when it ran again after a restore, how that went): worth telemetry. */
+  hookFailed?: string;
+}
+
+/** Margin of the lease ceiling for the disk work around the hook runs. */
+const LEASE_MARGIN_MS = 30_000;
+
+/** How long one apply may hold the lock before its heartbeat stops (see the header). */
+export function leaseCeilingMs(hookTimeoutMs: number): number {
+  return 2 * (hookTimeoutMs + KILL_GRACE_MS) + LEASE_MARGIN_MS;
 }
 
 /** Never through a link: root restores these bytes into a file the agent's user can read. */
@@ -60,15 +90,26 @@ async function readOrNull(path: string, tree: Board['tree']): Promise<Buffer | n
   });
 }
 
+const why = (err: unknown) => (err as Error).message;
+
 /** Throws LockError (lock_hot / lock_mismatch) when the lock cannot be taken; nothing is written then. */
 export async function applyConfig(board: Board, req: ApplyRequest): Promise<ApplyOutcome> {
   const { locksmith, paths, settings } = board;
   return locksmith.withLock(
-    { waitMs: req.waitMs, purpose: req.purpose, reclaimStale: req.reclaimStale, actor: board.actor },
+    {
+      waitMs: req.waitMs,
+      purpose: req.purpose,
+      reclaimStale: req.reclaimStale,
+      actor: board.actor,
+      maxHoldMs: leaseCeilingMs(settings.apply_hook.timeout_ms),
+    },
     async (lease) => {
-      // Read under the lock: whatever landed while this request waited for it counts.
+      // Read under the lock: whatever landed while this request waited for it counts — and what is live
+      // counts over the record, when an earlier apply could neither finish nor roll back.
       const state = await readState(paths.state, board.tree);
-      const applied = state.applied?.version ?? 0;
+      const liveUnrecorded = unrecorded(state, await readLive(paths.config, board.tree));
+      const current = liveUnrecorded ?? state.applied;
+      const applied = current?.version ?? 0;
       const version = req.version === 'next' ? applied + 1 : req.version;
       const text = renderConf(req.config, {
         device: settings.device,
@@ -81,6 +122,7 @@ export async function applyConfig(board: Board, req: ApplyRequest): Promise<Appl
         status: ApplyOutcome['status'],
         code: ApplyOutcome['code'],
         detail: string,
+        hookFailed?: string,
       ): ApplyOutcome => ({
         status,
         code,
@@ -89,91 +131,125 @@ export async function applyConfig(board: Board, req: ApplyRequest): Promise<Appl
         generation: lease.generation,
         sha256,
         lock: { ...evidence(lease.found), generation: lease.generation },
+        ...(hookFailed ? { hookFailed } : {}),
       });
-      const stop =
-        (await req.gate?.()) ??
-        (version <= applied
-          ? ({
-              status: 'rejected',
-              code: 'stale_version',
-              detail: `version ${applied} was applied meanwhile; version ${version} is not newer`,
-            } as const)
-          : null);
-      if (stop) return outcome(stop.status, stop.code, stop.detail);
+      if (version <= applied)
+        return outcome(
+          'rejected',
+          'stale_version',
+          `version ${applied} was applied meanwhile; version ${version} is not newer`,
+        );
       const previous = await readOrNull(paths.config, board.tree);
+      const stop = await req.gate?.();
+      if (stop) return outcome(stop.status, stop.code, stop.detail);
+
+      const hookCommand = settings.apply_hook.command;
+      const hookTimeout = settings.apply_hook.timeout_ms;
+      let hookRan = false;
+      // After PNR 1: undo for real, then say what is live.
+      const undo = async (failure: string, hookFailed?: string): Promise<ApplyOutcome> => {
+        const undone = await undoApply({
+          configPath: paths.config,
+          tree: board.tree,
+          previous,
+          newSha: sha256,
+          hookRan,
+          hook: {
+            command: hookCommand,
+            timeoutMs: hookTimeout,
+            env: {
+              ...hookEnv(lease, paths.config, current?.version ?? 0, current?.id ?? ''),
+              AIMLOCK_RESTORED: '1',
+            },
+          },
+        });
+        await board.history.forget(version).catch(() => {});
+        const detail = `${failure}; ${undone.detail}`;
+        const telemetry = [hookFailed, undone.reloadFailed && `reload after restore: ${undone.reloadFailed}`]
+          .filter(Boolean)
+          .join('; ');
+        await board
+          .audit({
+            event: undone.live === 'previous' ? 'rolled_back' : 'apply_incomplete',
+            id: req.id,
+            version,
+            generation: lease.generation,
+            detail,
+            actor: board.actor,
+          })
+          .catch(() => {});
+        return undone.live === 'previous'
+          ? outcome('rejected', 'rolled_back', detail, telemetry || undefined)
+          : outcome('rejected', 'apply_incomplete', detail, telemetry || undefined);
+      };
+
       try {
         await atomicWrite(paths.config, text, { tree: board.tree });
       } catch (err) {
+        if (wasRenamed(err)) return undo(`version ${version} was renamed into place but ${why(err)}`);
         return outcome(
           'rejected',
           'apply_failed',
-          `could not write ${paths.config}: ${(err as Error).message}`,
+          `could not write ${paths.config}: ${why(err)}; the old config is still live`,
         );
       }
-      const hook = await runHook(
-        settings.apply_hook.command,
-        settings.apply_hook.timeout_ms,
-        hookEnv(req, version, lease, paths.config),
-      );
-      if (!hook.ok) {
-        await restore(paths.config, previous, board.tree);
-        await board.audit({
-          event: 'rolled_back',
+      hookRan = hookCommand.length > 0;
+      const hook = await runHook(hookCommand, hookTimeout, {
+        ...hookEnv(lease, paths.config, version, req.id),
+      });
+      if (!hook.ok) return undo(hook.detail, hook.detail);
+      const at = new Date().toISOString();
+      try {
+        await board.history.record({
+          version,
+          id: req.id,
+          sha256,
+          applied_at: at,
+          source: req.source,
+          reason: req.reason,
+          config: req.config,
+        });
+        const base = liveUnrecorded ? rememberSeen(state, liveUnrecorded.id) : state;
+        const next = rememberSeen(
+          { ...base, applied: { id: req.id, version, sha256, at, source: req.source } },
+          req.id,
+        );
+        await writeState(paths.state, next, board.tree);
+      } catch (err) {
+        // A state record renamed into place but not durable already says `version`: the undo below puts
+        // the previous config back, and the record is settled from the live file by the next apply or start.
+        return undo(`version ${version} could not be recorded (${why(err)})`);
+      }
+      // PNR 2 passed: committed.
+      let auditNote = '';
+      await board
+        .audit({
+          event: 'applied',
           id: req.id,
           version,
+          source: req.source,
+          reason: req.reason ?? null,
           generation: lease.generation,
-          detail: hook.detail,
+          sha256,
           actor: board.actor,
+        })
+        .catch((err: unknown) => {
+          auditNote = `; its audit line could not be written (${why(err)})`;
         });
-        return outcome('rejected', 'rolled_back', `${hook.detail}; previous config restored`);
-      }
-      await board.history.record({
-        version,
-        id: req.id,
-        sha256,
-        applied_at: new Date().toISOString(),
-        source: req.source,
-        reason: req.reason,
-        config: req.config,
-      });
-      state.applied = {
-        id: req.id,
-        version,
-        sha256,
-        at: new Date().toISOString(),
-        source: req.source,
-      };
-      await writeState(paths.state, rememberSeen(state, req.id), board.tree);
-      await board.audit({
-        event: 'applied',
-        id: req.id,
-        version,
-        source: req.source,
-        reason: req.reason ?? null,
-        generation: lease.generation,
-        sha256,
-        actor: board.actor,
-      });
-      return outcome('applied', 'ok', `version ${version} is live (generation ${lease.generation})`);
+      return outcome(
+        'applied',
+        'ok',
+        `version ${version} is live (generation ${lease.generation})${auditNote}`,
+      );
     },
   );
 }
 
-function hookEnv(
-  req: ApplyRequest,
-  version: number,
-  lease: LockLease,
-  configPath: string,
-): Record<string, string> {
+function hookEnv(lease: LockLease, configPath: string, version: number, id: string): Record<string, string> {
   return {
     AIMLOCK_GENERATION: String(lease.generation),
     AIMLOCK_CONFIG: configPath,
     AIMLOCK_VERSION: String(version),
-    AIMLOCK_PUSH_ID: req.id,
+    AIMLOCK_PUSH_ID: id,
   };
-}
-
-async function restore(path: string, previous: Buffer | null, tree: Board['tree']): Promise<void> {
-  if (previous) await atomicWrite(path, previous, { tree });
-  else await unlink(path).catch(() => {});
 }

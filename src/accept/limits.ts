@@ -5,20 +5,30 @@ import { type AimConfig, type Limits, type SchemaError, validate } from '../sche
 
 export class LimitsFileError extends Error {}
 
-/** A missing file means "no narrowing"; a broken one is an error, never silently ignored. */
+/**
+ * The board's limits. Missing, unreadable, not JSON or off-schema: LimitsFileError, never "no limits" — the
+ * limits are a safety input, and every install ships the file (`{}` is how a board says "no narrowing"), so a
+ * file that is gone is a safety input gone, not a board without limits. Callers fail closed on it.
+ */
 export function loadLimits(path: string): Limits {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new LimitsFileError(`${path} cannot be read: ${(err as Error).message}`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new LimitsFileError(
+        `${path} does not exist; restore it (a board without narrowing has {} in it), then systemctl reload aimlockd`,
+      );
+    }
+    throw new LimitsFileError(
+      `${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check its owner and mode`,
+    );
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new LimitsFileError(`${path} is not JSON: ${(err as Error).message}`);
+    throw new LimitsFileError(`${path} is not JSON (${(err as Error).message}); fix it`);
   }
   const result = validate<Limits>('limits', raw);
   if (!result.ok) {

@@ -18,6 +18,10 @@ export interface ScreenContext {
   requireSignature: boolean;
   keys: Map<string, KeyObject>;
   limits: Limits;
+  /** Why limits.json could not be loaded (missing, unreadable, invalid): every push is refused, fail closed. */
+  limitsProblem?: string | null;
+  /** Why keys_dir could not be read: no signature can be checked, so nothing that needs one passes. */
+  keysProblem?: string | null;
   applied: { id: string; version: number } | null;
   /** Ids already applied on this board (bounded list from state.json). */
   seenIds: ReadonlySet<string>;
@@ -82,6 +86,8 @@ export function screenPush(payload: Buffer, ctx: ScreenContext): Screened {
     return reject('expired', `push expired at ${envelope.expires_at}`, envelope);
   }
   if (envelope.signature || ctx.requireSignature) {
+    if (ctx.keysProblem)
+      return reject('keys_unreadable', `no signature can be checked: ${ctx.keysProblem}`, envelope);
     const sig = verifyEnvelope(envelope, ctx.keys);
     if (!sig.ok) return reject(sig.code, sig.detail, envelope);
   }
@@ -105,6 +111,13 @@ export function screenPush(payload: Buffer, ctx: ScreenContext): Screened {
       `config does not match schemas/aim-config.schema.json (${config.errors.length} error(s))`,
       envelope,
       underConfig(config.errors),
+    );
+  }
+  if (ctx.limitsProblem) {
+    return reject(
+      'limits_unreadable',
+      `this board's limits cannot be checked: ${ctx.limitsProblem}`,
+      envelope,
     );
   }
   const limitErrors = checkLimits(config.value, ctx.limits, '/config');

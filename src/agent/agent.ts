@@ -1,23 +1,20 @@
 // aimlockd, wired: board + keys + limits + transport + desired state + watchdog + control socket.
 // Lifecycle: start() reclaims ghosts left from before (boot reclaim) before it accepts any push; stop()
 // finishes the landing in progress, releases the lock, publishes `offline` and closes everything.
-import type { KeyObject } from 'node:crypto';
 import type { Server } from 'node:net';
 import type { Logger } from 'pino';
-import { loadLimits } from '../accept/limits.js';
-import { screenPush } from '../accept/screen.js';
+import { readLive, unrecorded } from '../accept/live.js';
 import { readHold } from '../board/hold.js';
 import { type Board, openBoard } from '../board/open.js';
 import { evidence, type Observation } from '../lock/observe.js';
-import type { Limits } from '../schemas/index.js';
 import type { LoadedSettings } from '../settings/load.js';
-import { loadTrustedKeys } from '../sign/index.js';
 import { drainDeferred, TECHNICIAN_EVENTS, type TechnicianReport } from '../store/deferred-events.js';
 import { Outbox } from '../store/outbox.js';
-import { readState } from '../store/state.js';
+import { type AgentState, readState } from '../store/state.js';
 import { Transport } from '../transport/index.js';
 import { serveControl } from './control.js';
 import { DesiredState } from './desired.js';
+import { InstanceLock } from './instance-lock.js';
 import {
   AGENT_VERSION,
   type ResultFields,
@@ -27,25 +24,29 @@ import {
   type TelemetryEvent,
   telemetryMessage,
 } from './messages.js';
+import { type Completed, completedAnswer, echoOf, recoverAtStart } from './recover.js';
 import { SdNotify } from './sd-notify.js';
+import { TrustInputs } from './trust.js';
 import { watchVehicleState } from './vehicle-watch.js';
 import { Watchdog } from './watchdog.js';
 
 export class Agent {
   readonly board: Board;
-  private keys = new Map<string, KeyObject>();
-  private limits: Limits = {};
+  private readonly trust: TrustInputs;
   private readonly desired: DesiredState;
   private readonly watchdog: Watchdog;
   private readonly transport: Transport;
   private readonly notify = new SdNotify();
   private control: Server | null = null;
+  private instance: InstanceLock | null = null;
   private stopVehicleWatch: () => void = () => {};
   private lastVerdict: string | null = null;
   private lastResult: StatusFields['lastResult'] = null;
   /** What status reports as applied; refreshed from state.json whenever it is read anyway. */
   private applied: { id: string; version: number; sha256: string } | null = null;
   private holdOn = false;
+  /** A landing that went live before a crash and was recorded at this start: its push is still unanswered. */
+  private completedAtStart: Completed | null = null;
   private timers = new Set<NodeJS.Timeout>();
 
   constructor(
@@ -53,8 +54,9 @@ export class Agent {
     private readonly log: Logger,
   ) {
     this.board = openBoard(settings, 'aimlockd', log);
+    this.trust = new TrustInputs(this.board.paths, log);
     const policy = settings.lock.auto_reclaim;
-    this.board.locksmith.onReclaim = (previous) => void this.reclaimed(previous);
+    this.board.locksmith.onReclaim = (previous) => void this.reclaimed(previous).catch(this.logError);
     this.desired = new DesiredState({
       board: this.board,
       answer: (f) => this.answer(f),
@@ -64,6 +66,11 @@ export class Agent {
         this.telemetry('apply_hook_failed', { id: e.id, version: e.version, detail }),
       hold: () => this.currentHold(),
       later: (ms) => this.later(ms),
+      onError: this.logError,
+      rescreen: async (e) => {
+        const again = this.trust.rescreen(e, this.screenContext(await this.readState()));
+        return again.ok ? null : again.rejection;
+      },
       reclaimStale: policy === 'always',
     });
     this.watchdog = new Watchdog({
@@ -83,6 +90,7 @@ export class Agent {
         this.noteVerdict(seen.verdict);
         this.desired.kick();
       },
+      onError: this.logError,
     });
     this.transport = new Transport({
       settings,
@@ -95,6 +103,8 @@ export class Agent {
   }
 
   async start(): Promise<void> {
+    // First of all: a second agent on this board must not touch the socket, the outbox or the lock.
+    this.instance = await InstanceLock.take(this.board.paths.stateDir, this.board.tree);
     this.transport.on('connect', () => {
       this.desired.settle(2000);
       this.log.info('connected to the MQTT broker');
@@ -116,6 +126,11 @@ export class Agent {
       }
     }
     this.noteVerdict(verdict);
+    this.completedAtStart = await recoverAtStart(this.board, this.log);
+    const failed = this.completedAtStart?.hookFailed;
+    if (failed)
+      await this.telemetry('apply_hook_failed', { ...echoOf(this.completedAtStart!), detail: failed });
+    await this.readState();
     await this.publishDeferredEvents();
     this.holdOn = (await this.currentHold()) !== null;
     this.control = await serveControl(this.board.paths.socket, (req) => this.onControl(req));
@@ -123,7 +138,7 @@ export class Agent {
     // Every policy looks at the lock on the interval (a mismatch is reported whatever the policy); only
     // `always` lets the look reclaim a ghost (the watchdog's `reclaim` option).
     this.watchdog.start();
-    await this.watchdog.tick();
+    await this.watchdog.tick().catch(this.logError);
     this.stopVehicleWatch = watchVehicleState(this.board.paths.vehicleState, () => this.desired.kick());
     await this.notify.ready(`applied ${this.applied?.version ?? 'nothing'}`);
     this.log.info({ settings: this.settings.file, agent_version: AGENT_VERSION }, 'aimlockd ready');
@@ -138,32 +153,37 @@ export class Agent {
     await this.desired.idle();
     await this.transport.stop();
     await new Promise<void>((resolve) => (this.control ? this.control.close(() => resolve()) : resolve()));
+    await this.instance?.release();
     this.log.info('aimlockd stopped');
   }
 
-  /** Trusted keys and limits, loaded once here and again on SIGHUP (never per push). */
+  /** Trusted keys and limits, loaded once here and again on SIGHUP (never per push); fail closed (trust.ts). */
   reload(): void {
-    const { keys, problems } = loadTrustedKeys(this.board.paths.keysDir);
-    for (const p of problems) this.log.warn({ keys_dir: this.board.paths.keysDir }, p);
-    this.keys = keys;
-    try {
-      this.limits = loadLimits(this.board.paths.limits);
-    } catch (err) {
-      // Keeping the previous limits is safer than dropping to none: say so loudly.
-      this.log.error(
-        { err: (err as Error).message },
-        'limits.json is broken; keeping the limits loaded before',
-      );
-    }
-    this.log.info(
-      { keys: [...keys.keys()], limits: this.board.paths.limits },
-      'trusted keys and limits loaded',
-    );
+    this.trust.reload();
+    // A waiting push is screened again against what was just loaded (a revoked key, a tightened limit).
+    this.desired.kick();
   }
+
+  private screenContext(state: AgentState) {
+    return {
+      device: this.settings.device,
+      now: Date.now(),
+      requireSignature: this.settings.require_signature,
+      applied: state.applied,
+      seenIds: new Set(state.seen_ids),
+    };
+  }
+
+  /** Never an unhandled rejection: a write failure is logged and the agent runs on. */
+  private readonly logError = (err: unknown): void => {
+    this.log.error({ err }, 'unexpected failure; the agent carries on');
+  };
 
   private async readState() {
     const state = await readState(this.board.paths.state, this.board.tree);
-    const a = state.applied;
+    // The live file counts over the record when an apply ended between its rename and its record.
+    const live = await readLive(this.board.paths.config, this.board.tree).catch(() => null);
+    const a = unrecorded(state, live) ?? state.applied;
     this.applied = a ? { id: a.id, version: a.version, sha256: a.sha256 } : null;
     return state;
   }
@@ -176,17 +196,15 @@ export class Agent {
       return;
     }
     const state = await this.readState();
-    const screened = screenPush(payload, {
-      device: this.settings.device,
-      now: Date.now(),
-      requireSignature: this.settings.require_signature,
-      keys: this.keys,
-      limits: this.limits,
-      applied: state.applied,
-      seenIds: new Set(state.seen_ids),
-    });
+    const screened = this.trust.screen(payload, this.screenContext(state));
     if (!screened.ok) {
       const r = screened.rejection;
+      const completed = completedAnswer(this.completedAtStart, r);
+      if (completed) {
+        this.completedAtStart = null;
+        await this.answer(completed);
+        return;
+      }
       if (retained && r.code === 'duplicate' && r.id === this.applied?.id) {
         // The retained desired state, redelivered on every (re)subscribe, is what is already live: no news.
         this.log.debug({ id: r.id }, 'retained push is already applied');
@@ -211,17 +229,22 @@ export class Agent {
       `push ${doc.status}: ${f.detail}`,
     );
     // Rejections are audited here, for every code; applies and rollbacks under the lock, by applyConfig.
-    if (doc.status === 'rejected' && f.code !== 'rolled_back') {
-      await this.board.audit({
-        event: 'rejected',
-        id: f.id,
-        version: f.version,
-        ...(f.rollout ? { rollout: f.rollout } : {}),
-        code: f.code,
-        detail: f.detail,
-        ...(f.errors?.length ? { errors: f.errors } : {}),
-        actor: this.board.actor,
-      });
+    if (doc.status === 'rejected' && f.code !== 'rolled_back' && f.code !== 'apply_incomplete') {
+      // A full or failing disk must not swallow the answer: the audit line is given up on, loudly.
+      await this.board
+        .audit({
+          event: 'rejected',
+          id: f.id,
+          version: f.version,
+          ...(f.rollout ? { rollout: f.rollout } : {}),
+          code: f.code,
+          detail: f.detail,
+          ...(f.errors?.length ? { errors: f.errors } : {}),
+          actor: this.board.actor,
+        })
+        .catch((err: unknown) =>
+          this.log.error({ err, id: f.id, code: f.code }, 'rejection not written to the audit log'),
+        );
     }
     await this.transport.send('result', doc);
     // The retained status carries the last answer (results are not retained) and what still waits; an answer
@@ -234,7 +257,7 @@ export class Agent {
         code: f.code,
         ts: String(doc.ts),
       };
-      if (doc.status === 'applied') await this.readState();
+      if (doc.status === 'applied' || doc.code === 'apply_incomplete') await this.readState();
       await this.transport.publishStatus();
     }
   }
@@ -283,6 +306,7 @@ export class Agent {
 
   private async currentHold() {
     const hold = await readHold(this.board.paths.hold, Date.now(), this.board.tree);
+    if (hold?.problem && !this.holdOn) this.log.warn({ hold: this.board.paths.hold }, hold.problem);
     if ((hold !== null) !== this.holdOn) {
       this.holdOn = hold !== null;
       await this.telemetry(hold ? 'hold' : 'resume', hold ? { reason: hold.reason, until: hold.until } : {});

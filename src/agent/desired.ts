@@ -8,6 +8,7 @@
 // - A push that is landing when a newer one arrives still lands and is answered `applied`; the newer one
 //   follows in the next pass.
 import { applyConfig } from '../accept/apply.js';
+import type { Rejection } from '../accept/screen.js';
 import type { Board } from '../board/open.js';
 import type { ResultCode } from '../errors.js';
 import { LockError } from '../lock/locksmith.js';
@@ -32,6 +33,10 @@ export interface DesiredDeps {
   hold(): Promise<{ reason: string; until: string | null } | null>;
   /** Ask for a kick after `ms` (a hold that ends, a busy lock worth retrying). */
   later(ms: number): void;
+  /** A landing pass that threw (logged by the agent; never an unhandled rejection). */
+  onError?(err: unknown): void;
+  /** The screening again, against the keys and limits loaded now: a refusal ends the push (see attempt). */
+  rescreen?(envelope: PushEnvelope): Promise<Rejection | null>;
   reclaimStale: boolean;
 }
 
@@ -130,9 +135,13 @@ export class DesiredState {
       this.again = true;
       return;
     }
-    this.running = this.loop().finally(() => {
-      this.running = null;
-    });
+    this.running = this.loop()
+      // A throw here (an answer that could not even be logged to disk) must not end the agent: the push
+      // stays desired and the next kick tries again.
+      .catch((err: unknown) => this.deps.onError?.(err))
+      .finally(() => {
+        this.running = null;
+      });
   }
 
   /** Resolves when no landing is in progress (for shutdown). */
@@ -182,6 +191,13 @@ export class DesiredState {
       this.finish(c);
       return this.deps.answer({ ...echo(e), code: expired.code, detail: expired.detail });
     }
+    // A key revoked or a limit tightened (SIGHUP) while the push waited must stop it before it lands.
+    const refused = await this.deps.rescreen?.(e);
+    if (refused) {
+      if (this.desired !== c) return; // superseded while we looked: already answered
+      this.finish(c);
+      return this.deps.answer(refused);
+    }
     const hold = await this.deps.hold();
     if (hold) {
       if (hold.until) this.deps.later(Math.max(0, Date.parse(hold.until) - Date.now()) + 50);
@@ -210,18 +226,26 @@ export class DesiredState {
         purpose: `apply push ${e.id.slice(0, 8)} v${e.version}`,
         waitMs: board.settings.lock.wait_ms,
         reclaimStale: this.deps.reclaimStale,
-        // Checked again under the lock: `release --force` places its hold just before it clears the lock, and
-        // the wait for the lock may have outlived the push. (A version landed meanwhile: applyConfig checks.)
+        // Checked again under the lock, just before the write: `release --force` places its hold just before
+        // it clears the lock, the wait for the lock may have outlived the push, and the vehicle may have taken
+        // off meanwhile. (A version landed meanwhile: applyConfig checks.)
         gate: async () => {
           const h = await this.deps.hold();
           if (h) return { status: 'deferred', code: 'hold', detail: `on hold: ${h.reason}; kept as desired` };
+          const now = await readVehicleState(board.paths.vehicleState);
+          if (!windowAllows(c.config.update_window, now))
+            return {
+              status: 'deferred',
+              code: 'deferred_update_window',
+              detail: `update_window "${c.config.update_window}" does not allow an update while ${now} (seen under the lock); kept as desired`,
+            };
           return expiry(e);
         },
       });
       this.landing = null;
       if (out.status === 'deferred') return this.defer(c, out.code, out.detail);
       this.finish(c);
-      if (out.code === 'rolled_back') await this.deps.onHookFailed(out.detail, e);
+      if (out.hookFailed) await this.deps.onHookFailed(out.hookFailed, e);
       await this.deps.answer({
         ...echo(e),
         code: out.code,
@@ -236,12 +260,13 @@ export class DesiredState {
         return this.supersede(e, this.desired!.envelope);
       }
       if (!(err instanceof LockError)) {
-        // Unexpected (disk, permissions): the old config is still live — applyConfig only replaces atomically.
+        // Thrown before the rename (reading state or the live file, taking the lock: disk, permissions):
+        // nothing was replaced — past the rename applyConfig answers for itself (rolled_back/apply_incomplete).
         this.finish(c);
         return this.deps.answer({
           ...echo(e),
           code: 'apply_failed',
-          detail: `apply failed: ${(err as Error).message}`,
+          detail: `apply failed: ${(err as Error).message}; the old config is still live`,
         });
       }
       const lock = evidence(err.observation);

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { CliError } from '../errors.js';
 import { DEFAULT_SETTINGS_FILE, loadSettings } from '../settings/load.js';
+import { termSafeLines } from '../term-safe.js';
 import { Agent } from './agent.js';
 import { agentLogger } from './logger.js';
 import { AGENT_VERSION } from './messages.js';
@@ -95,7 +96,8 @@ main().then(
   },
   (err) => {
     const message = err instanceof CliError ? `${err.code}: ${err.message}` : (err as Error).stack;
-    process.stderr.write(`aimlockd: ${message}\n`);
+    // The message may quote a settings file's content: escaped for the terminal it is run from (term-safe.ts).
+    process.stderr.write(`aimlockd: ${termSafeLines(String(message))}\n`);
     process.exit(err instanceof CliError ? err.exitCode : 1);
   },
 );

@@ -15,6 +15,8 @@ export interface WatchdogOptions {
   onReclaimed(previous: Observation): Promise<void>;
   onMismatch(seen: Observation): Promise<void>;
   onTick(seen: Observation): void;
+  /** A look that threw (a disk that fails the reclaim's audit line): logged, the next tick looks again. */
+  onError?(err: unknown): void;
 }
 
 /** What makes two mismatches "the same one": verdict, owner incarnation and the set of kernel holders. */
@@ -35,7 +37,10 @@ export class Watchdog {
   constructor(private readonly opts: WatchdogOptions) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.tick(), this.opts.intervalMs);
+    this.timer = setInterval(
+      () => void this.tick().catch((err) => this.opts.onError?.(err)),
+      this.opts.intervalMs,
+    );
     this.timer.unref();
   }
 

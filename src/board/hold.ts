@@ -3,6 +3,7 @@
 // with an end time ends by itself — a forgotten bypass must not freeze a drone's config forever.
 // The file lives in the state directory, which the agent's user owns; a root technician writes it, so every
 // access goes through the tree (store/owned.ts): no link followed, a file root makes belongs to the agent.
+import { fsync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import type { Actor } from '../lock/actor.js';
 import { atomicWrite } from '../store/atomic.js';
@@ -17,27 +18,66 @@ export interface Hold {
   by: Actor;
   /** What put it there: `hold` or `release --force`. */
   origin: string;
+  /** Set (never written) when the file was not a well-formed hold; see readHold. */
+  problem?: string;
 }
 
+/**
+ * The hold in force, or null. Fail safe: a hold file that exists but cannot be read, is not JSON, is not a hold
+ * (`null`, an array, no reason) is still a technician's intent to hold — honoured until `aimlock resume`
+ * removes the file. A readable hold whose `until` is no date is held until resume too (an end we cannot read
+ * must not become "never started", nor a timer that fires at once for ever). Both carry `problem`, which the
+ * agent logs and the reason repeats. A link where the file belongs is not read through (it could point
+ * anywhere) and counts as unreadable.
+ */
 export async function readHold(path: string, now = Date.now(), tree?: OwnedTree): Promise<Hold | null> {
-  let hold: Hold;
+  let raw: unknown;
   try {
-    hold = JSON.parse(await readText(path, tree)) as Hold;
+    raw = JSON.parse(await readText(path, tree));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    // An unreadable hold file is still a technician's intent to hold: honour it until they resume. A link
-    // where the file belongs is not read through (it could point anywhere) and counts as unreadable.
     const why = explainLink(err, path);
-    return {
-      reason: why instanceof UnsafePathError ? why.message : `unreadable hold file ${path}`,
-      since: new Date(now).toISOString(),
-      until: null,
-      by: unknownActor,
-      origin: 'file',
-    };
+    return unreadable(
+      path,
+      now,
+      why instanceof UnsafePathError ? why.message : ((err as NodeJS.ErrnoException).code ?? 'not JSON'),
+    );
   }
-  if (hold.until && Date.parse(hold.until) <= now) return null;
-  return hold;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return unreadable(
+      path,
+      now,
+      `it holds ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}`,
+    );
+  }
+  const hold = raw as Partial<Hold>;
+  if (typeof hold.reason !== 'string') return unreadable(path, now, 'it has no reason');
+  const complete: Hold = {
+    reason: hold.reason,
+    since: typeof hold.since === 'string' ? hold.since : new Date(now).toISOString(),
+    until: hold.until ?? null,
+    by: typeof hold.by === 'object' && hold.by !== null ? hold.by : unknownActor,
+    origin: typeof hold.origin === 'string' ? hold.origin : 'file',
+  };
+  if (complete.until === null) return complete;
+  const end = typeof complete.until === 'string' ? Date.parse(complete.until) : Number.NaN;
+  if (Number.isNaN(end)) {
+    const problem = `its end ${JSON.stringify(complete.until)} is no date; held until aimlock resume`;
+    return { ...complete, until: null, reason: `${complete.reason} (${problem})`, problem };
+  }
+  return end <= now ? null : complete;
+}
+
+function unreadable(path: string, now: number, why: string): Hold {
+  const problem = `hold file ${path} cannot be read (${why}); held until aimlock resume removes it`;
+  return {
+    reason: `unreadable hold file ${path} (${why})`,
+    since: new Date(now).toISOString(),
+    until: null,
+    by: unknownActor,
+    origin: 'file',
+    problem,
+  };
 }
 
 export async function writeHold(path: string, hold: Hold, tree?: OwnedTree): Promise<void> {
@@ -46,8 +86,13 @@ export async function writeHold(path: string, hold: Hold, tree?: OwnedTree): Pro
 
 export async function clearHold(path: string, tree?: OwnedTree): Promise<boolean> {
   try {
-    // unlink(2) removes a link itself, never its target; the directory is reached without links.
-    await inParent(path, tree, false, (dir, name) => unlink(dir.at(name)));
+    // unlink(2) removes a link itself, never its target; the directory is reached without links. Then the
+    // directory fsync: the resume must survive a power cut as the hold did (writeHold is atomic and durable),
+    // or the board comes back on hold.
+    await inParent(path, tree, false, async (dir, name) => {
+      await unlink(dir.at(name));
+      await new Promise<void>((resolve, reject) => fsync(dir.fd, (e) => (e ? reject(e) : resolve())));
+    });
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;

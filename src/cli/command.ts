@@ -4,6 +4,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { type Board, openBoard } from '../board/open.js';
 import { CliError } from '../errors.js';
 import { DEFAULT_SETTINGS_FILE, type LoadedSettings, loadSettings } from '../settings/load.js';
+import { jsonSafe, termSafeLines } from '../term-safe.js';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 export type Values = Record<string, string | boolean | string[] | undefined>;
@@ -78,14 +79,18 @@ export class Context {
     return v;
   }
 
-  /** Prints `data` as one JSON object with --json, else the human text. */
+  /**
+   * Prints `data` as one JSON object with --json, else the human text. Both are escaped for a terminal
+   * (term-safe.ts): the text is composed of ids, names and reasons that came from the network or a file.
+   */
   emit(data: unknown, text: string): void {
-    this.io.stdout.write(this.json ? `${JSON.stringify(data)}\n` : text.endsWith('\n') ? text : `${text}\n`);
+    const safe = termSafeLines(text);
+    this.io.stdout.write(this.json ? `${jsonSafe(data)}\n` : safe.endsWith('\n') ? safe : `${safe}\n`);
   }
 
-  /** Progress and notes for humans: stderr, so that stdout stays clean data. */
+  /** Progress and notes for humans: stderr, so that stdout stays clean data. Escaped as emit's text. */
   note(text: string): void {
-    if (!this.json) this.io.stderr.write(`${text}\n`);
+    if (!this.json) this.io.stderr.write(`${termSafeLines(text)}\n`);
   }
 }
 

@@ -1,6 +1,8 @@
 // How a technician sees the lock: an lslocks-style table plus the one next step for each verdict.
 import type { Observation } from '../lock/observe.js';
-import type { Verdict } from '../lock/types.js';
+import type { OwnerRecord, Verdict } from '../lock/types.js';
+import { heartbeatAgeMs } from '../lock/verdict.js';
+import { termSafe } from '../term-safe.js';
 
 export const NEXT_STEP: Record<Verdict, string> = {
   FREE: 'nothing to do: nobody holds the lock',
@@ -16,8 +18,9 @@ export const NEXT_STEP: Record<Verdict, string> = {
     'the lock bit was cleared under a live writer: let it finish or stop it, then aimlock release --force --reason "…"',
 };
 
-function age(iso: string, now: number): string {
-  const s = Math.round((now - Date.parse(iso)) / 1000);
+/** The heartbeat's age as the verdict measures it (monotonic within the record's boot, see lock/mono.ts). */
+function age(o: Observation, r: OwnerRecord): string {
+  const s = Math.round(heartbeatAgeMs(o, r) / 1000);
   return Number.isFinite(s) ? `${s}s ago` : 'unparsable';
 }
 
@@ -26,7 +29,7 @@ function ownerText(o: Observation): string {
   if (o.owner.state === 'corrupt') return `corrupt record (${o.owner.error})`;
   const r = o.owner.record;
   const alive = o.ownerProcess?.alive ? 'alive' : 'dead';
-  return `${r.holder} pid ${r.pid} (${alive}, heartbeat ${age(r.heartbeat_at, o.now)}) "${r.purpose}"`;
+  return `${r.holder} pid ${r.pid} (${alive}, heartbeat ${age(o, r)}) "${r.purpose}"`;
 }
 
 export function renderLocks(o: Observation): string {
@@ -53,11 +56,13 @@ export function renderLocks(o: Observation): string {
     out.push('KERNEL HOLDERS  none');
   }
   if (!o.visibility.complete) out.push('', `warning: ${o.visibility.reason}`);
-  out.push('', `why:  ${o.reason}`, `next: ${NEXT_STEP[o.verdict]}`);
+  out.push('', `why:  ${termSafe(o.reason)}`, `next: ${NEXT_STEP[o.verdict]}`);
   return out.join('\n');
 }
 
-export function table(rows: string[][]): string {
+/** Columns padded to their widest cell; every cell escaped first (term-safe.ts), so widths stay true. */
+export function table(cells: string[][]): string {
+  const rows = cells.map((r) => r.map((c) => termSafe(c)));
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows
     .map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '))

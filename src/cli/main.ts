@@ -3,6 +3,7 @@
 // only dispatches, prints help and turns errors into `aimlock: CODE: sentence` and an exit status.
 import { CLI_ERRORS, CliError, EXIT } from '../errors.js';
 import { UnsafePathError } from '../store/owned.js';
+import { jsonSafe, termSafe } from '../term-safe.js';
 import { type Command, Context, type Io, parse } from './command.js';
 import { COMMANDS } from './commands/index.js';
 
@@ -90,8 +91,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (!(err instanceof CliError) && process.env.AIMLOCK_DEBUG) io.stderr.write(`${(err as Error).stack}\n`);
     io.stderr.write(
       json
-        ? `${JSON.stringify({ error: { code: e.code, message: e.message, ...e.details } })}\n`
-        : `aimlock: ${e.code}: ${oneLine(e.message)}\n`,
+        ? `${jsonSafe({ error: { code: e.code, message: e.message, ...e.details } })}\n`
+        : // The message quotes file contents, ids and reasons from the network: escaped (term-safe.ts).
+          `aimlock: ${e.code}: ${termSafe(oneLine(e.message))}\n`,
     );
     return CLI_ERRORS[e.code].exit;
   }

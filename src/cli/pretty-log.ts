@@ -1,4 +1,8 @@
 // One pino JSON line → one line a technician reads at a glance: time, level, device, message, the rest.
+// Every piece of the line is escaped (term-safe.ts) before it is painted: push ids, device names, reasons and
+// whole lines that are not JSON come from the network or a file, and only our own colours may reach the tty.
+import { termSafe } from '../term-safe.js';
+
 const LEVELS: Record<number, [string, string]> = {
   10: ['TRACE', '\x1b[90m'],
   20: ['DEBUG', '\x1b[36m'],
@@ -14,8 +18,8 @@ const BANNER = '\x1b[41;97;1m';
 const HEAD = new Set(['level', 'time', 'msg', 'device', 'pid', 'hostname', 'v']);
 
 function value(v: unknown): string {
-  if (typeof v === 'string') return /\s/.test(v) ? JSON.stringify(v) : v;
-  return JSON.stringify(v);
+  if (typeof v === 'string') return termSafe(/\s/.test(v) ? JSON.stringify(v) : v);
+  return termSafe(JSON.stringify(v));
 }
 
 /**
@@ -37,23 +41,25 @@ export function parseLogLine(line: string): Record<string, unknown> | null {
 
 export function prettyLine(line: string, colour: boolean): string {
   const rec = parseLogLine(line);
-  if (!rec) return line;
+  if (!rec) return termSafe(line);
   const paint = (code: string, text: string) => (colour ? `${code}${text}${RESET}` : text);
   const [name, code] = LEVELS[Number(rec.level)] ?? [
-    String(rec.level ?? '?')
+    termSafe(rec.level ?? '?')
       .toUpperCase()
       .padEnd(5),
     '',
   ];
   const time =
-    typeof rec.time === 'number' ? new Date(rec.time).toISOString().slice(11, 23) : String(rec.time ?? '');
-  const msg = String(rec.msg ?? '');
+    typeof rec.time === 'number' && Number.isFinite(rec.time) && Math.abs(rec.time) < 8.64e15
+      ? new Date(rec.time).toISOString().slice(11, 23)
+      : termSafe(rec.time ?? '');
+  const msg = termSafe(rec.msg ?? '');
   const mismatch = msg.startsWith('lock mismatch');
   const tail = Object.entries(rec)
     .filter(([k]) => !HEAD.has(k))
-    .map(([k, v]) => `${k}=${value(v)}`)
+    .map(([k, v]) => `${termSafe(k)}=${value(v)}`)
     .join(' ');
-  const head = `${paint(DIM, time)} ${paint(code, name)} ${rec.device ? `${String(rec.device)} ` : ''}`;
+  const head = `${paint(DIM, time)} ${paint(code, name)} ${rec.device ? `${termSafe(rec.device)} ` : ''}`;
   const body = mismatch ? paint(BANNER, `!! ${msg} !!`) : msg;
   return `${head}${body}${tail ? ` ${paint(DIM, tail)}` : ''}`;
 }

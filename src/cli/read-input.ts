@@ -56,8 +56,8 @@ export function limitsFor(ctx: Context): Limits {
   try {
     return loadLimits(ctx.settings().paths.limits);
   } catch (err) {
-    if (err instanceof LimitsFileError)
-      throw new CliError('settings_invalid', `${err.message}; fix limits.json`);
+    // Fail closed: a config cannot be called valid (or land) against limits nobody can read.
+    if (err instanceof LimitsFileError) throw new CliError('limits_unreadable', err.message);
     if (ctx.string('settings') !== undefined || !(err instanceof CliError)) throw err;
     ctx.note(`note: no settings at ${ctx.settingsFile}; checking the schema only, not this board's limits`);
     return {};

@@ -158,6 +158,8 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
       mkdirSync(join(boardDir, 'keys'), { recursive: true });
       mkdirSync(join(boardDir, 'run'), { recursive: true });
       for (const k of opts.keys) writeFileSync(join(boardDir, 'keys', `${k.id}.pub`), k.publicPem);
+      // No narrowing, said explicitly: a board without limits.json refuses every push (fail closed).
+      writeFileSync(join(boardDir, 'limits.json'), '{}\n');
       writeFileSync(join(boardDir, 'run', 'vehicle_state'), `${opts.vehicleState ?? 'grounded'}\n`);
       const settings = {
         device,

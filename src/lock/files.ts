@@ -145,6 +145,16 @@ export class LockFiles {
     await atomicWrite(this.bitPath, `${bit}\n`, { tree: this.tree });
   }
 
+  /**
+   * Caller holds both kernel locks. An absent bit reads as free (CONTRACT §3), and an unlink needs no free
+   * space: the way to clear the bit when a full disk refuses writeBit(0)'s temporary file.
+   */
+  async removeBit(): Promise<void> {
+    await unlink(this.bitPath).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+  }
+
   /** Caller holds both kernel locks (or is the owner refreshing its heartbeat). */
   async writeOwner(record: OwnerRecord): Promise<void> {
     await atomicWrite(this.ownerPath, `${JSON.stringify(record, null, 2)}\n`, { tree: this.tree });

@@ -5,6 +5,7 @@
 // technician's `echo 0 >` and another owner, refreshing would overwrite someone else's record. A lost lease
 // stops the heartbeat and is reported once (onLost).
 import type { LockFiles } from './files.js';
+import { monoNow } from './mono.js';
 import type { OwnerRecord } from './types.js';
 
 export class Heartbeat {
@@ -37,6 +38,7 @@ export class Heartbeat {
         return;
       }
       this.owner.heartbeat_at = new Date(this.now()).toISOString();
+      this.owner.heartbeat_mono_ms = monoNow();
       await this.files.writeOwner(this.owner).catch(() => {
         // A failed refresh only ages the heartbeat; observers will call it HUNG, which is the truth.
       });

@@ -2,7 +2,11 @@
 // again while giving them back — a compliant holder looks exactly like a foreign one. The intent says "this
 // live process is aimlock, in transition", so observers wait instead of crying mismatch.
 import type { LockFiles } from './files.js';
+import { monoNow } from './mono.js';
 import { bootId, processFacts, selfStart } from './proc.js';
+
+/** Write errors of the disk itself, which must not strand a transition half-way. */
+const DISK_TROUBLE: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO']);
 
 export class Intents {
   /** Overlapping transitions of this process (the file is per process): the last one out removes it. */
@@ -17,22 +21,31 @@ export class Intents {
   /** Runs `fn` with the intent in place; `refresh` keeps it fresh while waiting longer than the TTL. */
   async during<T>(purpose: string, fn: (refresh: () => Promise<void>) => Promise<T>): Promise<T> {
     let writtenAt = 0;
+    // An intent the disk cannot take (full, read-only, failing) costs only a moment in which observers may
+    // see a mismatch; failing the transition instead would strand a release half-way (kernel locks kept, bit
+    // set) — so the transition goes on without it.
     const write = async () => {
-      writtenAt = Date.now();
-      await this.files.writeIntent({
-        pid: process.pid,
-        pid_start: selfStart(),
-        boot_id: bootId(),
-        holder: this.holder,
-        purpose,
-        at: new Date(writtenAt).toISOString(),
-      });
+      writtenAt = monoNow();
+      await this.files
+        .writeIntent({
+          pid: process.pid,
+          pid_start: selfStart(),
+          boot_id: bootId(),
+          holder: this.holder,
+          purpose,
+          at: new Date().toISOString(),
+          at_mono_ms: writtenAt,
+        })
+        .catch((err: NodeJS.ErrnoException) => {
+          // Anything else (a link planted where the intents belong: unsafe_path) still stops the transition.
+          if (!DISK_TROUBLE.has(err.code ?? '')) throw err;
+        });
     };
     this.users++;
-    await write();
     try {
+      await write();
       return await fn(async () => {
-        if (Date.now() - writtenAt > this.ttlMs / 2) await write();
+        if (monoNow() - writtenAt > this.ttlMs / 2) await write();
       });
     } finally {
       if (--this.users === 0) await this.files.removeIntent(process.pid);

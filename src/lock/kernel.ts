@@ -47,8 +47,11 @@ async function enterQueue(path: string): Promise<() => void> {
 export interface KernelAcquireOptions {
   /** How long to keep retrying while another process holds a lock; 0 = one try. */
   waitMs: number;
-  /** Called between retries; return false to stop waiting early (e.g. the holder turned out to be foreign). */
-  keepWaiting?: () => Promise<boolean> | boolean;
+  /**
+   * Called between retries with the step being waited for (`fcntl`: our flock is already held); return false
+   * to stop waiting early (e.g. the holder turned out to be foreign).
+   */
+  keepWaiting?: (step: 'flock' | 'fcntl') => Promise<boolean> | boolean;
   /** First retry interval; doubles up to 100 ms. */
   retryMs?: number;
   /** The state directory the lock file is in (the board passes it). */
@@ -86,7 +89,6 @@ export class KernelLock {
       fd = openLockFile(path, opts.tree);
       let delay = opts.retryMs ?? 10;
       for (;;) {
-        const step = flocked ? 'fcntl' : 'flock';
         try {
           if (!flocked) {
             await flock(fd, C.LOCK_EX | C.LOCK_NB);
@@ -96,8 +98,10 @@ export class KernelLock {
           return new KernelLock(path, fd, leaveQueue);
         } catch (err) {
           if (!isBusy(err)) throw err;
+          // The step that failed, decided after the try: a flock that just succeeded makes it fcntl.
+          const step = flocked ? 'fcntl' : 'flock';
           if (Date.now() + delay > deadline) throw new KernelLockBusy(path, step);
-          if (opts.keepWaiting && !(await opts.keepWaiting())) throw new KernelLockBusy(path, step);
+          if (opts.keepWaiting && !(await opts.keepWaiting(step))) throw new KernelLockBusy(path, step);
           await sleep(delay);
           delay = Math.min(delay * 2, 100);
         }

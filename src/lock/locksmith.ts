@@ -15,6 +15,7 @@ import { LockFiles } from './files.js';
 import { Heartbeat } from './heartbeat.js';
 import { Intents } from './intents.js';
 import { KernelLock, KernelLockBusy } from './kernel.js';
+import { monoNow } from './mono.js';
 import { clause, evidence, type Observation, observe, observeOnce } from './observe.js';
 import { bootId, pidNamespace, selfStart } from './proc.js';
 import type { OwnerRecord, Verdict } from './types.js';
@@ -64,6 +65,11 @@ export interface AcquireOptions {
   /** Reclaim a STALE lock on the way in (auto_reclaim policy); otherwise STALE is a mismatch. */
   reclaimStale: boolean;
   actor: Actor;
+  /**
+   * The lease's ceiling: past it the heartbeat stops, so observers see HUNG (a technician's case) instead of
+   * a healthy HELD that would make every other writer wait for ever. Unset: no ceiling.
+   */
+  maxHoldMs?: number;
 }
 
 /** A held lock. `generation` is the fencing token of this acquisition. */
@@ -132,10 +138,16 @@ export class Locksmith {
         return await KernelLock.acquire(this.opts.lockFile, {
           tree: this.opts.tree,
           waitMs: Math.max(0, deadline - Date.now()),
-          keepWaiting: async () => {
+          keepWaiting: async (step) => {
             await refreshIntent();
             const seen = await this.observe();
-            if (seen.holders.some((h) => h.pid === process.pid && !h.blocked)) {
+            // Only a flock of our own can block us, and only while we wait for our flock: waiting for fcntl we
+            // legitimately hold our flock, and a POSIX lock of our own process never blocks us (it is per
+            // process). Flagging our own flock then turned a foreign lockf holder into `apply_failed`.
+            const ownFlock = seen.holders.some(
+              (h) => h.pid === process.pid && !h.blocked && h.kind === 'FLOCK',
+            );
+            if (step === 'flock' && ownFlock) {
               // Waiting for ourselves would last until the deadline: a lock fd of this process leaked.
               throw new Error(
                 `pid ${process.pid} already holds a kernel lock on ${this.opts.lockFile} while acquiring it again`,
@@ -175,7 +187,7 @@ export class Locksmith {
         this.refuseUnlessTakeable(inside, { ...opts, reclaimStale: false });
       }
       await this.intents.prune();
-      return await this.takeOwnership(kernel, opts.purpose, inside);
+      return await this.takeOwnership(kernel, opts.purpose, inside, opts.maxHoldMs);
     } catch (err) {
       await kernel.release();
       throw err;
@@ -300,7 +312,12 @@ export class Locksmith {
     this.opts.log?.info(entry, event === 'lock_reclaimed' ? 'ghost lock reclaimed' : 'lock force-released');
   }
 
-  private async takeOwnership(kernel: KernelLock, purpose: string, found: Observation): Promise<LockLease> {
+  private async takeOwnership(
+    kernel: KernelLock,
+    purpose: string,
+    found: Observation,
+    maxHoldMs?: number,
+  ): Promise<LockLease> {
     const generation = (await this.files.readGeneration()) + 1;
     await this.files.writeGeneration(generation);
     const now = new Date((this.opts.now ?? Date.now)()).toISOString();
@@ -314,6 +331,7 @@ export class Locksmith {
       generation,
       acquired_at: now,
       heartbeat_at: now,
+      heartbeat_mono_ms: monoNow(),
       token: randomUUID(),
       pid_ns: pidNamespace('self') ?? undefined,
     };
@@ -326,6 +344,17 @@ export class Locksmith {
       );
     const heartbeat = new Heartbeat(this.files, owner, this.opts.heartbeatMs, this.opts.now, lost);
     heartbeat.start();
+    const ceiling =
+      maxHoldMs === undefined
+        ? null
+        : setTimeout(() => {
+            this.opts.log?.warn(
+              { purpose, generation, max_hold_ms: maxHoldMs },
+              'lease held past its ceiling: heartbeat stopped, observers see HUNG',
+            );
+            void heartbeat.stop();
+          }, maxHoldMs);
+    ceiling?.unref();
     let released = false;
     return {
       generation,
@@ -334,13 +363,15 @@ export class Locksmith {
       release: async () => {
         if (released) return;
         released = true;
+        if (ceiling) clearTimeout(ceiling);
         await heartbeat.stop();
         await this.intents.during(`release: ${purpose}`, async () => {
           try {
             // Only our own record is ours to clear: after a force release (and maybe another owner since),
             // clearing would free someone else's lock. Bit first, then record, as always.
             if (await this.files.ownsRecord(owner.token)) {
-              await this.files.writeBit(0);
+              // A full disk refuses the bit's temporary file: clearing it by unlink leaves no DETACHED ghost.
+              await this.files.writeBit(0).catch(() => this.files.removeBit());
               await this.files.removeOwner();
             } else {
               lost('at release the owner record on disk is not ours (another token, or none)');

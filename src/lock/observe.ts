@@ -2,6 +2,7 @@
 // and the verdict on them. Reads only: it never opens the `.lock` file (see kernel.ts for why).
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LockFiles } from './files.js';
+import { monoNow } from './mono.js';
 import { bootId, processFacts, readKernelHolders, visibility } from './proc.js';
 import {
   CONSISTENT,
@@ -11,7 +12,7 @@ import {
   type TransitionHolder,
   type VerdictResult,
 } from './types.js';
-import { decide } from './verdict.js';
+import { decide, stampAgeMs } from './verdict.js';
 
 export interface Observation extends LockObservation, VerdictResult {
   generation: number;
@@ -22,6 +23,8 @@ export interface Observation extends LockObservation, VerdictResult {
 export interface ObserveOptions {
   heartbeatTtlMs: number;
   now?: () => number;
+  /** CLOCK_MONOTONIC ms (mono.ts); injectable for tests. */
+  monoNow?: () => number;
   /** Leave out kernel locks held by this pid (ourselves, when deciding under our own kernel locks). */
   excludePid?: number;
 }
@@ -44,6 +47,7 @@ export async function observeOnce(
   const holders = opts.excludePid ? allHolders.filter((h) => h.pid !== opts.excludePid) : allHolders;
   const ownerProcess = owner.state === 'ok' ? await processFacts(owner.record.pid) : null;
   const now = (opts.now ?? Date.now)();
+  const nowMono = (opts.monoNow ?? monoNow)();
   const obs: LockObservation = {
     bit,
     owner,
@@ -52,8 +56,9 @@ export async function observeOnce(
     bootId: bootId(),
     visibility: vis,
     now,
+    nowMono,
     heartbeatTtlMs: opts.heartbeatTtlMs,
-    inTransition: await transitions(files, holders, intentsBefore, now, opts.heartbeatTtlMs),
+    inTransition: await transitions(files, holders, intentsBefore, { now, nowMono }, opts.heartbeatTtlMs),
   };
   return { ...obs, ...decide(obs), generation, lockFile };
 }
@@ -73,12 +78,15 @@ async function transitions(
   files: LockFiles,
   holders: KernelHolder[],
   before: Map<number, IntentRecord>,
-  now: number,
+  clock: { now: number; nowMono: number },
   ttlMs: number,
 ): Promise<TransitionHolder[]> {
   const pids = [...new Set(holders.filter((h) => h.pid > 0 && !h.blocked).map((h) => h.pid))];
+  const boot = bootId();
+  const fresh = (i: IntentRecord) =>
+    stampAgeMs({ ...clock, bootId: boot }, { bootId: i.boot_id, wall: i.at, mono: i.at_mono_ms }) <= ttlMs;
   const vouches = (intent: IntentRecord | null | undefined, pid: number) =>
-    !!intent && intent.pid === pid && intent.boot_id === bootId() && now - Date.parse(intent.at) <= ttlMs;
+    !!intent && intent.pid === pid && intent.boot_id === boot && fresh(intent);
   const found = await Promise.all(
     pids.map(async (pid) => {
       const after = await files.readIntent(pid);

@@ -12,6 +12,11 @@ export interface OwnerRecord {
   generation: number;
   acquired_at: string;
   heartbeat_at: string;
+  /**
+   * CLOCK_MONOTONIC milliseconds of the last heartbeat (see mono.ts), beside the RFC 3339 heartbeat_at: within
+   * the record's boot, ages are measured on it, so a wall-clock step does not make a live holder HUNG.
+   */
+  heartbeat_mono_ms?: number;
   token: string;
   /** Inode of the holder's pid namespace (`/proc/self/ns/pid`); a pid means nothing in another namespace. */
   pid_ns?: string;
@@ -72,6 +77,8 @@ export interface LockObservation {
   visibility: Visibility;
   /** Milliseconds since the epoch at observation time. */
   now: number;
+  /** CLOCK_MONOTONIC milliseconds at observation time (mono.ts); optional for observations built by hand. */
+  nowMono?: number;
   heartbeatTtlMs: number;
   /**
    * Kernel-lock holders that announced themselves as aimlock processes taking or giving back the lock
@@ -93,6 +100,8 @@ export interface IntentRecord {
   purpose: string;
   /** RFC 3339; an intent older than heartbeat_ttl_ms no longer vouches for its holder. */
   at: string;
+  /** CLOCK_MONOTONIC milliseconds of `at` (mono.ts): the age used within one boot. */
+  at_mono_ms?: number;
 }
 
 export interface TransitionHolder {

@@ -112,6 +112,33 @@ function heldKinds(hs: KernelHolder[]): string {
   return [...new Set(hs.map((h) => h.kind))].join('+');
 }
 
+/**
+ * How old a record's stamp is: on CLOCK_MONOTONIC when it carries a monotonic stamp from this boot (a wall-clock
+ * step must not age a live holder), else on the wall clock. NaN when the wall-clock stamp cannot be parsed.
+ */
+export function stampAgeMs(
+  obs: Pick<LockObservation, 'now' | 'nowMono' | 'bootId'>,
+  stamp: { bootId: string; wall: string; mono?: number },
+): number {
+  if (
+    typeof stamp.mono === 'number' &&
+    Number.isFinite(stamp.mono) &&
+    obs.nowMono !== undefined &&
+    stamp.bootId === obs.bootId &&
+    obs.nowMono >= stamp.mono
+  ) {
+    return obs.nowMono - stamp.mono;
+  }
+  return obs.now - Date.parse(stamp.wall);
+}
+
+export function heartbeatAgeMs(
+  obs: Pick<LockObservation, 'now' | 'nowMono' | 'bootId'>,
+  r: OwnerRecord,
+): number {
+  return stampAgeMs(obs, { bootId: r.boot_id, wall: r.heartbeat_at, mono: r.heartbeat_mono_ms });
+}
+
 export function decide(obs: LockObservation): VerdictResult {
   const active = obs.holders.filter((h) => !h.blocked);
   const record = obs.owner.state === 'ok' ? obs.owner.record : null;
@@ -205,16 +232,16 @@ export function decide(obs: LockObservation): VerdictResult {
     );
   }
 
-  const beat = Date.parse(record.heartbeat_at);
-  if (Number.isNaN(beat)) {
+  const age = heartbeatAgeMs(obs, record);
+  if (Number.isNaN(age)) {
     return v(
       'HUNG',
       `its owner ${ownerName(record)} holds FLOCK+POSIX but its heartbeat_at "${record.heartbeat_at}" is unparsable${presumed}.`,
     );
   }
-  const ageS = ((obs.now - beat) / 1000).toFixed(1);
+  const ageS = (age / 1000).toFixed(1);
   const ttlS = (obs.heartbeatTtlMs / 1000).toFixed(1);
-  if (obs.now - beat > obs.heartbeatTtlMs) {
+  if (age > obs.heartbeatTtlMs) {
     return v(
       'HUNG',
       `its owner ${ownerName(record)} holds FLOCK+POSIX but its last heartbeat is ${ageS}s old (ttl ${ttlS}s)${presumed}.`,

@@ -170,7 +170,10 @@ export interface Result {
     | 'lock_hot'
     | 'lock_mismatch'
     | 'apply_failed'
-    | 'rolled_back';
+    | 'rolled_back'
+    | 'apply_incomplete'
+    | 'limits_unreadable'
+    | 'keys_unreadable';
   /**
    * One human sentence explaining the code.
    */
@@ -454,15 +457,15 @@ export interface LockSettings {
    */
   wait_ms?: number;
   /**
-   * How often a holder refreshes `heartbeat_at` in the owner record, in milliseconds.
+   * How often a holder refreshes `heartbeat_at` in the owner record, in milliseconds. At least 10 (each beat rewrites the owner record); `heartbeat_ttl_ms` must be at least twice it.
    */
   heartbeat_ms?: number;
   /**
-   * A live holder whose heartbeat is older than this is HUNG, in milliseconds.
+   * A live holder whose heartbeat is older than this is HUNG, in milliseconds. At least twice `heartbeat_ms` (checked when the settings are loaded): one late beat must not make a working holder HUNG.
    */
   heartbeat_ttl_ms?: number;
   /**
-   * How often the agent looks for a STALE lock to reclaim (with auto_reclaim `always`), in milliseconds.
+   * How often the agent looks for a STALE lock to reclaim (with auto_reclaim `always`), in milliseconds. At least 100: each look reads /proc and the lock files.
    */
   gc_interval_ms?: number;
   /**

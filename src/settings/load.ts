@@ -54,7 +54,33 @@ export function loadSettings(file: string = DEFAULT_SETTINGS_FILE): LoadedSettin
     const where = result.errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ');
     throw new CliError('settings_invalid', `${path}: ${where}`, { file: path, errors: result.errors });
   }
-  return deepFreeze({ ...resolvePaths(result.value as Settings, dirname(path)), file: path });
+  const settings = result.value as Settings;
+  const crossed = crossFieldProblems(settings);
+  if (crossed.length) {
+    throw new CliError(
+      'settings_invalid',
+      `${path}: ${crossed.map((e) => `${e.path} ${e.message}`).join('; ')}`,
+      {
+        file: path,
+        errors: crossed,
+      },
+    );
+  }
+  return deepFreeze({ ...resolvePaths(settings, dirname(path)), file: path });
+}
+
+/** What one key's schema cannot say: bounds between keys. */
+function crossFieldProblems(s: Settings): Array<{ path: string; message: string }> {
+  const out: Array<{ path: string; message: string }> = [];
+  const { heartbeat_ms: beat, heartbeat_ttl_ms: ttl } = s.lock;
+  if (ttl < 2 * beat) {
+    // A TTL within one beat makes every holder HUNG between two beats, and HUNG is never resolved by itself.
+    out.push({
+      path: '/lock/heartbeat_ttl_ms',
+      message: `${ttl} must be at least twice /lock/heartbeat_ms (${beat}), or a working holder looks HUNG between two heartbeats; raise it to ${2 * beat} or more`,
+    });
+  }
+  return out;
 }
 
 function resolvePaths(settings: Settings, base: string): Settings {

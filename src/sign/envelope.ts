@@ -55,6 +55,21 @@ export function verifyEnvelope(envelope: object, keys: ReadonlyMap<string, KeyOb
   if (typeof sig !== 'object' || Array.isArray(sig)) {
     return { ok: false, code: 'signature_invalid', detail: 'signature is not an object' };
   }
+  // schemas/push.schema.json allows exactly these three members, but screening checks the envelope with
+  // `signature` loosened to any object (so that a malformed one is signature_invalid, not schema_invalid): the
+  // closed shape is enforced here. Found by the fuzzer (seed 20261129): `"__proto__":[…]` or any extra member
+  // beside a good signature was applied. Object.keys sees an own `__proto__` that JSON.parse created.
+  const extra = Object.keys(sig).filter((k) => k !== 'alg' && k !== 'key_id' && k !== 'value');
+  if (extra.length > 0) {
+    return {
+      ok: false,
+      code: 'signature_invalid',
+      detail: `signature has members other than alg, key_id and value: ${extra
+        .slice(0, 3)
+        .map((k) => JSON.stringify(k.slice(0, 32)))
+        .join(', ')}`,
+    };
+  }
   const { alg, key_id: keyId, value } = sig as Record<string, unknown>;
   if (alg !== SIGNATURE_ALG) {
     return {

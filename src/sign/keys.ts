@@ -142,6 +142,8 @@ export interface TrustedKeys {
   keys: Map<string, KeyObject>;
   /** One sentence per skipped file (or an unreadable keys_dir); empty when all is well. */
   problems: string[];
+  /** Set when keys_dir itself cannot be listed (missing, not a directory, no permission): a safety input gone. */
+  dirError?: string;
 }
 
 /**
@@ -157,8 +159,9 @@ export function loadTrustedKeys(dir: string): TrustedKeys {
     names = readdirSync(dir);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    problems.push(`keys_dir ${dir}: ${code}; no key is trusted, so signed pushes answer unknown_key`);
-    return { keys, problems };
+    const dirError = `keys_dir ${dir} cannot be read (${code}); restore it, then systemctl reload aimlockd`;
+    problems.push(dirError);
+    return { keys, problems, dirError };
   }
   for (const name of names.sort()) {
     if (!name.endsWith('.pub') || name.startsWith('.')) continue;

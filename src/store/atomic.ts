@@ -5,8 +5,13 @@
 // - After a crash or power cut at any instant, `path` holds the old content or the new content, whole: the
 //   new bytes are on disk (fsync) before the rename makes them visible, and the rename is durable (directory
 //   fsync) before the promise resolves.
-// - A failed write leaves `path` untouched and removes its temporary file. Only a killed writer can leave a
-//   temporary behind; `sweepTempFiles` removes those of dead processes.
+// - A failed write leaves `path` untouched and removes its temporary file — unless it failed AFTER the rename
+//   (the directory fsync): then the new content is already visible at `path`, and the error is a
+//   RenamedNotDurable so the caller can tell the truth (the new content is live, its durability unknown).
+//   Only a killed writer can leave a temporary behind; `sweepTempFiles` removes those of dead processes.
+// - No fsync is ever retried. After EIO the kernel may already have dropped the dirty pages and cleared the
+//   error: a second fsync can succeed without the data being on disk. A failed fsync fails the write, and
+//   the caller decides (apply.ts fails or rolls back the apply). Nothing in src/store retries a write.
 // - Temporary names start with a dot and carry the writer's pid (`.{base}.tmp-{pid}-{random}`), so directory
 //   listings that read only their own names (history, outbox) never see them, and a sweeper can tell whose
 //   they are.
@@ -48,6 +53,25 @@ export interface AtomicWriteOptions {
 const TEMP_FLAGS = fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW;
 
 const DEFAULT_MODE = 0o644;
+
+/** The rename happened (the new content is what readers see) but the directory fsync failed. */
+export class RenamedNotDurable extends Error {
+  readonly renamed = true;
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
+    super(`${path} was replaced but the replacement could not be made durable: ${(cause as Error).message}`, {
+      cause,
+    });
+    this.name = 'RenamedNotDurable';
+  }
+}
+
+/** True when a failed atomicWrite had already made its new content visible. */
+export function wasRenamed(err: unknown): boolean {
+  return err instanceof RenamedNotDurable;
+}
 const TEMP_RE = /^\..+\.tmp-(\d+)-[0-9a-f]+$/;
 
 /** The temporary sibling of `path` this process writes before renaming: unique per call, not just per pid. */
@@ -92,7 +116,10 @@ export async function atomicWrite(
       throw err;
     }
   } catch (err) {
-    throw dir.named(err); // the real path, not /proc/self/fd/N
+    const named = dir.named(err); // the real path, not /proc/self/fd/N
+    // Past the rename the new content is what readers see: say so (apply.ts decides what that means).
+    if (renamed) throw new RenamedNotDurable(path, named);
+    throw named;
   } finally {
     dir.close();
   }

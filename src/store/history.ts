@@ -59,6 +59,13 @@ export class History {
     });
   }
 
+  /** Removes the entry of `version` (an apply that was rolled back after its entry was written). */
+  async forget(version: number): Promise<void> {
+    await unlink(join(this.dir, historyFileName(version))).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+  }
+
   /** Every kept entry, newest first. */
   async list(): Promise<HistoryEntry[]> {
     const entries: HistoryEntry[] = [];

@@ -10,6 +10,10 @@
 // - Bounded: at maxItems the OLDEST non-retained message is dropped (a retained status is the desired state
 //   of a topic and worth more than old telemetry); only when every message is retained does the oldest one go.
 //   enqueue() returns how many were dropped, so the caller can say so.
+// - A message the broker refuses for good (an MQTT 5 PUBACK reason code ≥ 0x80, e.g. 0x87 not authorized)
+//   leaves the queue — retrying cannot help and would hold every newer message behind it — but is not
+//   deleted: refuse() moves it aside as `.refused-{name}` (a hidden name the queue never reads), the newest
+//   REFUSED_KEEP of them kept for a technician, so nothing is dropped silently.
 // - One process owns an outbox (the agent). Within it, operations run one at a time (a promise queue), so a
 //   burst of enqueues cannot overshoot the bound or reuse a sequence number.
 import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
@@ -31,6 +35,9 @@ export interface OutboxItem {
 }
 
 const ITEM_RE = /^(\d+)\.json$/;
+const REFUSED_RE = /^\.refused-(\d+)\.json$/;
+/** Refused messages kept for a technician to read; older ones are removed. */
+export const REFUSED_KEEP = 100;
 
 export function outboxFileName(seq: number): string {
   return `${String(seq).padStart(12, '0')}.json`;
@@ -87,6 +94,27 @@ export class Outbox {
       if (!index.has(seq)) return false;
       await this.remove(index, seq);
       return true;
+    });
+  }
+
+  /**
+   * Takes a message the broker refused for good out of the queue, keeping it aside (`.refused-{name}`).
+   * Returns the path it was kept at, or null when it was not waiting.
+   */
+  refuse(seq: number): Promise<string | null> {
+    return this.serial(async (index) => {
+      if (!index.has(seq)) return null;
+      const kept = join(this.dir, `.refused-${outboxFileName(seq)}`);
+      await rename(join(this.dir, outboxFileName(seq)), kept);
+      index.delete(seq);
+      const refused = (await readdir(this.dir))
+        .map((n) => REFUSED_RE.exec(n))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => Number(m[1]))
+        .sort((a, b) => b - a);
+      for (const old of refused.slice(REFUSED_KEEP))
+        await unlink(join(this.dir, `.refused-${outboxFileName(old)}`)).catch(() => {});
+      return kept;
     });
   }
 

@@ -14,6 +14,22 @@ import { topicsFor } from './topics.js';
 
 export const BACKOFF_FIRST_MS = 500;
 
+/**
+ * MQTT 5 session expiry, in seconds: never (0xFFFFFFFF). Under MQTT 5 `clean: false` alone keeps nothing — a
+ * session with no Session Expiry Interval ends when the connection does [MQTT-3.1.2-23 / 3.1.2.11.2], so a push
+ * sent while the board was away would be lost. Never expiring is what `clean: false` means under 3.1.1.
+ */
+export const SESSION_EXPIRY_NEVER_S = 0xffffffff;
+
+/**
+ * MQTT 5 Maximum Packet Size the agent announces in CONNECT: a push is at most 64 KiB (CONTRACT §5), plus room
+ * for the PUBLISH header, topic and properties. The broker must not send a larger packet [MQTT-3.1.2-24]: it
+ * drops it for this client, so a megabyte publish never reaches the agent's memory (Mosquitto logs the drop;
+ * the operator gets no answer). MQTT 3.1.1 has no such field: there MQTT.js buffers the whole packet and the
+ * agent answers too_large; cap it on the broker (Mosquitto's message_size_limit).
+ */
+export const MAX_INBOUND_PACKET_BYTES = 64 * 1024 + 4096;
+
 export interface ConnectOptionsExtra {
   agentVersion: string;
   /** MQTT protocol level: 4 = 3.1.1 (default), 5 = MQTT 5. */
@@ -51,6 +67,12 @@ export function buildConnectOptions(settings: Settings, extra: ConnectOptionsExt
       retain: true,
     },
   };
+  if (options.protocolVersion === 5) {
+    options.properties = {
+      sessionExpiryInterval: SESSION_EXPIRY_NEVER_S,
+      maximumPacketSize: MAX_INBOUND_PACKET_BYTES,
+    };
+  }
   if (b.username !== null) options.username = b.username;
   if (b.password_file !== null) options.password = readPassword(b.password_file);
   if (b.url.startsWith('mqtts:') || b.url.startsWith('ssl:') || b.url.startsWith('wss:')) {

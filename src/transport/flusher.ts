@@ -13,6 +13,11 @@
 //   They are written in order on one connection, and acked (removed) strictly in order, so a crash can only
 //   re-send, never reorder.
 // - The loop only publishes while the client is connected; otherwise it stops, and the next 'connect' kicks it.
+// - A PUBACK with an MQTT 5 failure reason (≥ 0x80: not authorized, topic name invalid, quota exceeded…) is
+//   final for that message: it is set aside in the outbox (Outbox.refuse, kept for a technician) and logged
+//   at error level, and the queue moves on. Never re-published (that would spin on a broker that will say
+//   the same), never deleted silently. Over MQTT 3.1.1 a broker cannot refuse a publish: it acknowledges
+//   and drops it (Mosquitto's ACL), which no client can see.
 import type { ErrorWithReasonCode, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { Outbox, OutboxItem } from '../store/outbox.js';
@@ -24,8 +29,8 @@ export class OutboxFlusher {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
-  /** Resolvers of the publishes in flight: stop() releases them all (false: keep the item). */
-  private readonly wakers = new Set<(done: boolean) => void>();
+  /** Resolvers of the publishes in flight: stop() releases them all ('retry': keep the item). */
+  private readonly wakers = new Set<(done: Delivery) => void>();
 
   constructor(
     private readonly outbox: Outbox,
@@ -53,18 +58,26 @@ export class OutboxFlusher {
   /** No more publishing; an item awaiting its PUBACK stays in the outbox and goes out after the next start. */
   stop(): void {
     this.stopped = true;
-    for (const wake of this.wakers) wake(false);
+    for (const wake of this.wakers) wake('retry');
     this.wakers.clear();
   }
 
   private async loop(): Promise<void> {
     do {
       this.again = false;
-      const window: Array<{ item: OutboxItem; done: Promise<boolean> }> = [];
+      const window: Array<{ item: OutboxItem; done: Promise<Delivery> }> = [];
       const settleOldest = async (): Promise<boolean> => {
         const oldest = window.shift()!;
-        if (!(await oldest.done)) return false;
-        await this.outbox.ack(oldest.item.seq);
+        const done = await oldest.done;
+        if (done === 'retry') return false;
+        if (done === 'acked') await this.outbox.ack(oldest.item.seq);
+        else {
+          const kept = await this.outbox.refuse(oldest.item.seq);
+          this.log.error(
+            { seq: oldest.item.seq, topic: oldest.item.topic, reason_code: done.refused, kept },
+            'broker refused a message for good; set aside in the outbox, not retried',
+          );
+        }
         return true;
       };
       for (const item of await this.outbox.list()) {
@@ -82,26 +95,20 @@ export class OutboxFlusher {
     } while (this.again && !this.stopped);
   }
 
-  /** true when the item is done with (acknowledged, or refused for good); false to retry it later. */
-  private publish(client: MqttClient, item: OutboxItem): Promise<boolean> {
+  /** How the broker answered: acknowledged, refused for good (MQTT 5 reason code), or to be sent again later. */
+  private publish(client: MqttClient, item: OutboxItem): Promise<Delivery> {
     return new Promise((resolve) => {
       this.wakers.add(resolve);
       client.publish(item.topic, item.payload, { qos: 1, retain: item.retain }, (err) => {
         this.wakers.delete(resolve);
-        if (!err) return resolve(true);
+        if (!err) return resolve('acked');
         const code = (err as ErrorWithReasonCode).code;
-        if (typeof code === 'number' && code >= 0x80) {
-          // MQTT 5 PUBACK with a failure reason (e.g. 0x87 not authorized): retrying cannot help and would
-          // block every newer message behind it.
-          this.log.error(
-            { seq: item.seq, topic: item.topic, reason_code: code, err },
-            'broker refused a message; dropped',
-          );
-          return resolve(true);
-        }
+        if (typeof code === 'number' && code >= 0x80) return resolve({ refused: code });
         this.log.warn({ seq: item.seq, err }, 'publish not acknowledged; kept in the outbox');
-        resolve(false);
+        resolve('retry');
       });
     });
   }
 }
+
+type Delivery = 'acked' | 'retry' | { refused: number };

@@ -105,10 +105,33 @@ export class Transport extends EventEmitter<TransportEvents> {
 
   /** Queues a result or telemetry message durably; resolves once it is in the outbox (not on PUBACK). */
   async send(kind: SendKind, payload: object): Promise<void> {
-    const { seq, dropped } = await this.opts.outbox.enqueue({
-      topic: this.topics[kind],
-      payload: JSON.stringify(payload),
-    });
+    const topic = this.topics[kind];
+    const body = JSON.stringify(payload);
+    let queued: { seq: number; dropped: number };
+    try {
+      queued = await this.opts.outbox.enqueue({ topic, payload: body });
+    } catch (err) {
+      // The outbox cannot take it (a full, read-only or failing disk). An answer must not be lost for that,
+      // nor the caller fail: hand it to MQTT.js (its memory queue keeps it across a reconnect, not a restart).
+      this.log.error(
+        { err: (err as Error).message, topic },
+        'outbox write failed; message sent without a durable copy (lost only if the agent stops before the broker has it)',
+      );
+      const client = this.client;
+      if (!client) {
+        this.log.error({ topic, payload: body }, 'no MQTT client yet: message dropped');
+        return;
+      }
+      client.publish(topic, body, { qos: 1 }, (e) => {
+        if (e)
+          this.log.error(
+            { err: e.message, topic, payload: body },
+            'message without a durable copy not delivered',
+          );
+      });
+      return;
+    }
+    const { seq, dropped } = queued;
     if (dropped > 0) this.log.warn({ dropped, seq }, `outbox full: ${dropped} oldest message(s) dropped`);
     this.flusher.kick();
   }

@@ -64,6 +64,8 @@ export function makeBoard(dir: string, settings: Record<string, unknown> = {}): 
   };
   const settingsFile = join(dir, 'agent.json');
   writeFileSync(settingsFile, JSON.stringify(merged, null, 2));
+  // As the installer does: a board always has limits.json (`{}`: no narrowing); a missing one fails closed.
+  writeFileSync(join(dir, 'limits.json'), '{}\n');
   mkdirSync(join(dir, 'run'), { recursive: true });
   const stateDir = join(dir, 'var');
   return {

@@ -31,6 +31,10 @@ export interface MosquittoOptions {
   extraConfig?: string[];
   /** The listener speaks TLS (its cafile/certfile/keyfile come in extraConfig): `url` is mqtts://. */
   tls?: boolean;
+  /** The whole config but for the test's own globals (nodelay, logging, user): listeners and all, for the
+   *  OS-chosen `port` (the test binds its first listener there, as 127.0.0.1) and the broker's own `dir`.
+   *  Replaces the default listener, `persistence` and `extraConfig`. */
+  rawConfig?: (port: number, dir: string) => string[];
 }
 
 export async function startMosquitto(t: Teardown, opts: MosquittoOptions = {}): Promise<Broker> {
@@ -40,7 +44,12 @@ export async function startMosquitto(t: Teardown, opts: MosquittoOptions = {}): 
 
   const launch = async (): Promise<void> => {
     const conf = join(dir, 'mosquitto.conf');
-    writeFileSync(conf, config(port, dir, opts.persistence ?? false, opts.extraConfig ?? []));
+    writeFileSync(
+      conf,
+      opts.rawConfig
+        ? `${[...globals(), ...opts.rawConfig(port, dir)].join('\n')}\n`
+        : config(port, dir, opts.persistence ?? false, opts.extraConfig ?? []),
+    );
     const proc = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     proc.stderr!.on('data', (d) => {
@@ -99,23 +108,25 @@ export async function startMosquitto(t: Teardown, opts: MosquittoOptions = {}): 
   return broker;
 }
 
+/** Options every test broker gets, whatever its listeners. */
+function globals(): string[] {
+  // Mosquitto started as root drops to user `mosquitto`, who cannot write our temp dir.
+  const user = process.getuid?.() === 0 ? ['user root'] : [];
+  return ['set_tcp_nodelay true', 'log_dest stderr', 'log_type error', 'log_type warning', ...user];
+}
+
 function config(port: number, dir: string, persistence: boolean, extra: string[]): string {
   const lines = [
     `listener ${port} 127.0.0.1`,
     ...(extra.some((l) => /^\s*allow_anonymous\s/.test(l)) ? [] : ['allow_anonymous true']),
-    'set_tcp_nodelay true',
-    'log_dest stderr',
-    'log_type error',
-    'log_type warning',
+    ...globals(),
   ];
-  // Mosquitto started as root drops to user `mosquitto`, who cannot write our temp dir.
-  if (process.getuid?.() === 0) lines.push('user root');
   if (persistence) lines.push('persistence true', `persistence_location ${dir}/`, 'autosave_interval 1');
   lines.push(...extra);
   return `${lines.join('\n')}\n`;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);

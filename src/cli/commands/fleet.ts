@@ -2,6 +2,7 @@
 // last answer) plus the results heard while we listen, optionally kept live.
 import { EXIT } from '../../errors.js';
 import type { OperatorClient, Result, Status } from '../../fleet/operator.js';
+import { jsonSafe, termSafe } from '../../term-safe.js';
 import type { Command } from '../command.js';
 import { connectOperator, OPERATOR_OPTIONS, operatorTarget } from './push.js';
 
@@ -106,7 +107,11 @@ export function renderFleet(rows: FleetRow[], colour: boolean): string {
       [humanAge(r.age_s), ''],
     ],
   );
-  const all = [head, ...body];
+  // Device names, codes and verdicts come from retained messages anyone with publish rights could have left:
+  // escaped (term-safe.ts) before they are measured and painted.
+  const all = [head, ...body].map((row) =>
+    row.map(([text, paint]): [string, string] => [termSafe(text), paint]),
+  );
   const widths = head.map((_, i) => Math.max(...all.map((row) => row[i]![0].length)));
   const lines = all.map((row) =>
     row
@@ -126,9 +131,11 @@ export function renderFleet(rows: FleetRow[], colour: boolean): string {
 }
 
 function statusLine(device: string, s: Status | null): string {
-  if (!s) return `${device} status cleared`;
+  if (!s) return termSafe(`${device} status cleared`);
   const [state] = stateCell(s.state);
-  return `${device} ${state} applied ${s.applied ? s.applied.version : '-'} lock ${s.lock?.verdict ?? '-'}`;
+  return termSafe(
+    `${device} ${state} applied ${s.applied ? s.applied.version : '-'} lock ${s.lock?.verdict ?? '-'}`,
+  );
 }
 
 export const fleet: Command = {
@@ -160,10 +167,10 @@ Example: aimlock fleet --fleet alpha --broker mqtt://broker:1883 --watch`,
       const colour = ctx.io.stdout.isTTY === true && process.env.NO_COLOR === undefined;
       const print = () => {
         const rows = snapshot();
-        if (ctx.json) ctx.io.stdout.write(`${JSON.stringify({ fleet: target.fleet, devices: rows })}\n`);
+        if (ctx.json) ctx.io.stdout.write(`${jsonSafe({ fleet: target.fleet, devices: rows })}\n`);
         else if (rows.length === 0)
           ctx.io.stdout.write(
-            `no device of fleet ${target.fleet} has a retained status on ${target.url} (${op.prefix}/${target.fleet}/+/status)\n`,
+            `${termSafe(`no device of fleet ${target.fleet} has a retained status on ${target.url} (${op.prefix}/${target.fleet}/+/status)`)}\n`,
           );
         else ctx.io.stdout.write(`${renderFleet(rows, colour)}\n`);
       };
@@ -208,7 +215,7 @@ async function watch(
     if (how.tty || how.json) redraw();
     else
       out.write(
-        `${stamp()} ${device} answer ${r.status}/${r.code} push ${r.id} version ${r.version ?? '-'}\n`,
+        `${stamp()} ${termSafe(`${device} answer ${r.status}/${r.code} push ${r.id} version ${r.version ?? '-'}`)}\n`,
       );
   };
   op.on('status', onStatus);

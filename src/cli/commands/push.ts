@@ -21,6 +21,7 @@ import {
 import { validate } from '../../schemas/index.js';
 import { DEFAULT_SETTINGS_FILE, type LoadedSettings } from '../../settings/load.js';
 import { isValidKeyId, KEY_ID_PATTERN, KeyError, loadPrivateKey } from '../../sign/index.js';
+import { jsonSafe, termSafeLines } from '../../term-safe.js';
 import type { Command, Context, Options } from '../command.js';
 import { formatErrors, readConfigToPublish } from '../read-input.js';
 
@@ -223,7 +224,7 @@ Example: aimlock push aim-v2.json --device drone-07 --fleet alpha --broker mqtts
       const base = { id: envelope.id, device, version };
       if (outcome.timedOut) {
         if (ctx.json)
-          ctx.io.stdout.write(`${JSON.stringify({ status: 'timeout', ...base, last: outcome.last })}\n`);
+          ctx.io.stdout.write(`${jsonSafe({ status: 'timeout', ...base, last: outcome.last })}\n`);
         const last = outcome.last ? ` (last answer: ${outcome.last.status}/${outcome.last.code})` : '';
         throw new CliError(
           'timeout',
@@ -234,19 +235,22 @@ Example: aimlock push aim-v2.json --device drone-07 --fleet alpha --broker mqtts
         );
       }
       const r = outcome.result;
-      if (ctx.json) ctx.io.stdout.write(`${JSON.stringify(r)}\n`);
+      if (ctx.json) ctx.io.stdout.write(`${jsonSafe(r)}\n`);
       if (r.status === 'applied') {
         if (!ctx.json) {
           const lock = r.lock
             ? `, lock ${r.lock.verdict} generation ${String(r.lock.generation ?? '-')}`
             : '';
           const sha = r.config_sha256 ? `, sha256 ${r.config_sha256.slice(0, 12)}…` : '';
-          ctx.io.stdout.write(`applied: ${device} version ${version} (push ${r.id}${lock}${sha})\n`);
+          ctx.io.stdout.write(
+            termSafeLines(`applied: ${device} version ${version} (push ${r.id}${lock}${sha})\n`),
+          );
         }
         return EXIT.ok;
       }
       if (r.status === 'duplicate') {
-        if (!ctx.json) ctx.io.stdout.write(`duplicate: ${device} had already applied push ${r.id}\n`);
+        if (!ctx.json)
+          ctx.io.stdout.write(termSafeLines(`duplicate: ${device} had already applied push ${r.id}\n`));
         ctx.note('note: nothing was applied again; the config of that push is live');
         return EXIT.ok;
       }

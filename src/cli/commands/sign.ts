@@ -10,6 +10,7 @@ import {
   signEnvelope,
 } from '../../sign/index.js';
 import { atomicWrite } from '../../store/atomic.js';
+import { jsonSafe } from '../../term-safe.js';
 import type { Command } from '../command.js';
 import { formatErrors, readJsonFile } from '../read-input.js';
 
@@ -97,7 +98,8 @@ Example: aimlock sign push.json --key ~/.aimlock/keys/ops-2026.key --out push.si
     }
     const out = ctx.string('out');
     if (out === undefined) {
-      ctx.io.stdout.write(`${JSON.stringify(signed, null, ctx.json ? undefined : 2)}\n`);
+      // jsonSafe: the same JSON value (the signature covers the value), with C1/bidi characters escaped.
+      ctx.io.stdout.write(`${jsonSafe(signed, ctx.json ? undefined : 2)}\n`);
       return EXIT.ok;
     }
     try {

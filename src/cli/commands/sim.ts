@@ -7,6 +7,7 @@ import type { MqttClient } from 'mqtt';
 import { CliError, EXIT } from '../../errors.js';
 import { MAX_DRONES, SIM_DEFAULTS, type SimFleet, startFleet } from '../../fleet/sim.js';
 import { deviceNames, planKinds } from '../../fleet/sim-plan.js';
+import { termSafeLines } from '../../term-safe.js';
 import type { Command } from '../command.js';
 import { GENERATED_KEY_ID, trustedKeys } from '../sim/keys.js';
 import { integer, list, usageOnPlanError } from '../sim/options.js';
@@ -68,7 +69,7 @@ Use it to try push, rollout and fleet against a fleet without hardware.
 Which drones get trouble is deterministic: the troubled ones are spread evenly over the fleet, counted back
 from the last drone, so drone-01 (a rollout's natural canary) stays normal unless every drone is troubled;
 the kinds take turns (ghost, hot, flaky). Every board says it is grounded (DIR/DRONE/run/vehicle_state), has
-no limits.json, and its own settings file: aimlock locks --settings DIR/DRONE/agent.json (or status,
+an empty limits.json ({}: no narrowing), and its own settings file: aimlock locks --settings DIR/DRONE/agent.json (or status,
 release --force, hold …) works on a running simulated drone.
 
 Prints a summary (--json: one object), then one line per result and telemetry message the fleet publishes
@@ -91,7 +92,7 @@ Example: aimlock sim --drones 20 --ghosts 2 --hot 1 --flaky 1 --broker mqtt://12
     if (!/^[A-Za-z0-9._-]{1,64}$/.test(fleet)) {
       throw new CliError('usage', `--fleet "${fleet}" must be 1–64 of A-Z a-z 0-9 . _ -`);
     }
-    const gcIntervalMs = integer(ctx, 'gc-interval', 1, 86_400_000);
+    const gcIntervalMs = integer(ctx, 'gc-interval', 100, 86_400_000); // the settings schema's bounds
     const logLevel = ctx.string('log-level') ?? SIM_DEFAULTS.logLevel;
     if (!['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'].includes(logLevel)) {
       throw new CliError('usage', `--log-level "${logLevel}" is not one of silent, error, warn, info, debug`);
@@ -130,7 +131,8 @@ Example: aimlock sim --drones 20 --ghosts 2 --hot 1 --flaky 1 --broker mqtt://12
       let early: string[] | null = [];
       watch.on('message', (topic, payload) => {
         if (ctx.values.quiet) return;
-        const line = eventLine(ctx, topic, payload);
+        // Whatever is published under the fleet's topics reaches the terminal escaped (term-safe.ts).
+        const line = termSafeLines(eventLine(ctx, topic, payload));
         if (early) early.push(line);
         else ctx.io.stdout.write(line);
       });

@@ -11,6 +11,7 @@ import {
 } from '../../fleet/rollout/progress.js';
 import type { OperatorAnswer, OperatorQuestion } from '../../fleet/rollout/runner.js';
 import type { RolloutSummary, WaveState } from '../../fleet/rollout/types.js';
+import { jsonSafe, termSafe, termSafeLines } from '../../term-safe.js';
 import type { Context } from '../command.js';
 import { table } from '../lock-view.js';
 
@@ -112,7 +113,9 @@ export function makeAsk(ctx: Context, yes: boolean, progress: Progress) {
 }
 
 export function renderSummary(s: RolloutSummary): string {
-  const head = `rollout ${s.rollout} (fleet ${s.fleet}): ${s.outcome}${s.reason ? ` — ${s.reason}` : ''}`;
+  const head = termSafe(
+    `rollout ${s.rollout} (fleet ${s.fleet}): ${s.outcome}${s.reason ? ` — ${s.reason}` : ''}`,
+  );
   const waves = table([
     ['WAVE', 'STATUS', 'DEVICES', 'REASON'],
     ...s.waves.map((w) => [w.label, w.status, String(w.devices.length), w.reason ?? '']),
@@ -130,7 +133,7 @@ export function renderSummary(s: RolloutSummary): string {
       d.next ?? '',
     ]),
   ]);
-  const notes = s.notes.length > 0 ? `\nnotes:\n${s.notes.map((n) => `  ${n}`).join('\n')}` : '';
+  const notes = s.notes.length > 0 ? `\nnotes:\n${s.notes.map((n) => `  ${termSafe(n)}`).join('\n')}` : '';
   return `${head}\n\n${waves}\n\n${devices}${notes}\n`;
 }
 
@@ -140,7 +143,8 @@ export function progressFor(ctx: Context): Progress {
 }
 
 export function finishWith(ctx: Context, s: RolloutSummary, file: string, topic: string): number {
-  ctx.io.stdout.write(ctx.json ? `${JSON.stringify(s)}\n` : renderSummary(s));
+  // The summary quotes devices' answers (names, codes, reasons): escaped for the terminal (term-safe.ts).
+  ctx.io.stdout.write(ctx.json ? `${jsonSafe(s)}\n` : termSafeLines(renderSummary(s)));
   if (s.outcome === 'done') return EXIT.ok;
   const where = `every device's result is in the summary; state: ${file} (retained on ${topic})`;
   if (s.outcome === 'in_progress')

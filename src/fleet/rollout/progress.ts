@@ -4,6 +4,7 @@
 // Both are derived from the machine's state before and after each step, never from the raw MQTT traffic, so
 // what is shown is what the rollout decided on.
 
+import { termSafe } from '../../term-safe.js';
 import type { PushTrack, RolloutState, TrackStatus, WaveState } from './types.js';
 import { waveLabel } from './waves.js';
 
@@ -107,10 +108,11 @@ export function eventLines(before: RolloutState, after: RolloutState): string[] 
 export function lineProgress(out: Out): Progress {
   return {
     step(before, after) {
-      for (const line of eventLines(before, after)) out.write(`${line}\n`);
+      // Device names, codes and reasons come from the devices' answers: escaped (term-safe.ts).
+      for (const line of eventLines(before, after)) out.write(`${termSafe(line)}\n`);
     },
     note(text) {
-      out.write(`${text}\n`);
+      out.write(`${termSafe(text)}\n`);
     },
     suspend() {},
     resume() {},
@@ -158,7 +160,7 @@ export function liveProgress(out: Out, intervalMs = 100): Progress {
     const rb = rollbackLine(state, width);
     if (rb) lines.push(rb);
     erase();
-    out.write(`${lines.join('\n')}\n`);
+    out.write(`${lines.map((l) => termSafe(l)).join('\n')}\n`);
     drawn = lines.length;
   };
   const schedule = () => {
@@ -171,7 +173,7 @@ export function liveProgress(out: Out, intervalMs = 100): Progress {
     },
     note(text) {
       erase();
-      out.write(`${text}\n`);
+      out.write(`${termSafe(text)}\n`);
       if (!suspended) draw();
     },
     suspend() {

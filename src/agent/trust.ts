@@ -1,0 +1,59 @@
+// The board's own safety inputs for screening a push: the trusted keys (keys_dir) and the hard limits
+// (limits.json). Loaded at start and on SIGHUP, never per push.
+//
+// INVARIANT: fail closed. When either input cannot be read, the reason is kept and every push that needs it is
+// refused with its own code (limits_unreadable, keys_unreadable) until a reload reads it again. Keeping the
+// previously loaded limits would be no safer: a technician who tightens a limit and breaks the file would
+// silently get the old, looser one.
+import type { Logger } from 'pino';
+import { LimitsFileError, loadLimits } from '../accept/limits.js';
+import { type ScreenContext, type Screened, screenPush } from '../accept/screen.js';
+import type { PushEnvelope } from '../schemas/index.js';
+import { loadTrustedKeys } from '../sign/index.js';
+
+type Inputs = Pick<ScreenContext, 'keys' | 'limits' | 'limitsProblem' | 'keysProblem'>;
+type Rest = Omit<ScreenContext, keyof Inputs>;
+
+export class TrustInputs {
+  private inputs: Inputs = {
+    keys: new Map(),
+    limits: {},
+    limitsProblem: 'not loaded yet',
+    keysProblem: null,
+  };
+
+  constructor(
+    private readonly paths: { keysDir: string; limits: string },
+    private readonly log: Logger,
+  ) {}
+
+  reload(): void {
+    const { keys, problems, dirError } = loadTrustedKeys(this.paths.keysDir);
+    for (const p of problems) this.log.warn({ keys_dir: this.paths.keysDir }, p);
+    if (dirError) this.log.error({ keys_dir: this.paths.keysDir }, `${dirError}; signed pushes are refused`);
+    let limits = {};
+    let limitsProblem: string | null = null;
+    try {
+      limits = loadLimits(this.paths.limits);
+    } catch (err) {
+      if (!(err instanceof LimitsFileError)) throw err;
+      limitsProblem = err.message;
+      this.log.error({ limits: this.paths.limits }, `${err.message}; every push is refused until then`);
+    }
+    this.inputs = { keys, limits, limitsProblem, keysProblem: dirError ?? null };
+    this.log.info({ keys: [...keys.keys()], limits: this.paths.limits }, 'trusted keys and limits loaded');
+  }
+
+  /** The whole screening of a push against the inputs as loaded now. */
+  screen(payload: Buffer, rest: Rest): Screened {
+    return screenPush(payload, { ...rest, ...this.inputs });
+  }
+
+  /**
+   * A push that waited (hold, update window, busy lock) is screened again before it lands: a key revoked or a
+   * limit tightened (SIGHUP) since it arrived must stop it. The same screening, on the envelope as parsed.
+   */
+  rescreen(envelope: PushEnvelope, rest: Rest): Screened {
+    return this.screen(Buffer.from(JSON.stringify(envelope)), rest);
+  }
+}

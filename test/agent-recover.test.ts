@@ -1,0 +1,149 @@
+// What the agent settles at start, and the update window judged under the lock, with the real agent against
+// a real Mosquitto: temporaries of writers killed mid-write are swept in every directory the agent writes;
+// a config that went live before its state record (kill -9 mid-apply) is recorded as what it is; a
+// `grounded` config never lands on a vehicle that took off while the push waited for the lock.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import t from 'tap';
+import { agentBoard, envelope, operator, startAgent } from './helpers/agent.js';
+import { configWith } from './helpers/board.js';
+import { startMosquitto } from './helpers/mosquitto.js';
+import { spawnHolder } from './helpers/procs.js';
+
+async function until(what: string, ok: () => boolean, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function stateApplied(stateDir: string): { id: string; version: number } | null {
+  return (
+    JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as {
+      applied: { id: string; version: number } | null;
+    }
+  ).applied;
+}
+
+t.test(
+  'at start, temporaries of dead writers are swept in the state, config, history and lock dirs',
+  async (t) => {
+    const broker = await startMosquitto(t);
+    const dir = t.testdir();
+    const board = agentBoard(dir, broker.url, { paths: { config: 'cfg/aim_lock_config.conf' } });
+    // A pid that existed and is gone: a process that ran and exited.
+    const dead = spawnSync('sh', ['-c', 'echo $$'], { encoding: 'utf8' }).stdout.trim();
+    const cfg = join(dir, 'cfg');
+    const history = join(board.stateDir, 'history');
+    const deadTemps = [
+      join(board.stateDir, `.state.json.tmp-${dead}-0a1b2c`),
+      join(cfg, `.aim_lock_config.conf.tmp-${dead}-0a1b2c`),
+      join(history, `.000000003.json.tmp-${dead}-0a1b2c`),
+      join(board.lockDir, `.owner.json.tmp-${dead}-0a1b2c`),
+    ];
+    const liveTemp = join(board.stateDir, `.state.json.tmp-${process.pid}-0a1b2c`);
+    for (const p of [...deadTemps, liveTemp]) {
+      mkdirSync(dirname(p), { recursive: true });
+      writeFileSync(p, 'half a file');
+    }
+    await startAgent(t, board);
+    for (const p of deadTemps) t.notOk(existsSync(p), `swept: ${p.slice(dir.length)}`);
+    t.ok(existsSync(liveTemp), "a live writer's temporary is left alone");
+  },
+);
+
+t.test(
+  'kill -9 between the rename and the state record: at start state.json is settled from the live config',
+  async (t) => {
+    const broker = await startMosquitto(t);
+    const dir = t.testdir();
+    const started = join(dir, 'hook-started');
+    const go = join(dir, 'go');
+    const hookPid = join(dir, 'hook.pid');
+    t.teardown(() => {
+      writeFileSync(go, '');
+      try {
+        process.kill(Number(readFileSync(hookPid, 'utf8')), 'SIGKILL');
+      } catch {}
+    });
+    // The hook holds the landing (after the rename, before the record) until the test says go.
+    const hook = `echo $$ > ${hookPid}; touch ${started}; while [ ! -e ${go} ]; do sleep 0.05; done`;
+    const board = agentBoard(dir, broker.url, {
+      apply_hook: { command: ['sh', '-c', hook], timeout_ms: 60_000 },
+    });
+    const first = await startAgent(t, board);
+    const op = await operator(t, broker.url);
+    const v1 = envelope(board.op, { version: 1 });
+    await op.publish(v1, { retain: true });
+    await until('the hook runs', () => existsSync(started));
+    await first.kill9();
+    t.match(readFileSync(board.config, 'utf8'), /version 1/, 'version 1 is live (renamed before the hook)');
+    t.equal(
+      existsSync(join(board.stateDir, 'state.json')) ? stateApplied(board.stateDir) : null,
+      null,
+      'not recorded',
+    );
+
+    board.writeJson('agent.json', {
+      ...JSON.parse(readFileSync(board.settingsFile, 'utf8')),
+      apply_hook: { command: [], timeout_ms: 1000 },
+    });
+    const second = await startAgent(t, board);
+    await second.waitLog(/state\.json now says what is live/);
+    t.same(
+      stateApplied(board.stateDir),
+      { ...stateApplied(board.stateDir), id: v1.id, version: 1 },
+      'state.json says version 1, the live push',
+    );
+    // The killed agent's last will (offline, applied null) is retained until the new one connects.
+    let status: Record<string, unknown> | null = null;
+    const online = Date.now() + 15_000;
+    while (status?.state !== 'online' && Date.now() < online) status = await op.retainedStatus();
+    t.equal((status?.applied as { version: number } | null)?.version, 1, 'the status says version 1');
+    const answer = await op.result(String(v1.id), 'applied', 15_000);
+    t.match(
+      String(answer.detail),
+      /went live before the agent stopped/,
+      'the push, never answered, is answered now',
+    );
+
+    const v2 = envelope(board.op, { version: 2 });
+    await op.publish(v2);
+    t.equal((await op.result(String(v2.id), /applied|rejected/)).code, 'ok', 'the next push lands');
+  },
+);
+
+t.test(
+  'update window: a grounded config waiting for the lock does not land once the vehicle flies',
+  async (t) => {
+    const broker = await startMosquitto(t);
+    const dir = t.testdir();
+    const board = agentBoard(dir, broker.url, { lock: { wait_ms: 20_000 } });
+    const vehicle = join(dir, 'run', 'vehicle_state');
+    writeFileSync(vehicle, 'grounded\n');
+    const agent = await startAgent(t, board);
+    const op = await operator(t, broker.url);
+    const holder = await spawnHolder(t, board, 'slow technician');
+    const push = envelope(board.op, {
+      version: 1,
+      config: configWith((c) => (c.update_window = 'grounded')),
+    });
+    await op.publish(push, { retain: true });
+    // The push is past its first look at the vehicle and waits for the lock the holder keeps.
+    await until('the push waits for the lock', () =>
+      agent.logs.some((l) => l.includes('"msg":"taking lock"') && l.includes('apply push')),
+    );
+    writeFileSync(vehicle, 'flying\n');
+    await holder.release();
+    const r = await op.result(String(push.id), /deferred|applied|rejected/, 20_000);
+    t.equal(r.status, 'deferred', String(r.detail));
+    t.equal(r.code, 'deferred_update_window');
+    t.match(String(r.detail), /seen under the lock/, 'judged under the lock, at the last moment');
+    t.notOk(existsSync(board.config), 'nothing landed while flying');
+    writeFileSync(vehicle, 'grounded\n');
+    const landed = await op.result(String(push.id), 'applied', 20_000);
+    t.equal(landed.code, 'ok', 'lands once grounded again');
+  },
+);

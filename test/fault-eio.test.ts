@@ -1,0 +1,97 @@
+// EIO. This host's kernel has no device-mapper (no /dev/mapper/control, so no dm-flakey/dm-error on a loop
+// device), so the error is injected at the system-call boundary instead: the real agent runs under
+// `strace --inject`, which makes every fsync(2) on the config directory fail with EIO — the directory fsync
+// that makes the config's rename durable, i.e. a failure AFTER the point of no return. The trace also
+// proves that no fsync is retried after EIO (apply.ts / atomic.ts: the data may be gone, a retry may lie).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { parseConf } from '../src/store/conf.js';
+import { agentBoard, envelope, operator, startAgent } from './helpers/agent.js';
+import { configWith } from './helpers/board.js';
+import { startMosquitto } from './helpers/mosquitto.js';
+
+const straceMissing = spawnSync('strace', ['-V']).status === 0 ? null : 'strace is not installed';
+
+if (straceMissing && process.env.CI) t.fail(`CI must run the EIO test, but ${straceMissing}`);
+else if (straceMissing) t.comment(`skipped the EIO test: ${straceMissing}`);
+else
+  t.test(
+    'EIO on the config dir fsync after the rename: rolled back, not retried; the next push lands',
+    async (t) => {
+      const broker = await startMosquitto(t);
+      const dir = t.testdir();
+      const cfg = join(dir, 'cfg');
+      const trace = join(dir, 'strace.out');
+      const board = agentBoard(dir, broker.url, { paths: { config: 'cfg/aim_lock_config.conf' } });
+      board.config = join(cfg, 'aim_lock_config.conf');
+      const op = await operator(t, broker.url);
+      const push = async (version: number) => {
+        const doc = envelope(board.op, {
+          version,
+          config: configWith((c) => (c.aim.sensitivity = 0.1 + version / 100)),
+        });
+        const from = op.results.length;
+        await op.publish(doc, { retain: true });
+        return op.result(String(doc.id), /applied|rejected/, 30_000, from);
+      };
+
+      const healthy = await startAgent(t, board);
+      t.equal((await push(1)).code, 'ok');
+      const v1 = readFileSync(board.config);
+      t.equal(await healthy.stop(), 0);
+
+      const faulty = await startAgent(t, board, {
+        wrap: (argv) => [
+          'strace',
+          [
+            '-f',
+            '-qq',
+            '-o',
+            trace,
+            '-e',
+            'trace=fsync',
+            '-e',
+            'inject=fsync:error=EIO',
+            '-P',
+            cfg,
+            '--',
+            ...argv,
+          ],
+        ],
+      });
+      // strace's child is the agent; strace leaves it running when it dies itself, so it is reaped by pid too.
+      const agentPid = Number(
+        execFileSync('pgrep', ['-P', String(faulty.child.pid)], { encoding: 'utf8' }).trim(),
+      );
+      t.teardown(() => {
+        try {
+          process.kill(agentPid, 'SIGKILL');
+        } catch {}
+      });
+      const r = await push(2);
+      t.equal(r.code, 'rolled_back', String(r.detail));
+      t.match(String(r.detail), /version 2 was renamed into place but .*EIO/);
+      t.match(String(r.detail), /previous config was restored/);
+      t.match(String(r.detail), /not confirmed durable/, 'says the restore itself is not known durable');
+      t.same(readFileSync(board.config), v1, 'version 1 is what readers see, whole');
+      const state = JSON.parse(readFileSync(join(board.stateDir, 'state.json'), 'utf8'));
+      t.equal(state.applied.version, 1, 'state.json parses and says version 1');
+      t.equal(faulty.child.exitCode, null, 'the agent (under strace) is alive');
+      process.kill(agentPid, 'SIGTERM');
+      await new Promise<void>((resolve) => faulty.child.once('exit', () => resolve()));
+      const injected = readFileSync(trace, 'utf8')
+        .split('\n')
+        .filter((l) => /EIO .*INJECTED/.test(l));
+      t.equal(
+        injected.length,
+        2,
+        `two fsyncs failed (apply, restore), none retried:\n${injected.join('\n')}`,
+      );
+
+      await startAgent(t, board);
+      t.equal((await push(3)).code, 'ok', 'the fault gone, the next push lands');
+      t.equal(parseConf(readFileSync(board.config, 'utf8')).meta?.version, 3);
+    },
+  );
