@@ -8,7 +8,10 @@
 //   opened once per process by the Locksmith only (closing any other fd of it would drop our POSIX lock).
 // - flock belongs to the open file description: the kernel drops it when the agent dies, however it dies, so a
 //   crashed agent never blocks the next one. The pid written into the file is only for the error message.
-import { closeSync, constants as fsc, ftruncateSync, readFileSync, writeSync } from 'node:fs';
+// - The fd kept for the agent's life is read-only (flock needs no write access): a file held open for writing
+//   stops `mount -o remount,ro` of the state directory (EBUSY), which a technician or the fault tests may need.
+//   The pid goes in through a second, short-lived fd; closing it does not drop a flock (unlike fcntl locks).
+import { closeSync, constants as fsc, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from '../errors.js';
 import { C, flock, isBusy } from '../lock/fs-ext.js';
@@ -28,7 +31,7 @@ export class InstanceLock {
     // Through the board's tree (store/owned.ts): no link followed, and made by root (aimlockd run by hand) it
     // still belongs to the agent's user, so the service can open it afterwards.
     const fd = await inDirectory(stateDir, tree, true, (dir) =>
-      openInPlace(dir, INSTANCE_FILE, fsc.O_RDWR, 0o644),
+      openInPlace(dir, INSTANCE_FILE, fsc.O_RDONLY, 0o644),
     );
     try {
       await flock(fd, C.LOCK_EX | C.LOCK_NB);
@@ -41,8 +44,17 @@ export class InstanceLock {
         `another aimlockd${pid ? ` (pid ${pid})` : ''} already runs on ${stateDir} (it holds ${path}); stop it first (systemctl stop aimlockd), or give this one its own --settings with another state_dir`,
       );
     }
-    ftruncateSync(fd, 0);
-    writeSync(fd, `${process.pid}\n`, 0);
+    try {
+      const pidFd = openSync(`/proc/self/fd/${fd}`, fsc.O_WRONLY | fsc.O_TRUNC);
+      try {
+        writeSync(pidFd, `${process.pid}\n`, 0);
+      } finally {
+        closeSync(pidFd);
+      }
+    } catch (err) {
+      closeSync(fd);
+      throw err;
+    }
     return new InstanceLock(path, fd);
   }
 
