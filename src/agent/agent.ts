@@ -8,15 +8,17 @@ import { readHold } from '../board/hold.js';
 import { type Board, openBoard } from '../board/open.js';
 import { evidence, type Observation } from '../lock/observe.js';
 import type { LoadedSettings } from '../settings/load.js';
-import { drainDeferred, TECHNICIAN_EVENTS, type TechnicianReport } from '../store/deferred-events.js';
+import { TECHNICIAN_EVENTS, type TechnicianReport } from '../store/deferred-events.js';
 import { Outbox } from '../store/outbox.js';
 import { type AgentState, readState } from '../store/state.js';
 import { Transport } from '../transport/index.js';
 import { serveControl } from './control.js';
+import { publishDeferredEvents } from './deferred.js';
 import { DesiredState } from './desired.js';
 import { InstanceLock } from './instance-lock.js';
 import {
   AGENT_VERSION,
+  mismatchFields,
   type ResultFields,
   resultMessage,
   type StatusFields,
@@ -131,7 +133,7 @@ export class Agent {
     if (failed)
       await this.telemetry('apply_hook_failed', { ...echoOf(this.completedAtStart!), detail: failed });
     await this.readState();
-    await this.publishDeferredEvents();
+    await publishDeferredEvents(this.board, this.log, (event, fields) => this.telemetry(event, fields));
     this.holdOn = (await this.currentHold()) !== null;
     this.control = await serveControl(this.board.paths.socket, (req) => this.onControl(req));
     this.transport.start();
@@ -266,39 +268,6 @@ export class Agent {
     await this.transport.send('telemetry', telemetryMessage(this.settings.device, event, fields));
   }
 
-  /** What technicians did while the agent was down (release --force, reclaim): published now, in order. */
-  private async publishDeferredEvents(): Promise<void> {
-    const { unreadable, stuck } = await drainDeferred(
-      this.board.paths.deferredEvents,
-      async (e) => {
-        try {
-          await this.telemetry(e.event as TelemetryEvent, { ...e.fields, occurred_at: e.occurred_at });
-          this.log.info(
-            { event: e.event, occurred_at: e.occurred_at },
-            'published an event left while the agent was down',
-          );
-        } catch (err) {
-          this.log.warn(
-            { err, event: e.event },
-            'an event left while the agent was down is not valid telemetry; dropped',
-          );
-        }
-      },
-      this.board.tree,
-    );
-    if (stuck.length)
-      this.log.error(
-        { files: stuck, dir: this.board.paths.deferredEvents },
-        'deferred events this agent cannot take over (not its own to remove): not published, left in place; ' +
-          "give the folder and its files to the agent's user (chown -R, see systemd/aimlock.tmpfiles)",
-      );
-    if (unreadable.length)
-      this.log.warn(
-        { files: unreadable, dir: this.board.paths.deferredEvents },
-        'unreadable deferred events left in place',
-      );
-  }
-
   private async reclaimed(previous: Observation): Promise<void> {
     this.log.info({ lock: evidence(previous) }, 'ghost lock reclaimed');
     await this.telemetry('lock_reclaimed', { file: this.board.paths.fileName, previous: evidence(previous) });
@@ -384,17 +353,4 @@ export class Agent {
     t.unref();
     this.timers.add(t);
   }
-}
-
-function mismatchFields(file: string, lock: ReturnType<typeof evidence>): Record<string, unknown> {
-  return {
-    file,
-    state: 'HOT',
-    verdict: lock.verdict,
-    lock_bit: lock.lock_bit,
-    owner: lock.owner,
-    kernel_holders: lock.kernel_holders,
-    reason: lock.reason,
-    generation: lock.generation,
-  };
 }

@@ -3,6 +3,7 @@
 
 import type { Rejection } from '../accept/screen.js';
 import { RESULT_CODES, type ResultCode } from '../errors.js';
+import type { evidence } from '../lock/observe.js';
 import { type Status, validate } from '../schemas/index.js';
 
 export const AGENT_VERSION = '0.1.0';
@@ -92,4 +93,18 @@ export function statusMessage(device: string, f: StatusFields, now = new Date())
     agent_version: AGENT_VERSION,
     ts: now.toISOString(),
   });
+}
+
+/** The fields of a `lock_mismatch` telemetry event (CONTRACT §5). */
+export function mismatchFields(file: string, lock: ReturnType<typeof evidence>): Record<string, unknown> {
+  return {
+    file,
+    state: 'HOT',
+    verdict: lock.verdict,
+    lock_bit: lock.lock_bit,
+    owner: lock.owner,
+    kernel_holders: lock.kernel_holders,
+    reason: lock.reason,
+    generation: lock.generation,
+  };
 }
