@@ -8,15 +8,20 @@ interface Teardown {
   teardown(fn: () => void | Promise<void>): void;
 }
 
-/** Resolves with the first stdout line matching `pattern`; rejects if the child exits first. */
+/**
+ * Resolves with the first stdout line matching `pattern`; rejects if the child exits first. At the timeout the
+ * child is SIGKILLed before the rejection: a holder that comes up late would otherwise take the lock and keep
+ * writing in the board's folder, so tap's removal of the fixture fails (ENOTEMPTY), the teardowns after it (the
+ * one that kills the child) never run, and the test file never exits (seen in the ARM lane on a loaded machine).
+ */
 export function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs = 15000): Promise<string> {
   return new Promise((resolve, reject) => {
     let buffer = '';
     let stderr = '';
-    const timer = setTimeout(
-      () => reject(new Error(`timed out waiting for ${pattern}; stderr: ${stderr}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`timed out waiting for ${pattern}; stderr: ${stderr}`));
+    }, timeoutMs);
     child.stderr?.on('data', (d) => {
       stderr += d;
     });
