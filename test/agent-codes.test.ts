@@ -239,7 +239,9 @@ t.test(
     const local = join(dir, 'local.json');
     writeFileSync(local, JSON.stringify(configWith((c) => (c.aim.sensitivity = 0.33))));
     const technician = aimlock(board, ['apply', local, '--reason', 'hotfix']);
-    const heldBy = Date.now() + 5000;
+    // The technician's command is a fresh Node process: ~0.3 s here, several seconds under ARM emulation (the
+    // lane). The wait ends as soon as it holds the lock; the deadline only bounds a command that never does.
+    const heldBy = Date.now() + 60_000;
     const bit = () => {
       try {
         return readFileSync(join(board.lockDir, 'conf_locked'), 'utf8').trim();
@@ -248,6 +250,7 @@ t.test(
       }
     };
     while (Date.now() < heldBy && bit() !== '1') await new Promise((r) => setTimeout(r, 10));
+    t.equal(bit(), '1', 'the technician holds the lock when the push arrives (the race this case is about)');
     const racing = envelope(board.op, { version: 1 });
     await op.publish(racing);
     t.equal((await technician).code, 0, 'the technician applied version 1');
