@@ -287,7 +287,7 @@ export class Agent {
   private noteVerdict(verdict: string): void {
     if (verdict === this.lastVerdict) return;
     this.lastVerdict = verdict;
-    void this.transport.publishStatus();
+    void this.transport.publishStatus().catch(this.logError);
   }
 
   private async onControl(req: Record<string, unknown>): Promise<Record<string, unknown>> {
