@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { OwnedTree } from '../store/owned.js';
 import type { Actor } from './actor.js';
 import { LockFiles } from './files.js';
+import { nextGeneration } from './generation.js';
 import { Heartbeat } from './heartbeat.js';
 import { Intents } from './intents.js';
 import { KernelLock, KernelLockBusy } from './kernel.js';
@@ -318,8 +319,7 @@ export class Locksmith {
     found: Observation,
     maxHoldMs?: number,
   ): Promise<LockLease> {
-    const generation = (await this.files.readGeneration()) + 1;
-    await this.files.writeGeneration(generation);
+    const generation = await nextGeneration(this.files);
     const now = new Date((this.opts.now ?? Date.now)()).toISOString();
     const owner: OwnerRecord = {
       pid: process.pid,

@@ -2,7 +2,8 @@
 //
 // INVARIANTS
 // - One file per applied version, named by the zero-padded version (`000000042.json`), written atomically:
-//   an entry is whole or absent. Names are compared as numbers, so a version beyond the padding still sorts.
+//   an entry is whole or absent to readers — but not durable: after a power cut it may be empty on disk until
+//   start-up recovery removes it (dropTorn). Names are compared as numbers, so a version beyond the padding still sorts.
 // - Versions only move forward (a rollback lands as a new version), so "newest" is "highest version", and
 //   pruning to N after each record keeps exactly the newest N.
 // - Only names of the form `<digits>.json` are entries; temporaries of atomicWrite start with a dot.
@@ -51,7 +52,13 @@ export class History {
     }
     // Through the tree when there is one: it makes the folder (owned by the agent's user) when missing.
     if (!this.tree) await mkdir(this.dir, { recursive: true });
-    await writeJsonFile(join(this.dir, historyFileName(entry.version)), entry, { tree: this.tree });
+    // Not fsync'd: the state record's sync is what commits an apply. A power cut may leave this entry absent
+    // or empty; start-up recovery removes a torn entry and rebuilds the live version's from the live config
+    // (agent/recover-history.ts), so only older entries written in the last seconds before it can be lost.
+    await writeJsonFile(join(this.dir, historyFileName(entry.version)), entry, {
+      tree: this.tree,
+      durable: false,
+    });
     const versions = await this.versions();
     // Losing an unlink to a crash only leaves one entry too many; the next record prunes it.
     await this.inDir(async (at) => {
@@ -64,6 +71,24 @@ export class History {
     await unlink(join(this.dir, historyFileName(version))).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;
     });
+  }
+
+  /**
+   * Removes entries that do not parse (a power cut after the rename of an entry whose bytes never reached the
+   * disk leaves it empty). Returns the versions removed. Start-up recovery only: a live writer's entry is whole.
+   */
+  async dropTorn(): Promise<number[]> {
+    const dropped: number[] = [];
+    for (const v of await this.versions()) {
+      const torn = await this.get(v).then(
+        () => false,
+        (err: unknown) => err instanceof CorruptFileError,
+      );
+      if (!torn) continue;
+      await this.forget(v);
+      dropped.push(v);
+    }
+    return dropped;
   }
 
   /** Every kept entry, newest first. */
