@@ -1,0 +1,40 @@
+// History entries are not fsync'd (src/store/DURABILITY.md): the state record's sync commits an apply. A power
+// cut can therefore leave an entry renamed into place but empty (its bytes never reached the disk), or lose
+// it. At start, before any push, this puts history right: torn entries are removed, and the entry of the
+// version that is live — the one a rollback needs first — is rebuilt from the live config itself when missing
+// (the file carries the whole config; its record in state.json carries when and from where).
+//
+// INVARIANTS
+// - Only a live file that is provably ours and agrees with state.json is recorded (live.ts readLive): a file
+//   edited by hand is never put into history as an applied version.
+// - Runs without the lock: history entries are renamed into place whole, so a live writer's entry never reads
+//   as torn, and the rebuilt entry is exactly what its landing wrote (a concurrent landing of a newer
+//   version only makes this one older).
+// - Nothing here can stop the start: the caller logs a failure and goes on.
+import type { Logger } from 'pino';
+import { readLive } from '../accept/live.js';
+import type { Board } from '../board/open.js';
+import { parseConf } from '../store/conf.js';
+import { readBytes } from '../store/owned.js';
+import { readState } from '../store/state.js';
+
+export async function repairHistory(board: Board, log: Logger): Promise<void> {
+  const dropped = await board.history.dropTorn();
+  if (dropped.length)
+    log.warn({ versions: dropped }, 'removed history entries torn by a power cut (written, never synced)');
+  const state = await readState(board.paths.state, board.tree);
+  const live = await readLive(board.paths.config, board.tree);
+  const applied = state.applied;
+  if (!applied || !live?.ours || live.sha256 !== applied.sha256) return;
+  if (await board.history.get(applied.version)) return;
+  const { config } = parseConf((await readBytes(board.paths.config, board.tree)).toString('utf8'));
+  await board.history.record({
+    version: applied.version,
+    id: applied.id,
+    sha256: applied.sha256,
+    applied_at: applied.at,
+    source: applied.source,
+    config,
+  });
+  log.warn({ version: applied.version }, 'history entry of the live version rebuilt from the live config');
+}
