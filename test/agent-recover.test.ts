@@ -172,6 +172,8 @@ t.test(
 
     // The disk after the power cut, as the unsynced writes may leave it (src/store/DURABILITY.md).
     writeFileSync(join(history, '000000002.json'), ''); // renamed into place, bytes never written
+    // An undone landing's entry whose unlink the cut lost: a version that never committed.
+    writeFileSync(join(history, '000000007.json'), JSON.stringify({ ...JSON.parse(v2), version: 7 }));
     writeFileSync(join(board.lockDir, 'conf_locked'), '1\n'); // mid-lease
     writeFileSync(join(board.lockDir, 'owner.json'), ''); // renamed, bytes lost
     writeFileSync(join(board.lockDir, 'generation'), '1\n'); // rolled back
@@ -185,12 +187,14 @@ t.test(
       JSON.parse(v2),
       'the torn history entry of the live version is rebuilt from the live config, as it was',
     );
+    await after.waitLog(/landings that never committed/);
+    t.notOk(existsSync(join(history, '000000007.json')), 'the uncommitted version is not in history');
     const r3 = await push(3);
     t.equal(r3.code, 'ok', 'the ghost of the cut lease is reclaimed and the next push lands');
     t.equal(
       (r3.lock as { generation: number }).generation,
-      150,
-      'the generation continues from the durable reservation, never from the rolled-back counter',
+      151,
+      'the generation continues from the durable reservation (150: the first acquisition of this boot, which dropped the uncommitted entry), never from the rolled-back counter',
     );
     t.same(
       readFileSync(join(board.stateDir, 'outbox', 'journal.jsonl'), 'utf8').includes('"seq":9'),
