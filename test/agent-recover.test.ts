@@ -171,7 +171,14 @@ t.test(
     const v2 = readFileSync(join(history, '000000002.json'), 'utf8');
 
     // The disk after the power cut, as the unsynced writes may leave it (src/store/DURABILITY.md).
-    writeFileSync(join(history, '000000002.json'), ''); // renamed into place, bytes never written
+    // The live version's entry: empty (as an older aimlock, which did not sync entries, could leave it) — a
+    // cut that lost its rename (history's directory is not synced) is the same case after the torn one goes.
+    writeFileSync(join(history, '000000002.json'), '');
+    // The `applied` line is not synced: the cut took it, and left half of it.
+    const audit = readFileSync(board.audit, 'utf8');
+    const v2Line = audit.lastIndexOf('{"ts"');
+    t.match(audit.slice(v2Line), /"event":"applied".*"version":2/, 'the last audit line is the v2 landing');
+    writeFileSync(board.audit, audit.slice(0, v2Line + 20));
     // An undone landing's entry whose unlink the cut lost: a version that never committed.
     writeFileSync(join(history, '000000007.json'), JSON.stringify({ ...JSON.parse(v2), version: 7 }));
     writeFileSync(join(board.lockDir, 'conf_locked'), '1\n'); // mid-lease
@@ -188,6 +195,15 @@ t.test(
       'the torn history entry of the live version is rebuilt from the live config, as it was',
     );
     await after.waitLog(/landings that never committed/);
+    await after.waitLog(/audit lines of landings lost to a power cut written again/);
+    const lines = readFileSync(board.audit, 'utf8').split('\n');
+    const recovered = lines.filter((l) => l.includes('"recovered"')).map((l) => JSON.parse(l));
+    t.match(
+      recovered,
+      [{ event: 'applied', version: 2, generation: Number, recovered: /power cut/ }],
+      'the lost applied line is written again from state.json and history, on a fresh line',
+    );
+    t.equal(recovered.length, 1, 'once');
     t.notOk(existsSync(join(history, '000000007.json')), 'the uncommitted version is not in history');
     const r3 = await push(3);
     t.equal(r3.code, 'ok', 'the ghost of the cut lease is reclaimed and the next push lands');

@@ -214,11 +214,15 @@ export async function applyConfig(board: Board, req: ApplyRequest): Promise<Appl
           applied_at: at,
           source: req.source,
           reason: req.reason,
+          generation: lease.generation,
           config: req.config,
         });
         const base = liveUnrecorded ? rememberSeen(state, liveUnrecorded.id) : state;
         const next = rememberSeen(
-          { ...base, applied: { id: req.id, version, sha256, at, source: req.source } },
+          {
+            ...base,
+            applied: { id: req.id, version, sha256, at, source: req.source, generation: lease.generation },
+          },
           req.id,
         );
         await writeState(paths.state, next, board.tree);
@@ -231,17 +235,22 @@ export async function applyConfig(board: Board, req: ApplyRequest): Promise<Appl
       }
       // PNR 2 passed: committed.
       let auditNote = '';
+      // Not synced: state.json and the history entry are durable and say the same; start-up writes the line
+      // again if a power cut lost it (agent/recover-audit.ts).
       await board
-        .audit({
-          event: 'applied',
-          id: req.id,
-          version,
-          source: req.source,
-          reason: req.reason ?? null,
-          generation: lease.generation,
-          sha256,
-          actor: board.actor,
-        })
+        .audit(
+          {
+            event: 'applied',
+            id: req.id,
+            version,
+            source: req.source,
+            reason: req.reason ?? null,
+            generation: lease.generation,
+            sha256,
+            actor: board.actor,
+          },
+          { sync: false },
+        )
         .catch((err: unknown) => {
           auditNote = `; its audit line could not be written (${why(err)})`;
         });

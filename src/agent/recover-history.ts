@@ -1,8 +1,9 @@
-// History entries are not fsync'd (src/store/DURABILITY.md): the state record's sync commits an apply. A power
-// cut can therefore leave an entry renamed into place but empty (its bytes never reached the disk), or lose
-// it. At start, before any push, this puts history right: torn entries are removed, and the entry of the
-// version that is live — the one a rollback needs first — is rebuilt from the live config itself when missing
-// (the file carries the whole config; its record in state.json carries when and from where).
+// History entries are synced but their directory is not (src/store/DURABILITY.md): the state record's sync
+// commits an apply. A power cut can therefore lose the newest entries' renames — the live version's among
+// them. At start, before any push, this puts history right: the entry of the version that is live — the one a
+// rollback needs first — is rebuilt from the live config itself when missing (the file carries the whole
+// config; its record in state.json carries when, from where and under which generation). Entries that do not
+// parse (an older aimlock did not sync them) are removed.
 //
 // INVARIANTS
 // - Only a live file that is provably ours and agrees with state.json is recorded (live.ts readLive): a file
@@ -42,6 +43,7 @@ export async function repairHistory(board: Board, log: Logger): Promise<void> {
     sha256: applied.sha256,
     applied_at: applied.at,
     source: applied.source,
+    ...(applied.generation !== undefined ? { generation: applied.generation } : {}),
     config,
   });
   log.warn({ version: applied.version }, 'history entry of the live version rebuilt from the live config');

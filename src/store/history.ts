@@ -2,8 +2,8 @@
 //
 // INVARIANTS
 // - One file per applied version, named by the zero-padded version (`000000042.json`), written atomically:
-//   an entry is whole or absent to readers — but not durable: after a power cut it may be empty on disk until
-//   start-up recovery removes it (dropTorn). Names are compared as numbers, so a version beyond the padding still sorts.
+//   an entry is whole or absent, also after a power cut (its bytes are synced before the rename; the rename
+//   itself is not, so a cut may lose the newest entries: start-up rebuilds the live one). Names are compared as numbers, so a version beyond the padding still sorts.
 // - Versions only move forward (a rollback lands as a new version), so "newest" is "highest version", and
 //   pruning to N after each record keeps exactly the newest N.
 // - Only names of the form `<digits>.json` are entries; temporaries of atomicWrite start with a dot.
@@ -21,6 +21,8 @@ export interface HistoryEntry {
   applied_at: string;
   source: ApplySource;
   reason?: string;
+  /** The lease's fencing token (absent in entries written before it was recorded). */
+  generation?: number;
   config: AimConfig;
 }
 
@@ -52,12 +54,12 @@ export class History {
     }
     // Through the tree when there is one: it makes the folder (owned by the agent's user) when missing.
     if (!this.tree) await mkdir(this.dir, { recursive: true });
-    // Not fsync'd: the state record's sync is what commits an apply. A power cut may leave this entry absent
-    // or empty; start-up recovery removes a torn entry and rebuilds the live version's from the live config
-    // (agent/recover-history.ts), so only older entries written in the last seconds before it can be lost.
+    // The entry's bytes are fsync'd before its rename, its directory is not: after a power cut the entry is
+    // whole or absent (never empty), at one sync. Start-up rebuilds the live version's entry when its rename
+    // was lost (agent/recover-history.ts).
     await writeJsonFile(join(this.dir, historyFileName(entry.version)), entry, {
       tree: this.tree,
-      durable: false,
+      syncDir: false,
     });
     const versions = await this.versions();
     // Losing an unlink to a crash only leaves one entry too many; the next record prunes it.
@@ -74,8 +76,8 @@ export class History {
   }
 
   /**
-   * Removes entries that do not parse (a power cut after the rename of an entry whose bytes never reached the
-   * disk leaves it empty). Returns the versions removed. Start-up recovery only: a live writer's entry is whole.
+   * Removes entries that do not parse (left by an older aimlock that did not sync them, or by hand). Returns
+   * the versions removed. Start-up recovery only: a live writer's entry is whole.
    */
   async dropTorn(): Promise<number[]> {
     const dropped: number[] = [];
