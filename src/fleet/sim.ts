@@ -14,7 +14,15 @@ import { Agent } from '../agent/agent.js';
 import { boardPaths } from '../settings/board.js';
 import { loadSettings } from '../settings/load.js';
 import { isValidKeyId } from '../sign/index.js';
-import { deviceNames, type KindLists, planKinds, SimConfigError, type SimKind } from './sim-plan.js';
+import { type Responder, startResponder } from './sim-command.js';
+import {
+  deviceNames,
+  type KindLists,
+  planKinds,
+  SimConfigError,
+  type SimKind,
+  spreadIndices,
+} from './sim-plan.js';
 import { killChild, plantGhost, spawnHotHolder } from './sim-trouble.js';
 
 export { MAX_DRONES, SimConfigError, type SimKind } from './sim-plan.js';
@@ -64,6 +72,17 @@ export interface SimFleetOptions {
   keepaliveS?: number;
   /** How many agents start at once (default 10). */
   startConcurrency?: number;
+  /**
+   * Answer operator commands (CONTRACT §9) through the simulator's responder (sim-command.ts). Default true.
+   * Off when the agents answer them themselves, so that no drone answers twice.
+   */
+  commands?: boolean;
+  /** How many drones are "landing" when a hold comes (accepted first, done after landingMs); spread like trouble. */
+  landing?: number;
+  /** Exactly these drones are landing (instead of a spread-out choice of `landing`). */
+  landingDevices?: string[];
+  /** How long a landing takes; default 1500 ms. */
+  landingMs?: number;
 }
 
 export interface SimDevice {
@@ -73,6 +92,8 @@ export interface SimDevice {
   /** Its settings: `aimlock locks --settings THIS` (and status, show, release …) work on the running drone. */
   settingsFile: string;
   kind: SimKind;
+  /** Answers a hold `accepted` (landing_in_progress) first, `done` after the landing. */
+  landing: boolean;
   /** hot: pid of the foreign flock(1) holder (until releaseHot). */
   holderPid?: number;
   /** ghost: pid of the dead process the planted owner record names. */
@@ -87,6 +108,8 @@ export interface SimFleet {
   devices: SimDevice[];
   /** Kills the foreign holder of a hot drone ("a technician fixes it"): its desired push then lands by itself. */
   releaseHot(device: string): Promise<void>;
+  /** The command responder, when commands are on. */
+  responder: Responder | null;
   /** Pids of the child processes still alive (hot drones' holders). */
   childPids(): number[];
   /** Stops every agent (retained status `offline`), kills every child, removes the temp dir if it made it. */
@@ -126,13 +149,16 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
     opts.log ??
     pino({ level: opts.logLevel ?? SIM_DEFAULTS.logLevel }, pino.destination({ dest: 2, sync: true }));
 
+  const landing = landingSet(names, opts);
   const devices: SimDevice[] = [];
   const agents: Agent[] = [];
+  let responder: Responder | null = null;
   const holders = new Map<string, ChildProcess>();
   let stopping: Promise<void> | null = null;
 
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      await responder?.stop();
       await Promise.all(
         agents.map((a) =>
           a.stop().catch((err: unknown) => log.warn({ err, device: a.settings.device }, 'agent stop failed')),
@@ -179,7 +205,7 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
       };
       const settingsFile = join(boardDir, 'agent.json');
       writeFileSync(settingsFile, `${JSON.stringify(settings, null, 2)}\n`);
-      devices.push({ device, dir: boardDir, settingsFile, kind });
+      devices.push({ device, dir: boardDir, settingsFile, kind, landing: landing.has(device) });
     }
 
     await Promise.all(
@@ -199,6 +225,17 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
       agents.push(agent);
       await agent.start();
     });
+    if (opts.commands ?? true) {
+      responder = await startResponder({
+        brokerUrl: opts.brokerUrl,
+        fleet: opts.fleet,
+        devices,
+        keys: opts.keys,
+        landingDevices: [...landing],
+        landingMs: opts.landingMs,
+        log,
+      });
+    }
   } catch (err) {
     await stop();
     throw err;
@@ -209,6 +246,9 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
     fleet: opts.fleet,
     brokerUrl: opts.brokerUrl,
     devices,
+    get responder() {
+      return responder;
+    },
     async releaseHot(device) {
       const d = devices.find((x) => x.device === device);
       if (!d) throw new SimConfigError(`no device "${device}" in this fleet`);
@@ -225,6 +265,19 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
     },
     stop,
   };
+}
+
+/** The landing drones: an explicit list (checked), else `landing` of them spread as trouble is (never drone-01). */
+function landingSet(names: readonly string[], opts: SimFleetOptions): Set<string> {
+  if (opts.landingDevices) {
+    const bad = opts.landingDevices.find((d) => !names.includes(d));
+    if (bad !== undefined) throw new SimConfigError(`landing device "${bad}" is not in this fleet`);
+    return new Set(opts.landingDevices);
+  }
+  const k = opts.landing ?? 0;
+  if (!Number.isSafeInteger(k) || k < 0 || k > names.length)
+    throw new SimConfigError(`landing must be a whole number from 0 to ${names.length} (got ${k})`);
+  return new Set(spreadIndices(names.length, k).map((i) => names[i]!));
 }
 
 /** Runs `fn` over `items`, at most `limit` at a time; the first failure stops new starts and is rethrown. */
