@@ -12,7 +12,7 @@ import { plantGhost } from '../src/fleet/sim-trouble.js';
 import { boardPaths } from '../src/settings/board.js';
 import { loadSettings } from '../src/settings/load.js';
 import { generateKeyPair } from '../src/sign/index.js';
-import { aimlock } from './helpers/board.js';
+import { aimlock, CLI, run } from './helpers/board.js';
 import { startMosquitto } from './helpers/mosquitto.js';
 
 t.test('commands from the desk against a simulated fleet', async (t) => {
@@ -69,6 +69,30 @@ t.test('commands from the desk against a simulated fleet', async (t) => {
       t.notOk(JSON.stringify(rec).includes(pair.privatePem.split('\n')[1]!), 'no key material in the record');
     },
   );
+
+  t.test('on a terminal: one line, redrawn in place', async (t) => {
+    // script(1) gives the command a pseudo-terminal, as an operator's shell would.
+    const cmd = [
+      'env',
+      '-u',
+      'NODE_OPTIONS',
+      process.execPath,
+      CLI,
+      'hold',
+      '--all',
+      '--reason',
+      'tty',
+      ...desk,
+    ]
+      .map((a) => `'${a.replace(/'/g, "'\\''")}'`)
+      .join(' ');
+    const r = await run('script', ['-qfec', cmd, '/dev/null']);
+    t.equal(r.code, 0, r.stdout);
+    t.match(r.stdout, /\r\x1b\[K\d\/6 held/, 'the count is redrawn in place');
+    t.match(r.stdout, /drone-03 landing, held after it/, 'the landing drone is named while it lands');
+    t.match(r.stdout, /\r\x1b\[K6\/6 held\r?\nhold: 6\/6 held/, 'the last frame, then the summary');
+    t.notMatch(r.stdout, /drone-01: done\/ok/, 'no per-answer log on a terminal');
+  });
 
   t.test('resume --devices: only those drones resume', async (t) => {
     const r = await aimlock(null, ['resume', '--devices', 'drone-01,drone-03', ...desk, '--json']);
@@ -219,6 +243,31 @@ t.test('commands from the desk against a simulated fleet', async (t) => {
       t.ok(Date.parse(h!.until!) - Date.now() > 4 * 60_000, 'on hold for --hold-for 5m');
     },
   );
+
+  t.test(
+    "the record cannot be written: said on stderr, the fleet's answer still decides the exit",
+    async (t) => {
+      const r = await aimlock(null, ['resume', '--devices', 'drone-01', ...desk, '--record', dir]);
+      t.equal(r.code, 0, r.stderr);
+      t.match(r.stderr, /aimlock: warning: the operator's record .* could not be written \(EISDIR/);
+    },
+  );
+
+  t.test('no broker: exit 5 broker_unreachable, nothing recorded as sent', async (t) => {
+    const before = readFileSync(record, 'utf8');
+    const r = await aimlock(null, [
+      'hold',
+      '--all',
+      '--reason',
+      'x',
+      ...desk,
+      '--broker',
+      'mqtt://127.0.0.1:1',
+    ]);
+    t.equal(r.code, 5, r.stderr);
+    t.match(r.stderr, /^aimlock: broker_unreachable: /);
+    t.equal(readFileSync(record, 'utf8'), before);
+  });
 
   t.test('usage: the local forms stay local, the remote forms say what they need', async (t) => {
     const both = await aimlock(null, ['hold', '--all', '--devices', 'a', '--reason', 'x', ...desk]);
