@@ -138,7 +138,8 @@ export class SimBoard {
       status: 'done',
       code: 'ok',
       detail: `lock force-released (was ${o.verdict}); the agent is on hold until ${hold.until}`,
-      data: { lock: evidence(o), hold },
+      // As the device side answers (README, Commands from the control room): what was cleared, and the hold.
+      data: { previous: evidence(o), hold },
     };
   }
 

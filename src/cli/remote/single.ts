@@ -131,7 +131,9 @@ export async function remoteRelease(
   const device = singleDevice(ctx);
   const res = await ask(ctx, r, device, 'release_force', { reason, hold_for: holdForS });
   if (res.status === 'refused') throw refusedError(res, 'release_force');
-  const e = lockEvidence(res.data);
+  // The device answers what it cleared as `previous` (the lock as it was); `lock` from an older responder.
+  const data = res.data as Record<string, unknown> | undefined;
+  const e = lockEvidence(data?.previous !== undefined ? { lock: data.previous } : data);
   const was = e
     ? ` (was ${termSafe(e.verdict)}: ${termSafe(String(e.reason ?? '')).replace(/\.+$/, '')})`
     : '';
