@@ -23,7 +23,7 @@ import {
   span,
   WAIT_MS,
 } from './demo-story.js';
-import { answerOf, type Watch } from './demo-watch.js';
+import type { Watch } from './demo-watch.js';
 import type { SimDevice, SimFleet } from './sim.js';
 
 /** What a run fixes before its acts, and how they report: a difference from the story, an abort, a child. */

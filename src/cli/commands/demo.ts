@@ -25,7 +25,7 @@ function shownCli(): string {
   return `node ${rel.startsWith('..') ? CLI : rel}`;
 }
 
-function closing(f: DemoFacts, shown: string): string {
+function closing(f: DemoFacts): string {
   const secs = (f.duration_ms / 1000).toFixed(1);
   const hot = f.hot;
   const lines: string[] = [];
@@ -141,7 +141,7 @@ Example: aimlock demo`,
     } finally {
       done();
     }
-    ctx.emit(facts, closing(facts, shown));
+    ctx.emit(facts, closing(facts));
     return facts.ok ? EXIT.ok : EXIT.invalid;
   },
 };
