@@ -46,7 +46,7 @@ t.test('commands from the desk against a simulated fleet', async (t) => {
     async (t) => {
       const r = await aimlock(null, ['hold', '--all', '--reason', 'hold point', '--for', '90s', ...desk]);
       t.equal(r.code, 0, r.stderr);
-      t.match(r.stdout, /^hold: 6\/6 held\n$/);
+      t.match(r.stdout, /^hold: 6\/6 held \(last answer after \d+\.\d\d s\)\n$/);
       const lines = r.stderr.split('\n');
       const accepted = lines.findIndex((l) => l.startsWith('drone-03: accepted/landing_in_progress'));
       const done = lines.findIndex((l) => l.startsWith('drone-03: done/ok'));
@@ -126,7 +126,10 @@ t.test('commands from the desk against a simulated fleet', async (t) => {
       otherFile,
     ]);
     t.equal(r.code, 1, r.stderr);
-    t.match(r.stderr, /aimlock: refused: hold: 0\/2 held; refused by drone-01: unknown_key/);
+    t.match(
+      r.stderr,
+      /aimlock: refused: hold: 0\/2 held \(last answer after [\d.]+ s\); refused by drone-01: unknown_key/,
+    );
     t.match(r.stderr, /refused by drone-04: unknown_key/);
     t.equal(await readHold(paths('drone-01').hold), null, 'nothing was done');
   });
@@ -158,7 +161,10 @@ t.test('commands from the desk against a simulated fleet', async (t) => {
     const r = await aimlock(null, ['resume', '--all', ...desk, '--timeout', '3s']);
     t.equal(r.code, 5, r.stderr);
     t.ok(Date.now() - started >= 3000, 'waited the whole --timeout');
-    t.match(r.stderr, /aimlock: timeout: resume: 6\/7 resumed; no answer within 3s: drone-77 \(offline\)/);
+    t.match(
+      r.stderr,
+      /aimlock: timeout: resume: 6\/7 resumed \(last answer after [\d.]+ s\); no answer within 3s: drone-77 \(offline\)/,
+    );
     t.match(r.stderr, /1 offline: it waits in their session/);
     const unknown = await aimlock(null, [
       'resume',

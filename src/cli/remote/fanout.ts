@@ -22,6 +22,9 @@ export async function runFanout(ctx: Context, r: Remote, spec: FanoutSpec): Prom
   const client = await connectCommands(r.target);
   let outcomes: Outcome[] = [];
   let devices: string[] = [];
+  // From the first publish to the last final answer: what a hold point costs the fleet, printed for the operator.
+  let sentAt = 0;
+  let lastFinalAt = 0;
   try {
     const statuses = await client.statuses();
     devices = wanted ?? [...statuses.keys()].sort();
@@ -55,8 +58,11 @@ export async function runFanout(ctx: Context, r: Remote, spec: FanoutSpec): Prom
       timeoutMs: r.timeoutMs,
       ttlMs: r.ttlMs,
       onEvent: (e) => {
-        if (e.type === 'sent') r.record.sent(e.command, r.by);
-        else if (e.type === 'interim' || e.type === 'final') r.record.answer(e.result);
+        if (e.type === 'final') lastFinalAt = Date.now();
+        if (e.type === 'sent') {
+          sentAt ||= Date.now();
+          r.record.sent(e.command, r.by);
+        } else if (e.type === 'interim' || e.type === 'final') r.record.answer(e.result);
         progress.event(e);
       },
     });
@@ -66,7 +72,7 @@ export async function runFanout(ctx: Context, r: Remote, spec: FanoutSpec): Prom
   } finally {
     await closeBoth(ctx, client, r);
   }
-  return summarize(ctx, r, spec, outcomes);
+  return summarize(ctx, r, spec, outcomes, lastFinalAt > 0 ? lastFinalAt - sentAt : null);
 }
 
 async function closeBoth(ctx: Context, client: CommandClient, r: Remote): Promise<void> {
@@ -83,7 +89,13 @@ async function closeBoth(ctx: Context, client: CommandClient, r: Remote): Promis
   }
 }
 
-function summarize(ctx: Context, r: Remote, spec: FanoutSpec, outcomes: Outcome[]): number {
+function summarize(
+  ctx: Context,
+  r: Remote,
+  spec: FanoutSpec,
+  outcomes: Outcome[],
+  elapsedMs: number | null,
+): number {
   const acked = outcomes.filter((o) => o.state === 'final' && o.result.status !== 'refused');
   const refused = outcomes.flatMap((o) =>
     o.state === 'final' && o.result.status === 'refused' ? [o.result] : [],
@@ -94,6 +106,8 @@ function summarize(ctx: Context, r: Remote, spec: FanoutSpec, outcomes: Outcome[
     fleet: r.target.fleet,
     devices: outcomes.length,
     acknowledged: acked.length,
+    /** First command published → last final answer received (null: none came). */
+    elapsed_ms: elapsedMs,
     refused: refused.map((x) => ({ device: x.device, code: x.code, detail: x.detail })),
     timed_out: silent.map((o) => ({
       device: o.device,
@@ -103,7 +117,8 @@ function summarize(ctx: Context, r: Remote, spec: FanoutSpec, outcomes: Outcome[
     results: outcomes.flatMap((o) => (o.state === 'final' ? [o.result] : [])),
   };
   if (ctx.json) ctx.io.stdout.write(`${jsonSafe(summary)}\n`);
-  const head = `${spec.action}: ${acked.length}/${outcomes.length} ${spec.done}`;
+  const took = elapsedMs === null ? '' : ` (last answer after ${(elapsedMs / 1000).toFixed(2)} s)`;
+  const head = `${spec.action}: ${acked.length}/${outcomes.length} ${spec.done}${took}`;
   if (refused.length === 0 && silent.length === 0) {
     if (!ctx.json) ctx.emit(summary, `${head}`);
     return EXIT.ok;
