@@ -122,6 +122,12 @@ export async function remoteReclaim(ctx: Context, r: Remote): Promise<number> {
   return EXIT.ok;
 }
 
+/** "The agent is on hold until …" from the answer's hold, as the local form says it; null without one. */
+function held(data: Record<string, unknown> | undefined): string | null {
+  const hold = data?.hold as { until?: unknown } | undefined;
+  return typeof hold?.until === 'string' ? `The agent is on hold until ${termSafe(hold.until)}.` : null;
+}
+
 export async function remoteRelease(
   ctx: Context,
   r: Remote,
@@ -139,7 +145,7 @@ export async function remoteRelease(
     : '';
   ctx.emit(
     { device, result: res },
-    `lock on ${termSafe(device)} force-released${was}.\n${termSafe(res.detail)}\n` +
+    `lock on ${termSafe(device)} force-released${was}.\n${held(data) ?? termSafe(res.detail)}\n` +
       `aimlock resume --fleet ${r.target.fleet} --devices ${termSafe(device)} --key … ends the hold now.`,
   );
   return EXIT.ok;
