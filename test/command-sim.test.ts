@@ -2,6 +2,7 @@
 // signature, id) and answers in the command-result schema; a retained command is never executed. Raw MQTT
 // publishes from the test play the operator, so every refusal is caused for real.
 import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import t from 'tap';
@@ -48,6 +49,13 @@ t.test('the responder screens every command and answers in the schema', async (t
   });
   t.teardown(() => fleet.stop());
   const holdFile = boardPaths(loadSettings(fleet.devices[0]!.settingsFile)).hold;
+  // The boards grant their key every capability, push included (agents that read .caps act on it too).
+  t.same(
+    readFileSync(join(fleet.devices[0]!.dir, 'keys', 'ops.caps'), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('#')),
+    ['push', 'hold', 'resume', 'locks', 'reclaim', 'release_force', 'status'],
+  );
 
   const op = await mqtt.connectAsync(broker.url, { clientId: 'scr-op' });
   t.teardown(() => op.endAsync(true));

@@ -73,10 +73,12 @@ export interface SimFleetOptions {
   /** How many agents start at once (default 10). */
   startConcurrency?: number;
   /**
-   * Answer operator commands (CONTRACT §9) through the simulator's responder (sim-command.ts). Default true.
-   * Off when the agents answer them themselves, so that no drone answers twice.
+   * Who answers operator commands (CONTRACT §9): `responder` (default) — the simulator's own responder
+   * (sim-command.ts), one connection for every drone, with simulated landings; `agent` — the agents
+   * themselves, once they carry the device side (src/command/); `none` — nobody. Exactly one of them must
+   * answer: a drone answering twice gives the operator whichever answer comes first.
    */
-  commands?: boolean;
+  commands?: SimCommands;
   /** How many drones are "landing" when a hold comes (accepted first, done after landingMs); spread like trouble. */
   landing?: number;
   /** Exactly these drones are landing (instead of a spread-out choice of `landing`). */
@@ -84,6 +86,14 @@ export interface SimFleetOptions {
   /** How long a landing takes; default 1500 ms. */
   landingMs?: number;
 }
+
+export type SimCommands = 'responder' | 'agent' | 'none';
+
+/**
+ * Every capability a key may be given (CONTRACT §9). The simulator's boards trust their keys with all of them,
+ * push included (a key with a `.caps` file that omits push may not push).
+ */
+export const ALL_CAPABILITIES = ['push', 'hold', 'resume', 'locks', 'reclaim', 'release_force', 'status'];
 
 export interface SimDevice {
   device: string;
@@ -183,7 +193,13 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
       }
       mkdirSync(join(boardDir, 'keys'), { recursive: true });
       mkdirSync(join(boardDir, 'run'), { recursive: true });
-      for (const k of opts.keys) writeFileSync(join(boardDir, 'keys', `${k.id}.pub`), k.publicPem);
+      for (const k of opts.keys) {
+        writeFileSync(join(boardDir, 'keys', `${k.id}.pub`), k.publicPem);
+        writeFileSync(
+          join(boardDir, 'keys', `${k.id}.caps`),
+          `# aimlock sim: this simulated board lets its operator key do everything\n${ALL_CAPABILITIES.join('\n')}\n`,
+        );
+      }
       // No narrowing, said explicitly: a board without limits.json refuses every push (fail closed).
       writeFileSync(join(boardDir, 'limits.json'), '{}\n');
       writeFileSync(join(boardDir, 'run', 'vehicle_state'), `${opts.vehicleState ?? 'grounded'}\n`);
@@ -225,7 +241,7 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
       agents.push(agent);
       await agent.start();
     });
-    if (opts.commands ?? true) {
+    if ((opts.commands ?? 'responder') === 'responder') {
       responder = await startResponder({
         brokerUrl: opts.brokerUrl,
         fleet: opts.fleet,

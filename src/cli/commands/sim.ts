@@ -39,6 +39,7 @@ export const sim: Command = {
     'log-level': { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
     landing: { type: 'string' },
+    commands: { type: 'string' },
     'landing-ms': { type: 'string' },
   },
   help: `
@@ -66,6 +67,8 @@ Use it to try push, rollout and fleet against a fleet without hardware.
                       (lock.gc_interval_ms; default ${SIM_DEFAULTS.gcIntervalMs})
   --log-level LEVEL   the agents' log level (default ${SIM_DEFAULTS.logLevel}; silent, error, info, debug); their logs
                       are JSON lines on stderr: 2> >(aimlock logs) pretty-prints them
+  --commands WHO      who answers operator commands: responder (default: the simulator, for every drone),
+                      agent (the agents themselves, when they carry the device side), none
   --landing K         K drones are "landing" when a hold command comes: they answer accepted
                       (landing_in_progress) at once and done after --landing-ms (default 1500)
   -q, --quiet         no line per result and telemetry event
@@ -118,6 +121,10 @@ Example: aimlock sim --drones 20 --ghosts 2 --hot 1 --flaky 1 --broker mqtt://12
       flakyDevices: list(ctx, 'flaky-devices'),
     };
     const namePrefix = ctx.string('prefix') ?? 'drone-';
+    const commands = ctx.string('commands') ?? 'responder';
+    if (commands !== 'responder' && commands !== 'agent' && commands !== 'none') {
+      throw new CliError('usage', `--commands "${commands}" is not one of responder, agent, none`);
+    }
     // Refuse an impossible plan before asking the broker or writing anything.
     usageOnPlanError(() =>
       planKinds(
@@ -152,7 +159,18 @@ Example: aimlock sim --drones 20 --ghosts 2 --hot 1 --flaky 1 --broker mqtt://12
       });
       const started = Date.now();
       fleetHandle = await usageOnPlanError(() =>
-        startFleet({ drones, brokerUrl, fleet, dir, ...plan, keys, logLevel, namePrefix, gcIntervalMs }),
+        startFleet({
+          drones,
+          brokerUrl,
+          fleet,
+          dir,
+          ...plan,
+          keys,
+          logLevel,
+          namePrefix,
+          gcIntervalMs,
+          commands,
+        }),
       );
       ctx.emit(
         {
