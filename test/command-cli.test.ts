@@ -132,6 +132,19 @@ t.test('commands from the desk against a simulated fleet', async (t) => {
     );
     t.match(r.stderr, /refused by drone-04: unknown_key/);
     t.equal(await readHold(paths('drone-01').hold), null, 'nothing was done');
+    // Refused and silent at once: 1 (a refusal is a definite answer to act on), and both are named.
+    const both = await aimlock(null, [
+      'resume',
+      '--devices',
+      'drone-01,nobody-8',
+      ...desk,
+      '--key',
+      otherFile,
+      '--timeout',
+      '2s',
+    ]);
+    t.equal(both.code, 1, both.stderr);
+    t.match(both.stderr, /refused by drone-01: unknown_key .*; no answer within 2s: nobody-8$/m);
   });
 
   t.test('silent and offline devices: exit 5 naming them, after --timeout', async (t) => {
@@ -181,13 +194,10 @@ t.test('commands from the desk against a simulated fleet', async (t) => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    t.match(
-      rec.filter((l) => l.event === 'timeout'),
-      [
-        { device: 'drone-77', offline: true },
-        { device: 'nobody-9', offline: false },
-      ],
-    );
+    t.match(rec.filter((l) => l.event === 'timeout').slice(-2), [
+      { device: 'drone-77', offline: true },
+      { device: 'nobody-9', offline: false },
+    ]);
   });
 
   t.test("locks --device: the device's table, exit 3 on a mismatch", async (t) => {
