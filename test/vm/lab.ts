@@ -215,11 +215,17 @@ export class Lab {
     return Math.round(hostMs * this.speed * 2);
   }
 
-  /** A real reboot (systemctl reboot in the guest; QEMU resets in place); returns the new boot id. */
-  async reboot(): Promise<{ bootId: string; ms: number }> {
+  /**
+   * A real reboot (QEMU resets in place); returns the new boot id. `hard`: what a board's hardware watchdog
+   * does to a hung board — the disks synced, then reboot(2) at once (`systemctl reboot -ff`): no process is
+   * sent SIGTERM, and none gets the SIGCONT that systemd's orderly shutdown sends after it (which would wake a
+   * stopped writer and let it finish).
+   */
+  async reboot(opts: { hard?: boolean } = {}): Promise<{ bootId: string; ms: number }> {
     const old = this.guest.bootId;
     const t0 = performance.now();
-    await this.guest.run(['systemctl', 'reboot']).catch(() => {}); // the driver may die before answering
+    const cmd = opts.hard ? ['sh', '-c', 'sync && systemctl reboot --force --force'] : ['systemctl', 'reboot'];
+    await this.guest.run(cmd).catch(() => {}); // the driver may die before answering
     await this.waitBoot(old, BOOT_CEILING_MS);
     return { bootId: this.guest.bootId!, ms: performance.now() - t0 };
   }
