@@ -14,7 +14,7 @@
 // A link found where a record belongs is read as the worst case: a set bit, a corrupt owner record.
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { atomicWrite } from '../store/atomic.js';
+import { atomicWrite, sweepTempFiles } from '../store/atomic.js';
 import { readText } from '../store/json-file.js';
 import { inDirectory, inParent, type OwnedTree } from '../store/owned.js';
 import type { IntentRecord, LockBit, OwnerRead, OwnerRecord } from './types.js';
@@ -194,6 +194,16 @@ export class LockFiles {
     await this.remove(this.ownerPath).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;
     });
+  }
+
+  /**
+   * Removes the temporaries dead writers left in the lock directory (a writer killed between creating its
+   * temporary and renaming it into place). Part of clearing a ghost: when root reclaims, a root-made temporary
+   * of the dead writer would otherwise stay root's until the agent's next start sweeps it. The directory is
+   * reached through its fd, so a planted link cannot send root's unlinks elsewhere.
+   */
+  sweepDeadTemporaries(): Promise<string[]> {
+    return inDirectory(this.dir, this.tree, false, (d) => sweepTempFiles(d.at('.')));
   }
 
   /** unlink(2) removes a link itself, never its target; the folder is reached without links. */

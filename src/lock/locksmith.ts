@@ -301,6 +301,11 @@ export class Locksmith {
   ): Promise<void> {
     await this.files.writeBit(0);
     await this.files.removeOwner();
+    // The ghost's leftovers go with its records. Not a reason to fail the reclaim: the agent sweeps at start.
+    const swept = await this.files.sweepDeadTemporaries().catch((err: Error) => {
+      this.opts.log?.warn({ err }, 'could not sweep dead writers’ temporaries from the lock directory');
+      return [];
+    });
     const entry = {
       event,
       file: this.opts.fileName,
@@ -308,6 +313,7 @@ export class Locksmith {
       actor,
       previous: evidence(seen),
       generation: seen.generation,
+      ...(swept.length > 0 ? { swept } : {}),
     };
     await this.opts.audit(entry);
     this.opts.log?.info(entry, event === 'lock_reclaimed' ? 'ghost lock reclaimed' : 'lock force-released');
