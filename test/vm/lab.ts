@@ -395,6 +395,10 @@ export class Lab {
       // Only a landing that starts while the file exists is slow: later ones (the agent's) are not.
       await this.run(['rm', '-f', BOARD.slowHook]);
     }
+    // The writer's apply takes the next version and its config is live from its rename on (start-up recovery
+    // records it when the writer dies in its hook): the lab's next push must be newer than that, or it would
+    // be answered stale_version after a reboot (a run saw exactly that in f).
+    this.lastVersion = Math.max(this.lastVersion, (await this.applied())?.version ?? 0) + 1;
     return pid;
   }
 
