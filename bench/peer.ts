@@ -14,8 +14,8 @@ import { createPublicKey, verify } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { canonicalBytes } from '../src/sign/canonical.js';
 import { C, fcntlLock, flock } from '../src/lock/fs-ext.js';
+import { canonicalBytes } from '../src/sign/canonical.js';
 
 if (process.argv.length !== 6) {
   console.error('usage: peer.ts BROKER_URL PREFIX DIR PUBKEY.pem');
