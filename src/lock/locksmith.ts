@@ -19,6 +19,7 @@ import { monoNow } from './mono.js';
 import { clause, evidence, type Observation, observe, observeOnce } from './observe.js';
 import { bootId, pidNamespace, selfStart } from './proc.js';
 import type { OwnerRecord, Verdict } from './types.js';
+import { freesOnFlock, untilFlockFree } from './wake.js';
 
 export interface LockLogger {
   info(obj: object, msg: string): void;
@@ -99,6 +100,15 @@ export class Locksmith {
     return observe(this.opts.lockFile, this.files, this.observeOpts());
   }
 
+  /**
+   * Resolves when the exclusive flock holder seen in `holders` lets go (true), or at `deadline` (false); at once
+   * false when there is none, since there is then nothing that a release would end (wake.ts).
+   */
+  async untilFree(holders: Observation['holders'], deadline = Number.POSITIVE_INFINITY): Promise<boolean> {
+    if (!freesOnFlock(holders)) return false;
+    return untilFlockFree(this.opts.lockFile, deadline, this.opts.tree);
+  }
+
   async withLock<T>(opts: AcquireOptions, fn: (lease: LockLease) => Promise<T>): Promise<T> {
     const lease = await this.acquire(opts);
     try {
@@ -115,9 +125,12 @@ export class Locksmith {
       { purpose: opts.purpose, verdict: seen.verdict, wait_ms: opts.waitMs },
       'taking lock',
     );
-    // Wait only for what will end by itself: a consistent holder. A mismatch needs a technician, now.
+    // Wait only for what will end by itself: a consistent holder. A mismatch needs a technician, now. The wait
+    // ends when the holder's flock goes (wake.ts), so the push lands as the holder lets go, not a poll later.
     while (seen.verdict === 'HELD' && Date.now() < deadline) {
-      await sleep(Math.min(50, Math.max(1, deadline - Date.now())));
+      // HELD without an exclusive flock is a peer between its intent record and its flock: a moment.
+      if (!(await this.untilFree(seen.holders, deadline)))
+        await sleep(Math.min(10, Math.max(1, deadline - Date.now())));
       seen = await this.observe();
     }
     this.refuseUnlessTakeable(seen, opts);
@@ -144,8 +157,9 @@ export class Locksmith {
             // Only a flock of our own can block us, and only while we wait for our flock: waiting for fcntl we
             // legitimately hold our flock, and a POSIX lock of our own process never blocks us (it is per
             // process). Flagging our own flock then turned a foreign lockf holder into `apply_failed`.
+            // (Exclusive only: a FLOCK READ of ours is the wait for the lock to free, wake.ts.)
             const ownFlock = seen.holders.some(
-              (h) => h.pid === process.pid && !h.blocked && h.kind === 'FLOCK',
+              (h) => h.pid === process.pid && !h.blocked && h.kind === 'FLOCK' && h.mode === 'WRITE',
             );
             if (step === 'flock' && ownFlock) {
               // Waiting for ourselves would last until the deadline: a lock fd of this process leaked.
