@@ -183,7 +183,6 @@ try {
   await idle(3000);
   const rssEnd = rssKiB(agent.pid);
   const hwm = hwmKiB(agent.pid);
-  const peerRss = rssKiB(peer.pid!);
 
   for (const xs of [bare, peerLat, agentLat]) xs.sort((x, y) => x - y);
   const ms = (x: number) => `${x.toFixed(2)} ms`.padStart(11);
@@ -214,7 +213,7 @@ try {
     `CPU per push: aimlock ${cpu.agent.toFixed(2)} ms, peer ${cpu.peer.toFixed(2)} ms (${(cpu.agent / cpu.peer).toFixed(2)}×)`,
   );
   console.log(
-    `agent VmRSS: ${mib(rssStart)} idle after start, ${mib(rssEnd)} idle after ${N + WARM} pushes (VmHWM ${mib(hwm)}); peer ${mib(peerRss)}`,
+    `agent VmRSS: ${mib(rssStart)} idle after start, ${mib(rssEnd)} idle after ${N + WARM} pushes (VmHWM ${mib(hwm)})`,
   );
   console.log(
     `start -> ready (spawn to "aimlockd ready", ${STARTS} starts): median ${median(starts).toFixed(0)} ms, ` +
