@@ -12,7 +12,7 @@ import { KernelLock } from '../src/lock/kernel.js';
 import { wakes } from '../src/lock/wake.js';
 import { loadSettings } from '../src/settings/load.js';
 import { agentBoard, envelope, operator, startAgent } from './helpers/agent.js';
-import { makeBoard } from './helpers/board.js';
+import { aimlock, configWith, makeBoard } from './helpers/board.js';
 import { startMosquitto } from './helpers/mosquitto.js';
 import { exited, spawnFlock, spawnHolder } from './helpers/procs.js';
 
@@ -110,3 +110,24 @@ t.test('a push the lock kept waiting lands when the holder lets go, not on a ret
   t.equal(attempts(String(blocked.id)), 2, 'one more attempt: the one the exit woke');
   t.equal(await agent.stop(), 0);
 });
+
+t.test(
+  'a technician command that gives up on a HELD lock ends at once, while the holder still holds',
+  async (t) => {
+    const board = makeBoard(t.testdir());
+    const holder = await spawnHolder(t, board, 'slow technician apply');
+    const changed = board.writeJson(
+      'b.json',
+      configWith((c) => (c.aim.sensitivity = 0.3)),
+    );
+    // wait_ms is 300 on test boards: the command waits that long, answers lock_hot and must exit, although its
+    // wait for the flock is still blocked (it used to keep the process alive until the holder let go).
+    const apply = aimlock(board, ['apply', changed, '--reason', 'too early']);
+    const ended = await Promise.race([apply.then(() => 'exited'), sleep(60_000).then(() => 'still running')]);
+    t.equal(ended, 'exited', 'the command exited while the lock was still held');
+    const r = await apply;
+    t.equal(r.code, 3);
+    t.match(r.stderr, /^aimlock: lock_hot: /m);
+    await holder.release();
+  },
+);

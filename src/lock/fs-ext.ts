@@ -11,10 +11,7 @@ interface FsExt {
     arg: number,
     cb: (err: NodeJS.ErrnoException | null, result?: number) => void,
   ): void;
-  constants: Record<
-    'LOCK_SH' | 'LOCK_EX' | 'LOCK_NB' | 'LOCK_UN' | 'F_SETLK' | 'F_WRLCK' | 'F_UNLCK',
-    number
-  >;
+  constants: Record<'LOCK_EX' | 'LOCK_NB' | 'LOCK_UN' | 'F_SETLK' | 'F_WRLCK' | 'F_UNLCK', number>;
 }
 const fsExt = createRequire(import.meta.url)('fs-ext') as FsExt;
 

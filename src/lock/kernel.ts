@@ -4,9 +4,8 @@
 // - Both kinds are taken because on Linux they do not see each other: a foreign writer using flock(1) or
 //   lockf/fcntl must be excluded either way (CONTRACT §3).
 // - Exactly one fd of the lock file is open in this process while it holds the lock, and no other code in
-//   this process opens the file (but wake.ts, whose probe closes only while it excludes our flock, hence our
-//   POSIX lock): closing ANY fd of a file drops the process's POSIX locks on it. The per-path queue below makes
-//   a second acquisition in the same process wait instead of opening a second fd.
+//   this process opens the file: closing ANY fd of a file drops the process's POSIX locks on it. The
+//   per-path queue below makes a second acquisition in the same process wait instead of opening a second fd.
 // - A wait for flock wakes when the holder lets go (wake.ts), not on a timer: a push waiting for a technician's
 //   apply lands the moment it ends. A wait for fcntl alone (our flock held, somebody's POSIX lock in the way)
 //   retries on a short backoff: no consistent holder holds POSIX without flock, so keepWaiting ends it at once
@@ -96,12 +95,12 @@ export class KernelLock {
           const step = flocked ? 'fcntl' : 'flock';
           if (Date.now() >= deadline) throw new KernelLockBusy(path, step);
           if (opts.keepWaiting && !(await opts.keepWaiting(step))) throw new KernelLockBusy(path, step);
-          // A flock wake that did not wait (a shared holder, another process's probe granted for an instant)
+          // A flock wake that did not wait (a shared holder, another waiter's probe granted for an instant)
           // is no reason to spin: after a few in a row, the backoff paces the retries.
           if (step === 'flock' && quickWakes < 3) {
             const t0 = performance.now();
-            await untilFlockFree(path, deadline, opts.tree);
-            quickWakes = performance.now() - t0 < 2 ? quickWakes + 1 : 0;
+            await untilFlockFree(path, deadline);
+            quickWakes = performance.now() - t0 < 20 ? quickWakes + 1 : 0;
           } else {
             await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
             delay = Math.min(delay * 2, 100);

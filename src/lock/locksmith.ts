@@ -106,7 +106,7 @@ export class Locksmith {
    */
   async untilFree(holders: Observation['holders'], deadline = Number.POSITIVE_INFINITY): Promise<boolean> {
     if (!freesOnFlock(holders)) return false;
-    return untilFlockFree(this.opts.lockFile, deadline, this.opts.tree);
+    return untilFlockFree(this.opts.lockFile, deadline);
   }
 
   async withLock<T>(opts: AcquireOptions, fn: (lease: LockLease) => Promise<T>): Promise<T> {
@@ -157,9 +157,8 @@ export class Locksmith {
             // Only a flock of our own can block us, and only while we wait for our flock: waiting for fcntl we
             // legitimately hold our flock, and a POSIX lock of our own process never blocks us (it is per
             // process). Flagging our own flock then turned a foreign lockf holder into `apply_failed`.
-            // (Exclusive only: a FLOCK READ of ours is the wait for the lock to free, wake.ts.)
             const ownFlock = seen.holders.some(
-              (h) => h.pid === process.pid && !h.blocked && h.kind === 'FLOCK' && h.mode === 'WRITE',
+              (h) => h.pid === process.pid && !h.blocked && h.kind === 'FLOCK',
             );
             if (step === 'flock' && ownFlock) {
               // Waiting for ourselves would last until the deadline: a lock fd of this process leaked.
