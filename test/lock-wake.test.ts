@@ -67,10 +67,9 @@ t.test(
     const lease = await acquiring;
     t.teardown(() => lease.release());
     t.equal(lease.found.verdict, 'FREE', 'taken once free');
-    t.equal(
-      looksWhileHeld,
-      1,
-      `one look while it was held for ${HOLD_MS} ms (the old loop looked every 50 ms)`,
+    t.ok(
+      looksWhileHeld <= 2,
+      `${looksWhileHeld} looks while it was held for ${HOLD_MS} ms: before taking, before waiting (the old loop looked every 50 ms)`,
     );
     t.ok(looks <= 3, `and few after the release (${looks} in all)`);
   },

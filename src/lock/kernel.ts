@@ -4,8 +4,9 @@
 // - Both kinds are taken because on Linux they do not see each other: a foreign writer using flock(1) or
 //   lockf/fcntl must be excluded either way (CONTRACT §3).
 // - Exactly one fd of the lock file is open in this process while it holds the lock, and no other code in
-//   this process opens the file: closing ANY fd of a file drops the process's POSIX locks on it. The
-//   per-path queue below makes a second acquisition in the same process wait instead of opening a second fd.
+//   this process opens the file (but wake.ts, which closes its own only when that cannot drop a lock of ours):
+//   closing ANY fd of a file drops the process's POSIX locks on it. The per-path queue below makes a second
+//   acquisition in the same process wait instead of opening a second fd.
 // - A wait for flock wakes when the holder lets go (wake.ts), not on a timer: a push waiting for a technician's
 //   apply lands the moment it ends. A wait for fcntl alone (our flock held, somebody's POSIX lock in the way)
 //   retries on a short backoff: no consistent holder holds POSIX without flock, so keepWaiting ends it at once
@@ -99,7 +100,7 @@ export class KernelLock {
           // is no reason to spin: after a few in a row, the backoff paces the retries.
           if (step === 'flock' && quickWakes < 3) {
             const t0 = performance.now();
-            await untilFlockFree(path, deadline);
+            await untilFlockFree(path, deadline, opts.tree);
             quickWakes = performance.now() - t0 < 20 ? quickWakes + 1 : 0;
           } else {
             await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
