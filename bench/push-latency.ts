@@ -8,7 +8,8 @@
 // N (default 1000): measured pushes to each of peer and agent, after 20 unmeasured ones; they alternate
 // (peer, agent, peer, …) so that load from other work on the machine falls on both alike.
 // --starts K (default 15): start → ready samples. --node-flags: Node flags for the agent instead of the
-// unit's (systemd/aimlockd.service ExecStart), to measure what a flag costs.
+// unit's (systemd/aimlockd.service ExecStart), to measure what a flag costs. The agent answers `applied` only
+// once config and state are durable (src/store/DURABILITY.md).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
