@@ -18,7 +18,9 @@ t.test(
     const first = await startAgent(t, board);
     await first.waitLog(/^connected to the MQTT broker/);
     const v1 = envelope(board.op, { version: 1 });
-    await op.publish(v1);
+    // Retained: "connected" is logged before the subscription is in place; a new session is delivered the
+    // retained push on subscribing (a plain publish could come too early and reach nobody).
+    await op.publish(v1, { retain: true });
     t.equal((await op.result(String(v1.id), 'applied', 60_000)).code, 'ok');
     t.notOk(
       first.logs.some((l) => l.includes('session resumed')),
