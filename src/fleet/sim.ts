@@ -14,6 +14,7 @@ import { Agent } from '../agent/agent.js';
 import { boardPaths } from '../settings/board.js';
 import { loadSettings } from '../settings/load.js';
 import { isValidKeyId } from '../sign/index.js';
+import { defaultGcIntervalMs, descriptorProblem, openFilesLimit } from './sim-limits.js';
 import { deviceNames, type KindLists, planKinds, SimConfigError, type SimKind } from './sim-plan.js';
 import { killChild, plantGhost, spawnHotHolder } from './sim-trouble.js';
 
@@ -56,7 +57,12 @@ export interface SimFleetOptions {
   logLevel?: string;
   /** Device names are `{namePrefix}{NN}`; default `drone-`. */
   namePrefix?: string;
-  /** lock.gc_interval_ms of every board: how often the collector looks (and a desired push retries). */
+  /** The number of the first drone (default 1): simulators side by side take distinct ranges. */
+  first?: number;
+  /** Digits of every drone number (default those of the last one, at least two). */
+  nameWidth?: number;
+  /** lock.gc_interval_ms of every board: how often the collector looks (and a desired push retries). Default
+   *  5 s, longer past 1,000 drones (sim-limits.ts: the looks of a whole fleet would fill the CPU). */
   gcIntervalMs?: number;
   /** What every board's vehicle state file says; default `grounded`, so every update_window allows a landing. */
   vehicleState?: 'grounded' | 'hover' | 'flying';
@@ -82,6 +88,8 @@ export interface SimDevice {
 export interface SimFleet {
   /** The directory holding every board. */
   dir: string;
+  /** lock.gc_interval_ms every board got. */
+  gcIntervalMs: number;
   fleet: string;
   brokerUrl: string;
   devices: SimDevice[];
@@ -101,7 +109,7 @@ export const SIM_DEFAULTS = {
 } as const;
 
 export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
-  const names = deviceNames(opts.drones, opts.namePrefix ?? 'drone-');
+  const names = deviceNames(opts.drones, opts.namePrefix ?? 'drone-', opts.first ?? 1, opts.nameWidth);
   const lists: KindLists = {};
   if (opts.ghostDevices) lists.ghost = opts.ghostDevices;
   if (opts.hotDevices) lists.hot = opts.hotDevices;
@@ -113,7 +121,13 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
   for (const k of opts.keys) {
     if (!isValidKeyId(k.id)) throw new SimConfigError(`key id "${k.id}" is not a valid key id`);
   }
-  const gcIntervalMs = opts.gcIntervalMs ?? SIM_DEFAULTS.gcIntervalMs;
+  const fdProblem = descriptorProblem(
+    names.length,
+    kinds.filter((k) => k === 'hot').length,
+    openFilesLimit(),
+  );
+  if (fdProblem !== null) throw new SimConfigError(fdProblem);
+  const gcIntervalMs = opts.gcIntervalMs ?? defaultGcIntervalMs(names.length);
   if (!Number.isSafeInteger(gcIntervalMs) || gcIntervalMs < 1) {
     throw new SimConfigError(`gcIntervalMs must be a positive integer (got ${gcIntervalMs})`);
   }
@@ -206,6 +220,7 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
 
   return {
     dir,
+    gcIntervalMs,
     fleet: opts.fleet,
     brokerUrl: opts.brokerUrl,
     devices,

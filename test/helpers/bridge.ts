@@ -100,7 +100,8 @@ export interface Bridged {
 
 /** A core and `edges` edge brokers (edge-01, edge-02, …), each bridged to the core; both sides persistent. */
 export async function startBridged(t: Teardown, opts: { edges?: number } = {}): Promise<Bridged> {
-  const core = await startMosquitto(t, { persistence: true });
+  // As the example tells the core: the fleet's retained statuses must fit a subscriber's queue.
+  const core = await startMosquitto(t, { persistence: true, extraConfig: ['max_queued_messages 100000'] });
   const edges: Bridged['edges'] = [];
   for (let i = 1; i <= (opts.edges ?? 1); i++) {
     const name = `edge-${String(i).padStart(2, '0')}`;
