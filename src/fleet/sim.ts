@@ -31,6 +31,8 @@ export interface SimKey {
   id: string;
   /** ed25519 public key, SPKI PEM. */
   publicPem: string;
+  /** What it may sign beyond pushes (CONTRACT §9: hold, resume, …), written to the boards' keys/ID.caps. */
+  caps?: string[];
 }
 
 export interface SimFleetOptions {
@@ -171,7 +173,12 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
       }
       mkdirSync(join(boardDir, 'keys'), { recursive: true });
       mkdirSync(join(boardDir, 'run'), { recursive: true });
-      for (const k of opts.keys) writeFileSync(join(boardDir, 'keys', `${k.id}.pub`), k.publicPem);
+      for (const k of opts.keys) {
+        writeFileSync(join(boardDir, 'keys', `${k.id}.pub`), k.publicPem);
+        // Without a .caps file a key may only push; the operator's remote commands need theirs listed.
+        if (k.caps?.length)
+          writeFileSync(join(boardDir, 'keys', `${k.id}.caps`), `push\n${k.caps.join('\n')}\n`);
+      }
       // No narrowing, said explicitly: a board without limits.json refuses every push (fail closed).
       writeFileSync(join(boardDir, 'limits.json'), '{}\n');
       writeFileSync(join(boardDir, 'run', 'vehicle_state'), `${opts.vehicleState ?? 'grounded'}\n`);

@@ -37,6 +37,7 @@ export const sim: Command = {
     dir: { type: 'string' },
     prefix: { type: 'string' },
     first: { type: 'string' },
+    caps: { type: 'string' },
     digits: { type: 'string' },
     'gc-interval': { type: 'string' },
     'log-level': { type: 'string' },
@@ -65,6 +66,8 @@ Use it to try push, rollout and fleet against a fleet without hardware.
   --key-dir DIR       trust every DIR/*.pub (key id = file name); --pub FILE (repeatable) trusts one key.
                       Without either, a fresh key pair ${GENERATED_KEY_ID}.key/.pub is made in DIR/operator/
                       and its path printed: sign with it (aimlock push … --key THAT)
+  --caps LIST         what the trusted keys may sign beyond pushes, written to every board's keys/ID.caps
+                      (CONTRACT §9: hold,resume,locks,reclaim,release_force,status); default: pushes only
   --dir DIR           keep the boards (and a generated key) in DIR, reused on the next run; default a temp dir,
                       removed on exit
   --gc-interval MS    how often each drone's collector looks at its lock and retries a desired push
@@ -133,7 +136,10 @@ Example: aimlock sim --drones 20 --ghosts 2 --hot 1 --flaky 1 --broker mqtt://12
     const signals = untilSignal();
     try {
       mkdirSync(dir, { recursive: true });
-      const { keys, signWith } = trustedKeys(ctx, dir);
+      const trusted = trustedKeys(ctx, dir);
+      const caps = capsOption(ctx);
+      const keys = trusted.keys.map((k) => (caps.length ? { ...k, caps } : k));
+      const signWith = trusted.signWith;
       watcher = await connectWatcher(brokerUrl);
       const watch = watcher;
       // Subscribed before the drones start, so that boot reclaims are seen too.
@@ -198,6 +204,18 @@ Example: aimlock sim --drones 20 --ghosts 2 --hot 1 --flaky 1 --broker mqtt://12
     }
   },
 };
+
+const CAPABILITIES = ['hold', 'resume', 'locks', 'reclaim', 'release_force', 'status'];
+
+/** --caps: a comma list of CONTRACT §9 capabilities (push is always there). */
+function capsOption(ctx: Parameters<Command['run']>[0]): string[] {
+  const caps = list(ctx, 'caps') ?? [];
+  const bad = caps.find((c) => !CAPABILITIES.includes(c) && c !== 'push');
+  if (bad !== undefined) {
+    throw new CliError('usage', `--caps: "${bad}" is not one of ${CAPABILITIES.join(', ')}`);
+  }
+  return caps.filter((c) => c !== 'push');
+}
 
 /** Resolves on the first SIGINT/SIGTERM; a second one while stopping exits at once (1). */
 function untilSignal(): { signal: Promise<string>; done(): void } {
