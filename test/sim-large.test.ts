@@ -2,6 +2,7 @@
 // several simulators side by side take distinct number ranges against one broker.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import mqtt from 'mqtt';
 import t from 'tap';
 import {
@@ -24,10 +25,10 @@ t.test('limits: parsing, the refusal sentence, the collector interval', async (t
   t.equal(descriptorProblem(100, 0, { soft: 1024, hard: 1024 }), null);
   t.equal(descriptorProblem(100_000, 0, null), null, 'no limit known: no refusal');
   const why = descriptorProblem(1000, 0, { soft: 1024, hard: 1024 });
-  t.match(why, /1000 drones need about 3064 open files/);
-  t.match(why, /run at most 320 per simulator/);
+  t.match(why, /1000 drones need about 2064 open files/);
+  t.match(why, /run at most 480 per simulator/);
   t.match(why, /--first/);
-  t.equal(descriptorsNeeded(10, 2), 10 * 3 + 2 * 3 + 64);
+  t.equal(descriptorsNeeded(10, 2), 10 * 2 + 2 * 3 + 64);
   t.equal(defaultGcIntervalMs(10), 5000);
   t.equal(defaultGcIntervalMs(1000), 5000);
   t.equal(defaultGcIntervalMs(10_000), 50_000);
@@ -59,7 +60,32 @@ t.test('a simulator refuses up front a fleet its descriptors cannot hold', async
     child.once('exit', (code) => resolve({ code, stderr }));
   });
   t.equal(r.code, 2, r.stderr);
-  t.match(r.stderr, /400 drones need about 1264 open files .* may open 512 .*run at most 149 per simulator/);
+  t.match(r.stderr, /400 drones need about 864 open files .* may open 512 .*run at most 224 per simulator/);
+});
+
+t.test('a second simulator on the same --dir is refused, as a second aimlockd on a board is', async (t) => {
+  const broker = await startMosquitto(t);
+  const dir = t.testdir();
+  const [node, args] = plainNode([CLI, 'sim', '--drones', '2', '--broker', broker.url, '--dir', dir, '-q']);
+  const first = spawn(node, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  t.teardown(async () => {
+    if (first.exitCode === null && first.signalCode === null) first.kill('SIGKILL');
+    await exited(first);
+  });
+  await waitForLine(first, /^limits: /, 60_000);
+  const second = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    const c = spawn(node, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    c.stderr!.on('data', (d) => {
+      stderr += d;
+    });
+    c.once('exit', (code) => resolve({ code, stderr }));
+  });
+  t.equal(second.code, 3, second.stderr);
+  t.match(second.stderr, /already_running/);
+  first.kill('SIGINT');
+  await exited(first);
+  t.equal(first.exitCode, 0);
 });
 
 t.test('past 500: two simulators of 520 drones side by side, 1,040 distinct drones online', async (t) => {
@@ -93,8 +119,14 @@ t.test('past 500: two simulators of 520 drones side by side, 1,040 distinct dron
     return child;
   });
   const lines = await Promise.all(sims.map((c) => waitForLine(c, /^limits: /, 300_000)));
+  // One instance lock per simulator, not one per board: each is a line of /proc/locks, which every lock
+  // observation on the machine reads whole (10,000 of them stalled a 10,000-drone fleet).
+  const locks = readFileSync('/proc/locks', 'utf8');
+  for (const c of sims) {
+    t.equal(locks.split('\n').filter((l) => l.split(/\s+/)[4] === String(c.pid)).length, 1, 'one lock held');
+  }
   for (const line of lines)
-    t.match(line, /^limits: descriptors 1624 of \d+; memory ~\d+ MiB .*collector every 5000 ms$/);
+    t.match(line, /^limits: descriptors 1104 of \d+; memory ~\d+ MiB .*collector every 5000 ms$/);
 
   // Every drone's retained status, as a newcomer to the broker sees them.
   const c = await mqtt.connectAsync(broker.url, { clientId: `r-${randomUUID()}`, clean: true });

@@ -2,18 +2,20 @@
 // starts, so that a fleet too big for this process is refused with the way out instead of dying half-started
 // of EMFILE with some drones connected and others not.
 //
-// Descriptors: each drone holds 3 for its whole life — its MQTT socket, its control socket and its instance
-// lock (the lock file itself is open only while it lands). A hot drone's flock(1) holder adds its 3 pipes.
+// Descriptors: each drone holds 2 for its whole life — its MQTT socket and its control socket (the lock file
+// is open only while it lands; the simulator holds one instance lock for all its boards, see sim.ts). A hot
+// drone's flock(1) holder adds its 3 pipes.
 // Node raises its soft RLIMIT_NOFILE to the hard limit at start, so the hard limit is what counts; only root
 // (or systemd's LimitNOFILE=) can raise that.
 //
 // The collector: every drone looks at its lock each lock.gc_interval_ms (/proc/locks, the bit, the owner
 // record): ~0.75 ms of CPU a look here, so 1,000 drones at 5 s cost 15% of a core doing nothing, and 10,000
 // would need more than two cores. A large fleet spreads its looks out instead: at most LOOKS_PER_S a second.
+// A look reads /proc/locks whole, one list for the machine: its cost grows with every lock held anywhere.
 import { readFileSync } from 'node:fs';
 import { freemem } from 'node:os';
 
-export const FDS_PER_DRONE = 3;
+export const FDS_PER_DRONE = 2;
 export const FDS_PER_HOT = 3;
 /** stdio, the watcher's MQTT socket, pino, libuv's own, the keys and board files being read at start. */
 export const FDS_RESERVE = 64;

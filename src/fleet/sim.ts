@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Logger, pino } from 'pino';
 import { Agent } from '../agent/agent.js';
+import { InstanceLock } from '../agent/instance-lock.js';
 import { boardPaths } from '../settings/board.js';
 import { loadSettings } from '../settings/load.js';
 import { isValidKeyId } from '../sign/index.js';
@@ -146,6 +147,11 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
   const agents: Agent[] = [];
   const holders = new Map<string, ChildProcess>();
   let stopping: Promise<void> | null = null;
+  // One instance lock for every board of this simulator, not one per board: /proc/locks is one list for the
+  // whole machine, every lock observation (each collector look, each landing) reads all of it, and 10,000
+  // per-board locks made one read cost ~57 ms of kernel time here — the fleet then did nothing but read it.
+  // A second simulator on the same --dir is refused here, as a second aimlockd on a board is.
+  let instance: InstanceLock | null = null;
 
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
@@ -156,6 +162,7 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
       );
       await Promise.all([...holders.values()].map(killChild));
       holders.clear();
+      await instance?.release();
       if (ownDir) rmSync(dir, { recursive: true, force: true });
       if (socketDir) rmSync(socketDir, { recursive: true, force: true });
     })();
@@ -163,6 +170,7 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
   };
 
   try {
+    instance = await InstanceLock.take(dir);
     for (const [i, device] of names.entries()) {
       const kind = kinds[i]!;
       const boardDir = join(dir, device);
@@ -216,7 +224,9 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
     );
 
     await eachLimited(devices, opts.startConcurrency ?? SIM_DEFAULTS.startConcurrency, async (d) => {
-      const agent = new Agent(loadSettings(d.settingsFile), log.child({ device: d.device }));
+      const agent = new Agent(loadSettings(d.settingsFile), log.child({ device: d.device }), {
+        instanceLock: false,
+      });
       agents.push(agent);
       await agent.start();
     });
