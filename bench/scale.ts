@@ -62,6 +62,10 @@ function statusKiB(pid: number, field: 'VmHWM' | 'VmRSS'): number {
 async function operatorRun(args: string[]) {
   const t0 = performance.now();
   const child = spawn(...plainNode([CLI, ...args]), { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Interrupted (Ctrl-C), the operator goes too.
+  cleanups.push(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => {
