@@ -20,7 +20,7 @@ export const FDS_PER_HOT = 3;
 /** stdio, the watcher's MQTT socket, pino, libuv's own, the keys and board files being read at start. */
 export const FDS_RESERVE = 64;
 /** Measured resident memory per idle drone (KiB), for the estimate printed at start; see the README. */
-export const KIB_PER_DRONE = 160;
+export const KIB_PER_DRONE = 150;
 /** Collector looks a second, all drones together, when the interval is left to the simulator. */
 export const LOOKS_PER_S = 200;
 export const DEFAULT_GC_INTERVAL_MS = 5000;
