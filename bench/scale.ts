@@ -122,7 +122,7 @@ async function main() {
     const edge = net.edges[Math.floor(i / SIMS_PER_EDGE!)]!;
     const [node, args] = plainNode([CLI, 'sim', '--drones', String(per), '--first', String(i * per + 1)]);
     args.push('--digits', String(digits), '--fleet', FLEET, '--broker', edge.broker.url);
-    args.push('--pub', join(dir, 'ops-scale.pub'), '--caps', 'hold,resume', '--log-level', 'error', '-q');
+    args.push('--pub', join(dir, 'ops-scale.pub'), '--log-level', 'error', '-q');
     const child = spawn(node, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     cleanups.push(async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');

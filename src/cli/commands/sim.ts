@@ -37,11 +37,13 @@ export const sim: Command = {
     dir: { type: 'string' },
     prefix: { type: 'string' },
     first: { type: 'string' },
-    caps: { type: 'string' },
     digits: { type: 'string' },
     'gc-interval': { type: 'string' },
     'log-level': { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
+    landing: { type: 'string' },
+    commands: { type: 'string' },
+    'landing-ms': { type: 'string' },
   },
   help: `
 Starts N drones in this one process, each the real agent (aimlockd's code) with its own board directory,
@@ -66,8 +68,6 @@ Use it to try push, rollout and fleet against a fleet without hardware.
   --key-dir DIR       trust every DIR/*.pub (key id = file name); --pub FILE (repeatable) trusts one key.
                       Without either, a fresh key pair ${GENERATED_KEY_ID}.key/.pub is made in DIR/operator/
                       and its path printed: sign with it (aimlock push … --key THAT)
-  --caps LIST         what the trusted keys may sign beyond pushes, written to every board's keys/ID.caps
-                      (CONTRACT §9: hold,resume,locks,reclaim,release_force,status); default: pushes only
   --dir DIR           keep the boards (and a generated key) in DIR, reused on the next run; default a temp dir,
                       removed on exit
   --gc-interval MS    how often each drone's collector looks at its lock and retries a desired push
@@ -75,7 +75,16 @@ Use it to try push, rollout and fleet against a fleet without hardware.
                       each look costs CPU, and a large fleet's looks would fill the machine)
   --log-level LEVEL   the agents' log level (default ${SIM_DEFAULTS.logLevel}; silent, error, info, debug); their logs
                       are JSON lines on stderr: 2> >(aimlock logs) pretty-prints them
+  --commands WHO      who answers operator commands: responder (default: the simulator, for every drone),
+                      agent (the agents themselves, when they carry the device side), none
+  --landing K         K drones are "landing" when a hold command comes: they answer accepted
+                      (landing_in_progress) at once and done after --landing-ms (default 1500)
   -q, --quiet         no line per result and telemetry event
+
+Operator commands (aimlock hold/resume --fleet …, locks/reclaim/release --device …) are answered by the
+simulator's responder on the drones' behalf: screened like a board does (size, JSON, schema, device, expiry,
+signature against the trusted keys, id), then carried out on the drone's board with the same operations as the
+local commands (its hold file, lock, audit log). It trusts its keys for every capability.
 
 Which drones get trouble is deterministic: the troubled ones are spread evenly over the fleet, counted back
 from the last drone, so drone-01 (a rollout's natural canary) stays normal unless every drone is troubled;
@@ -113,6 +122,8 @@ Example: aimlock sim --drones 20 --ghosts 2 --hot 1 --flaky 1 --broker mqtt://12
       ghosts: integer(ctx, 'ghosts', 0, MAX_DRONES),
       hot: integer(ctx, 'hot', 0, MAX_DRONES),
       flaky: integer(ctx, 'flaky', 0, MAX_DRONES),
+      landing: integer(ctx, 'landing', 0, MAX_DRONES),
+      landingMs: integer(ctx, 'landing-ms', 0, 600_000),
       ghostDevices: list(ctx, 'ghost-devices'),
       hotDevices: list(ctx, 'hot-devices'),
       flakyDevices: list(ctx, 'flaky-devices'),
@@ -120,6 +131,10 @@ Example: aimlock sim --drones 20 --ghosts 2 --hot 1 --flaky 1 --broker mqtt://12
     const namePrefix = ctx.string('prefix') ?? 'drone-';
     const first = integer(ctx, 'first', 0, 1_000_000_000) ?? 1;
     const nameWidth = integer(ctx, 'digits', 1, 12);
+    const commands = ctx.string('commands') ?? 'responder';
+    if (commands !== 'responder' && commands !== 'agent' && commands !== 'none') {
+      throw new CliError('usage', `--commands "${commands}" is not one of responder, agent, none`);
+    }
     // Refuse an impossible plan before asking the broker or writing anything.
     usageOnPlanError(() =>
       planKinds(
@@ -136,10 +151,7 @@ Example: aimlock sim --drones 20 --ghosts 2 --hot 1 --flaky 1 --broker mqtt://12
     const signals = untilSignal();
     try {
       mkdirSync(dir, { recursive: true });
-      const trusted = trustedKeys(ctx, dir);
-      const caps = capsOption(ctx);
-      const keys = trusted.keys.map((k) => (caps.length ? { ...k, caps } : k));
-      const signWith = trusted.signWith;
+      const { keys, signWith } = trustedKeys(ctx, dir);
       watcher = await connectWatcher(brokerUrl);
       const watch = watcher;
       // Subscribed before the drones start, so that boot reclaims are seen too.
@@ -169,6 +181,7 @@ Example: aimlock sim --drones 20 --ghosts 2 --hot 1 --flaky 1 --broker mqtt://12
           first,
           ...(nameWidth !== undefined ? { nameWidth } : {}),
           ...(gcIntervalMs !== undefined ? { gcIntervalMs } : {}),
+          commands,
         }),
       );
       ctx.emit(
@@ -184,6 +197,7 @@ Example: aimlock sim --drones 20 --ghosts 2 --hot 1 --flaky 1 --broker mqtt://12
           devices: fleetHandle.devices.map((d) => ({
             device: d.device,
             kind: d.kind,
+            landing: d.landing,
             settings: d.settingsFile,
             ...(d.holderPid !== undefined ? { holder_pid: d.holderPid } : {}),
             ...(d.ghostOwnerPid !== undefined ? { ghost_owner_pid: d.ghostOwnerPid } : {}),
@@ -204,18 +218,6 @@ Example: aimlock sim --drones 20 --ghosts 2 --hot 1 --flaky 1 --broker mqtt://12
     }
   },
 };
-
-const CAPABILITIES = ['hold', 'resume', 'locks', 'reclaim', 'release_force', 'status'];
-
-/** --caps: a comma list of CONTRACT §9 capabilities (push is always there). */
-function capsOption(ctx: Parameters<Command['run']>[0]): string[] {
-  const caps = list(ctx, 'caps') ?? [];
-  const bad = caps.find((c) => !CAPABILITIES.includes(c) && c !== 'push');
-  if (bad !== undefined) {
-    throw new CliError('usage', `--caps: "${bad}" is not one of ${CAPABILITIES.join(', ')}`);
-  }
-  return caps.filter((c) => c !== 'push');
-}
 
 /** Resolves on the first SIGINT/SIGTERM; a second one while stopping exits at once (1). */
 function untilSignal(): { signal: Promise<string>; done(): void } {
