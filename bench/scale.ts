@@ -184,6 +184,10 @@ async function main() {
       'bench',
       '--for',
       '120s',
+      '--timeout',
+      '120s',
+      '--record',
+      join(dir, 'commands.jsonl'),
     ]);
     const toLast = lastHoldAck > hold.t0 ? lastHoldAck - hold.t0 : Number.NaN;
     holdLines = [

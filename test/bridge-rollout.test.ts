@@ -1,5 +1,6 @@
-// A rollout through a Mosquitto bridge, CI-sized: 200 simulated drones (real agents, one process) on an edge
-// broker, `aimlock rollout` (canary + waves) and `aimlock fleet` run against the core. Correctness only; the
+// A rollout and a hold point through a Mosquitto bridge, CI-sized: 200 simulated drones (real agents, one
+// process) on an edge broker; `aimlock rollout` (canary + waves), `aimlock fleet` and `aimlock hold --fleet` run
+// against the core. Correctness only; the
 // figures at scale come from bench/scale.ts.
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { startBridged } from './helpers/bridge.js';
 
 const DRONES = Number(process.env.AIMLOCK_BRIDGE_DRONES ?? 200);
 
-t.test(`${DRONES} drones behind an edge broker: a rollout from the core completes`, async (t) => {
+t.test(`${DRONES} drones behind an edge broker: a rollout and a hold point from the core`, async (t) => {
   const net = await startBridged(t);
   const dir = t.testdir();
   const pair = generateKeyPair();
@@ -89,4 +90,28 @@ t.test(`${DRONES} drones behind an edge broker: a rollout from the core complete
 
   // The fleet view on the core: every drone online at version 1.
   t.equal(await untilFleet((r) => r.state === 'online' && r.applied?.version === 1, 'online at v1'), DRONES);
+
+  // A hold point from the core over the first 20 drones: the commands cross in, the acknowledgements out.
+  const few = fleet.devices.slice(0, 20);
+  const hold = await aimlock(null, [
+    'hold',
+    ...desk,
+    '--devices',
+    few.map((d) => d.device).join(','),
+    '--reason',
+    'bridge hold point',
+    '--for',
+    '10m',
+    '--timeout',
+    '120s',
+    '--key',
+    keyFile,
+    '--record',
+    join(dir, 'commands.jsonl'),
+  ]);
+  t.equal(hold.code, 0, `every drone acknowledged the hold: ${hold.stdout}${hold.stderr}`);
+  for (const d of [few[0]!, few[19]!]) {
+    const st = await aimlock(null, ['status', '--settings', d.settingsFile]);
+    t.match(st.stdout, /hold\s+ON: bridge hold point/, `${d.device} is on hold on its board`);
+  }
 });
