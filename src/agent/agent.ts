@@ -54,6 +54,10 @@ export class Agent {
   constructor(
     readonly settings: LoadedSettings,
     private readonly log: Logger,
+    /** `instanceLock: false`: the caller already keeps a second agent off this board (the simulator holds one
+     *  lock for all its boards: each of 10,000 per-board locks is a line of /proc/locks, which every lock
+     *  observation on the machine reads whole). */
+    private readonly opts: { instanceLock?: boolean } = {},
   ) {
     this.board = openBoard(settings, 'aimlockd', log);
     this.trust = new TrustInputs(this.board.paths, log);
@@ -106,9 +110,16 @@ export class Agent {
 
   async start(): Promise<void> {
     // First of all: a second agent on this board must not touch the socket, the outbox or the lock.
-    this.instance = await InstanceLock.take(this.board.paths.stateDir, this.board.tree);
-    this.transport.on('connect', () => {
-      this.desired.settle(2000);
+    if (this.opts.instanceLock !== false) {
+      this.instance = await InstanceLock.take(this.board.paths.stateDir, this.board.tree);
+    }
+    this.transport.on('connect', ({ sessionPresent }) => {
+      // Only a resumed session can have pushes queued for it, delivered at once: then landings wait for the
+      // newest. A new session gets at most the one retained push, which lands without waiting.
+      if (sessionPresent) {
+        this.desired.settle(2000);
+        this.log.info('session resumed: landings wait until queued pushes stop arriving');
+      }
       this.log.info('connected to the MQTT broker');
     });
     this.transport.on('offline', () => this.log.warn('MQTT broker unreachable; results wait in the outbox'));
