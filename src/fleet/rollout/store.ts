@@ -151,6 +151,10 @@ export class RecordWriter {
   private flushing = 0;
   /** Ends the pause between two writes early (a flush came). */
   private wake: (() => void) | null = null;
+  /** When the last write ended (performance.now()), -Infinity before the first. */
+  private lastWrite = Number.NEGATIVE_INFINITY;
+  private readonly minIntervalMs: number;
+  private readonly onPause: ((ms: number) => void) | undefined;
   /** Records written (locally and, with a client, published): for tests and the bench. */
   writes = 0;
 
@@ -158,8 +162,16 @@ export class RecordWriter {
     readonly file: string,
     private readonly op: OperatorClient | null,
     readonly topic: string,
-    private readonly minIntervalMs = RECORD_MIN_INTERVAL_MS,
-  ) {}
+    opts: {
+      /** Least time between two writes unless a flush waits (default RECORD_MIN_INTERVAL_MS). */
+      minIntervalMs?: number;
+      /** Told when a saved record waits `ms` for its turn (tests). */
+      onPause?: (ms: number) => void;
+    } = {},
+  ) {
+    this.minIntervalMs = opts.minIntervalMs ?? RECORD_MIN_INTERVAL_MS;
+    this.onPause = opts.onPause;
+  }
 
   /** Queues `record` (replacing any not yet written). */
   save(record: RolloutRecord): void {
@@ -179,17 +191,18 @@ export class RecordWriter {
     if (this.failure) throw this.failure;
   }
 
-  /** Waits out the rest of the interval after a write, unless a flush is (or becomes) waiting. */
+  /** Waits out the rest of the interval since the last write, unless a flush is (or becomes) waiting. */
   private pause(): Promise<void> {
-    if (this.flushing > 0 || this.minIntervalMs <= 0) return Promise.resolve();
+    const ms = this.lastWrite + this.minIntervalMs - performance.now();
+    if (this.flushing > 0 || ms <= 0) return Promise.resolve();
+    this.onPause?.(ms);
     return new Promise((resolve) => {
-      const timer = setTimeout(done, this.minIntervalMs);
-      const self = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        self.wake = null;
+        this.wake = null;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.wake = done;
     });
   }
@@ -197,6 +210,7 @@ export class RecordWriter {
   private async drain(): Promise<void> {
     try {
       while (this.latest !== null) {
+        await this.pause();
         const record = this.latest;
         this.latest = null;
         const text = JSON.stringify(record);
@@ -204,7 +218,7 @@ export class RecordWriter {
         await atomicWrite(this.file, `${text}\n`, { mode: 0o600 });
         if (this.op) await this.op.client.publishAsync(this.topic, text, { qos: 1, retain: true });
         this.writes++;
-        if (this.latest !== null) await this.pause();
+        this.lastWrite = performance.now();
       }
     } catch (err) {
       this.failure = err as Error;
