@@ -15,7 +15,7 @@ const N = Number(process.argv[2] ?? 10_000);
 const devices = Array.from({ length: N }, (_, i) => `drone-${String(i + 1).padStart(5, '0')}`);
 const made = createRollout({ id: 'bench', fleet: 'f', devices, canary: 10, waves: [10, 50, 100] });
 if (!made.ok) throw new Error(JSON.stringify(made.errors));
-let s: RolloutState = step(made.state, { type: 'start' }).state;
+const s: RolloutState = step(made.state, { type: 'start' }).state;
 
 const timed = (f: () => void): number => {
   const t0 = performance.now();

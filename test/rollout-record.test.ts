@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import t from 'tap';
-import type { AimConfig } from '../src/schemas/index.js';
 import { OperatorClient } from '../src/fleet/operator.js';
 import { createRollout } from '../src/fleet/rollout/plan.js';
 import { RECORD_KIND, RecordWriter, type RolloutRecord, rolloutTopic } from '../src/fleet/rollout/store.js';
+import type { AimConfig } from '../src/schemas/index.js';
 import { GOOD_CONFIG } from './helpers/board.js';
 import { startMosquitto } from './helpers/mosquitto.js';
 
