@@ -20,10 +20,10 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, say, since } from './arm/sh.mjs';
-import { countTap, summaryLine } from './tap-count.mjs';
-import { copyRootfs, VM_DIR } from './vm/image.mjs';
-import { findDeb } from './vm/package.mjs';
+import { ROOT, say, since } from '../arm/sh.mjs';
+import { countTap, summaryLine } from '../tap-count.mjs';
+import { copyRootfs, ensureImage, VM_DIR } from './image.mjs';
+import { findDeb } from './package.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => {
@@ -69,8 +69,11 @@ for (const signal of ['SIGINT', 'SIGTERM'])
     }
   });
 
-/** The lane's image (any ready one: the recipe key may differ between branches; AIMLOCK_VM_IMAGE_DIR picks). */
-function readyImage() {
+/**
+ * The lane's image: any ready one (the recipe key may differ between branches; AIMLOCK_VM_IMAGE_DIR picks).
+ * Only in CI, where nothing else builds it, is a missing image built (as `npm run test:vm` would).
+ */
+async function readyImage() {
   const root = join(VM_DIR, 'image');
   const dirs = process.env.AIMLOCK_VM_IMAGE_DIR
     ? [process.env.AIMLOCK_VM_IMAGE_DIR]
@@ -78,12 +81,13 @@ function readyImage() {
       ? readdirSync(root).map((k) => join(root, k))
       : [];
   const dir = dirs.find((d) => existsSync(join(d, 'ready')));
+  if (!dir && ci) return ensureImage();
   if (!dir) throw new Error(`no ready VM image under ${root}: build it once with npm run test:vm`);
   return { rootfs: join(dir, 'rootfs.img'), kernel: join(dir, 'vmlinuz'), initrd: join(dir, 'initrd.img') };
 }
 
 try {
-  const image = readyImage();
+  const image = await readyImage();
   const deb = findDeb(option('--deb'));
   mkdirSync(join(runDir, 'share'), { recursive: true });
   mkdirSync(outDir, { recursive: true });

@@ -3,11 +3,11 @@
 // config) and vdc (the dm-log-writes log device). Unlike test/vm/lab.ts it is booted many times: a power cut
 // is `kill -9` of QEMU, and the next boot uses the same disks (cache=none: they hold exactly what the guest
 // had flushed). The package is installed once per run, on the first boot.
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Guest, type RunOptions, type RunResult } from '../../../scripts/vm/guest.mjs';
-import { type Image, type Qemu, qemuTail, startQemu } from '../../../scripts/vm/qemu.mjs';
+import { type Image, type Qemu, type QemuOptions, qemuArgs, qemuTail } from '../../../scripts/vm/qemu.mjs';
 import { agentBoard, envelope, type Operator, type OperatorKey, operator } from '../../helpers/agent.js';
 import { configWith } from '../../helpers/board.js';
 import { type Broker, startMosquitto } from '../../helpers/mosquitto.js';
@@ -22,6 +22,32 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** ext4 on the data disk: 4 KiB blocks like a board's, inode tables and journal written now, not lazily. */
 const DATA_MIB = 64;
 const LOG_MIB = 4096;
+/**
+ * The emulated core. The lane's `max,pauth=off` saw the agent's Node die of a signal at start on this machine
+ * (README "The VM lane"); a Raspberry Pi 4's core is what boards have, and was stable here. AIMLOCK_VM_CPU
+ * overrides.
+ */
+const CPU = process.env.AIMLOCK_VM_CPU ?? 'cortex-a72';
+
+/** scripts/vm/qemu.mjs's startQemu with this harness's CPU (the lane's own choice is left to the lane). */
+function startQemu(opts: QemuOptions): Qemu {
+  const args = qemuArgs(opts);
+  args[args.indexOf('-cpu') + 1] = CPU;
+  const errFd = openSync(join(opts.dir, 'qemu.stderr'), 'a');
+  const child = spawn('qemu-system-aarch64', args, { stdio: ['ignore', errFd, errFd] });
+  const exited = new Promise<{ code: number | null; signal: string | null; error?: string }>((resolve) => {
+    child.once('error', (err) => resolve({ code: null, signal: null, error: err.message }));
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  return {
+    pid: child.pid!,
+    exited,
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
 
 export class PowerBoard {
   guest!: Guest;

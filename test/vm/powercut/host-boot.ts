@@ -3,6 +3,7 @@
 // x86-64 agent (the same code the board runs) started on it against the run's Mosquitto, a new desired push
 // published. Cheaper than a guest boot per state, and the verdict logic is the same code either way.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Test } from 'tap';
 import { readLiveFile } from '../../../scripts/vm/powercut/check.mjs';
@@ -36,6 +37,14 @@ export async function bootOnHost(t: Test, state: string, brokerUrl: string, n: n
   });
   if (!agent) return problems;
   try {
+    // A crash between a technician's `release --force` (which holds the agent) and `aimlock resume` leaves the
+    // hold in force: the agent must keep it (defer), and land the push once the technician resumes.
+    if (existsSync(join(state, 'hold.json'))) {
+      await op.result(String(doc.id), 'deferred', 60_000);
+      const resume = await aimlock(board, ['resume']);
+      if (resume.code !== 0)
+        problems.push(`aimlock resume exited ${resume.code}: ${resume.stderr.slice(0, 300)}`);
+    }
     await op.result(String(doc.id), 'applied', 60_000);
   } catch (err) {
     problems.push(`the desired push did not land: ${(err as Error).message.slice(0, 400)}`);
