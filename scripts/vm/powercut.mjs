@@ -48,6 +48,7 @@ const t0 = performance.now();
 const runDir = join(VM_DIR, 'run', `powercut-${process.pid}`);
 const outDir = join(VM_DIR, 'out', 'powercut');
 let child = null;
+let interrupted = false;
 
 function cleanup() {
   for (const file of ['qemu.pid', 'mosquitto.pid']) {
@@ -61,6 +62,7 @@ function cleanup() {
 }
 for (const signal of ['SIGINT', 'SIGTERM'])
   process.on(signal, () => {
+    interrupted = true;
     if (child && child.exitCode === null) child.kill('SIGTERM');
     else {
       cleanup();
@@ -129,9 +131,10 @@ try {
     child.on('exit', () => resolve(all));
   });
   const c = countTap(text);
-  if (c.passed + c.failed === 0) c.failed = 1;
+  // An interrupted run proved nothing about what it did not reach.
+  if (c.passed + c.failed === 0 || interrupted) c.failed += 1;
   cleanup();
-  say(`powercut: ${since(t0)}; TAP in ${tapFile}`);
+  say(`powercut: ${since(t0)}${interrupted ? ' (interrupted)' : ''}; TAP in ${tapFile}`);
   say(summaryLine(c));
   process.exit(c.failed > 0 ? 1 : 0);
 } catch (err) {

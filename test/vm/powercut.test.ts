@@ -31,7 +31,8 @@ const BREAK = process.env.AIMLOCK_POWERCUT_BREAK ?? '';
 const dir = env('AIMLOCK_VM_RUN');
 const out = join(dir, '..', '..', 'out', 'powercut');
 mkdirSync(out, { recursive: true });
-const measure = (s: string) => t.comment(`measure: ${s}`);
+/** A figure for the lane's summary, as a comment of the running subtest (tap drops the parent's meanwhile). */
+const measure = (tt: { comment: (s: string) => void }, s: string) => tt.comment(`measure: ${s}`);
 
 const NOFSYNC = `// Harness only (AIMLOCK_POWERCUT_BREAK=fsync): every fsync of this Node process is a no-op.
 const fs = require('node:fs');
@@ -48,9 +49,9 @@ const board = new PowerBoard(t, JSON.parse(env('AIMLOCK_VM_IMAGE')) as Image, en
 await t.test('the board boots and the package installs', async (tt) => {
   await board.start();
   await board.boot();
-  measure(`first boot ${(board.bootMs[0]! / 1000).toFixed(1)} s; board speed x${board.speed.toFixed(1)}`);
+  measure(tt, `first boot ${(board.bootMs[0]! / 1000).toFixed(1)} s; board speed x${board.speed.toFixed(1)}`);
   const ms = await board.install();
-  measure(`apt-get install of the package: ${(ms / 1000).toFixed(1)} s`);
+  measure(tt, `apt-get install of the package: ${(ms / 1000).toFixed(1)} s`);
   if (BREAK === 'fsync') {
     await board.must(
       'cat > /etc/aimlock-nofsync.cjs && mkdir -p /etc/systemd/system/aimlockd.service.d && ' +
@@ -95,6 +96,7 @@ await t.test(`${APPLIES} applies recorded with dm-log-writes, judged at every fl
   const kinds: Record<string, number> = {};
   for (const a of ledger.actions.slice(1)) kinds[a.kind] = (kinds[a.kind] ?? 0) + 1;
   measure(
+    tt,
     `recording: ${ledger.actions.length - 1} applies in ${((performance.now() - t0) / 1000).toFixed(0)} s (${JSON.stringify(kinds)})`,
   );
 
@@ -118,6 +120,7 @@ await t.test(`${APPLIES} applies recorded with dm-log-writes, judged at every fl
   });
   const c = r.counts;
   measure(
+    tt,
     `replay: ${c.entries} log entries (${c.flush} FLUSH, ${c.fua} FUA, ${c.mark} MARK); checked ${c.flushPoints} flush/FUA/mark points and ${c.between} between points in ${(r.ms / 1000).toFixed(0)} s; ` +
       `${c.landing} states mid-landing, ${c.behind} with state.json one landing behind, ${c.ghosts} with a ghost lock bit, ${c.tornAudit} with a torn last audit line; ${r.failures.length} failed`,
   );
@@ -151,6 +154,7 @@ await t.test(`${APPLIES} applies recorded with dm-log-writes, judged at every fl
     });
   }
   measure(
+    tt,
     `host agent started on ${keep.size} replayed states: ${landed} recovered and landed the desired push`,
   );
 });
@@ -175,6 +179,7 @@ await t.test(
     }
     recover.sort((a, b) => a - b);
     measure(
+      tt,
       `power cuts: ${CUTS}, ${ok} checked out; boot to the desired push live: median ${(recover[Math.floor(recover.length / 2)]! / 1000).toFixed(0)} s`,
     );
   },
