@@ -2,7 +2,7 @@
 // The power-cut harness (README "Power cuts"): test/vm/powercut.test.ts on the VM lane's emulated board.
 //
 //   npm run test:powercut                   full: 200 recorded applies, 50 hard power cuts
-//   npm run test:powercut -- --ci           CI: 60 applies, 3 power cuts (the counts are printed)
+//   npm run test:powercut -- --ci           CI: 30 applies, 3 power cuts (the counts are printed)
 //   npm run test:powercut -- --applies N --cuts N --sample N
 //   npm run test:powercut -- --break fsync  the agent with every fsync a no-op: the run must find lost answers
 //   npm run test:powercut -- --deb FILE     a given package instead of building one
@@ -38,7 +38,7 @@ if (args.includes('--help')) {
 }
 const ci = args.includes('--ci') || process.env.CI === 'true';
 const counts = {
-  AIMLOCK_POWERCUT_APPLIES: option('--applies') ?? (ci ? '60' : '200'),
+  AIMLOCK_POWERCUT_APPLIES: option('--applies') ?? (ci ? '30' : '200'),
   AIMLOCK_POWERCUT_CUTS: option('--cuts') ?? (ci ? '3' : '50'),
   AIMLOCK_POWERCUT_SAMPLE: option('--sample') ?? (ci ? '6' : '20'),
   AIMLOCK_POWERCUT_BREAK: option('--break') ?? '',
@@ -97,7 +97,10 @@ try {
   say(
     `powercut: ${counts.AIMLOCK_POWERCUT_APPLIES} applies, ${counts.AIMLOCK_POWERCUT_CUTS} power cuts${ci ? ' (CI counts)' : ''}${counts.AIMLOCK_POWERCUT_BREAK ? `, broken build: ${counts.AIMLOCK_POWERCUT_BREAK}` : ''}`,
   );
-  const tapFile = join(outDir, 'powercut.tap');
+  const tapFile = join(
+    outDir,
+    counts.AIMLOCK_POWERCUT_BREAK ? `powercut-break-${counts.AIMLOCK_POWERCUT_BREAK}.tap` : 'powercut.tap',
+  );
   const text = await new Promise((resolve) => {
     let all = '';
     let partial = '';

@@ -23,6 +23,8 @@ export interface Counts {
   tornAudit: number;
   ghosts: number;
   fsck: number;
+  /** Points skipped: the same disk state as the point checked before them (no write between, no mark). */
+  same: number;
 }
 export function judge(opts: {
   log: string;
