@@ -46,12 +46,27 @@ export async function powerCut(
   const pending: number[] = [];
   let cut = false;
   const at = Math.round(Math.random() * windowMs);
+  const problems: string[] = [];
+  // Polls the operator's results until the answer, the cut, or the deadline (a stalled stream is a finding).
+  const answer = async (id: string, from: number) => {
+    const deadline = Date.now() + board.budget(30_000);
+    while (!cut) {
+      const r = board.op.results.slice(from).find((x) => x.id === id && x.status === 'applied');
+      if (r) return r;
+      if (Date.now() > deadline) {
+        problems.push(`push ${id} was not answered applied before the cut`);
+        return null;
+      }
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    return null;
+  };
   const stream = (async () => {
     while (!cut) {
       const from = board.op.results.length;
       const p = await board.push();
       pending.push(p.version);
-      const r = await board.op.result(p.id, 'applied', board.budget(30_000), from).catch(() => null);
+      const r = await answer(p.id, from);
       if (r && !cut) answered.push({ version: p.version, sha256: String(r.config_sha256) });
     }
   })();
@@ -71,6 +86,7 @@ export async function powerCut(
     issued,
     tornAuditOk: 'any',
   });
+  r.problems.unshift(...problems);
   if (fs.fsck) r.problems.push(`the file system needs more than its journal: ${fs.fsck.slice(0, 300)}`);
   for (const v of issued) board.everIssued.add(v);
   if (durable) board.durable = { version: durable.version, sha256: durable.sha256 };
