@@ -101,6 +101,10 @@ export async function powerCut(
       const a = await board.applied().catch(() => null);
       return a && a.version === want ? a : undefined;
     })
+    .then((a) => {
+      // Live and recorded after recovery (and answered): what every later cut must keep.
+      board.durable = { version: a.version, sha256: a.sha256 };
+    })
     .catch((err: Error) => r.problems.push(err.message));
   const locks = await board.run(['aimlock', 'locks', '--json']);
   try {
