@@ -25,7 +25,7 @@ export async function prepareForCuts(board: PowerBoard): Promise<void> {
     `grep -q '^/dev/vdb ' /etc/fstab || echo '/dev/vdb ${BOARD.state} ext4 defaults 0 2' >> /etc/fstab; ` +
       'mkdir -p /etc/systemd/system/aimlockd.service.d && ' +
       `printf '[Unit]\\nRequiresMountsFor=${BOARD.state}\\n' > /etc/systemd/system/aimlockd.service.d/powercut.conf && ` +
-      `systemctl daemon-reload && mount ${BOARD.state} && systemctl enable aimlockd && systemctl start aimlockd`,
+      `systemctl daemon-reload && (mountpoint -q ${BOARD.state} || mount ${BOARD.state}) && systemctl enable aimlockd && systemctl start aimlockd`,
     { timeoutMs: board.budget(40_000) },
   );
   await board.agentUp();

@@ -82,7 +82,10 @@ export async function record(board: PowerBoard, opts: RecordOptions): Promise<Le
       await techAndMark('rollback', 'aimlock rollback');
     } else if (!forced && n >= opts.techEvery / 2) {
       forced = true;
-      await board.must('aimlock release --force --reason powercut --hold-for 10m && aimlock resume');
+      // Two Node starts on the board: a technician command's budget each.
+      await board.must('aimlock release --force --reason powercut --hold-for 10m && aimlock resume', {
+        timeoutMs: board.budget(40_000),
+      });
       await pushAndMark('force-release+push');
     } else if (!reclaimed && n >= opts.techEvery + opts.techEvery / 2) {
       reclaimed = true;
