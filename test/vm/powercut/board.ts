@@ -4,7 +4,7 @@
 // is `kill -9` of QEMU, and the next boot uses the same disks (cache=none: they hold exactly what the guest
 // had flushed). The package is installed once per run, on the first boot.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Guest, type RunOptions, type RunResult } from '../../../scripts/vm/guest.mjs';
 import { type Image, type Qemu, type QemuOptions, qemuArgs, qemuTail } from '../../../scripts/vm/qemu.mjs';
@@ -99,6 +99,8 @@ export class PowerBoard {
     const t0 = performance.now();
     const old = this.guest?.bootId ?? null;
     this.guest?.close();
+    // A killed QEMU leaves its socket file behind: connecting to it would be refused, not wait for the new one.
+    rmSync(join(this.dir, 'lab.sock'), { force: true });
     this.qemu = startQemu({
       image: this.image,
       rootfs: this.image.rootfs,
