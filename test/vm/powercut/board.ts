@@ -22,17 +22,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** ext4 on the data disk: 4 KiB blocks like a board's, inode tables and journal written now, not lazily. */
 const DATA_MIB = 64;
 const LOG_MIB = 4096;
-/**
- * The emulated core. The lane's `max,pauth=off` saw the agent's Node die of a signal at start on this machine
- * (README "The VM lane"); a Raspberry Pi 4's core is what boards have, and was stable here. AIMLOCK_VM_CPU
- * overrides.
- */
-const CPU = process.env.AIMLOCK_VM_CPU ?? 'cortex-a72';
+/** The emulated core: the lane's own (scripts/vm/qemu.mjs) unless AIMLOCK_VM_CPU names another. */
+const CPU = process.env.AIMLOCK_VM_CPU;
 
-/** scripts/vm/qemu.mjs's startQemu with this harness's CPU (the lane's own choice is left to the lane). */
+/** scripts/vm/qemu.mjs's startQemu, with the CPU override. */
 function startQemu(opts: QemuOptions): Qemu {
   const args = qemuArgs(opts);
-  args[args.indexOf('-cpu') + 1] = CPU;
+  if (CPU) args[args.indexOf('-cpu') + 1] = CPU;
   const errFd = openSync(join(opts.dir, 'qemu.stderr'), 'a');
   const child = spawn('qemu-system-aarch64', args, { stdio: ['ignore', errFd, errFd] });
   const exited = new Promise<{ code: number | null; signal: string | null; error?: string }>((resolve) => {
