@@ -188,6 +188,20 @@ t.test('crash state checks', async (t) => {
     2,
   );
   t.match(midTorn.problems.join(), /line 2 of 3 does not parse/, 'a torn line in the middle is not');
+
+  const journal = stateDir(join(base, 'outbox'), 2, 2);
+  mkdirSync(join(journal, 'outbox'));
+  writeFileSync(join(journal, 'outbox', 'journal.jsonl'), '{"seq":1}\n{"seq":2,"to');
+  t.ok(
+    check(journal, 2).notes.includes('torn outbox journal line 2'),
+    'a torn last outbox journal line is reported',
+  );
+  writeFileSync(join(journal, 'outbox', 'journal.jsonl'), '{"seq":1,"to\n{"seq":2}\n');
+  t.match(
+    check(journal, 2).problems.join(),
+    /outbox journal line 1 of 2/,
+    'a torn one before the last is not',
+  );
 });
 
 t.test('files of an image: journal replayed on a scratch copy, tree dumped without mounting', async (t) => {

@@ -122,7 +122,7 @@ await t.test(`${APPLIES} applies recorded with dm-log-writes, judged at every fl
   measure(
     tt,
     `replay: ${c.entries} log entries (${c.flush} FLUSH, ${c.fua} FUA, ${c.mark} MARK); checked ${c.flushPoints} flush/FUA/mark points (+${c.same} identical to the one before) and ${c.between} between points in ${(r.ms / 1000).toFixed(0)} s; ` +
-      `${c.landing} states mid-landing, ${c.behind} with state.json one landing behind, ${c.ghosts} with a ghost lock bit, ${c.tornAudit} with a torn last audit line; ${r.failures.length} failed`,
+      `${c.landing} states mid-landing, ${c.behind} with state.json one landing behind, ${c.ghosts} with a ghost lock bit, ${c.tornAudit} with a torn last audit line, ${c.tornOutbox} with a torn last outbox journal line; ${r.failures.length} failed`,
   );
   for (const f of r.failures.slice(0, 20)) tt.comment(`FAIL ${f.where}: ${f.problems.join('; ')}`);
   if (BREAK) {

@@ -129,26 +129,9 @@ export function checkState(dir, expect) {
     }
   }
 
-  const auditPath = join(dir, 'audit.jsonl');
-  if (existsSync(auditPath)) {
-    const text = readFileSync(auditPath, 'utf8');
-    const lines = text.split('\n');
-    const endsWhole = lines.at(-1) === '';
-    if (endsWhole) lines.pop();
-    lines.forEach((line, i) => {
-      if (line.trim() === '') return; // an appender that was not given its turn leaves an empty line: skipped
-      let ok = true;
-      try {
-        ok = typeof JSON.parse(line) === 'object';
-      } catch {
-        ok = false;
-      }
-      if (ok) return;
-      const last = i === lines.length - 1;
-      if (last || expect.tornAuditOk === 'any') notes.push(`torn audit line ${i + 1}`);
-      else problems.push(`audit.jsonl line ${i + 1} of ${lines.length} does not parse and is not the last`);
-    });
-  }
+  // The outbox journal (one message or `done` line per write, synced per message) and the audit log: lines.
+  jsonLines(join(dir, 'outbox', 'journal.jsonl'), 'outbox journal', expect, problems, notes);
+  jsonLines(join(dir, 'audit.jsonl'), 'audit', expect, problems, notes);
 
   const lockDir = join(dir, 'locks', 'aim_lock_config');
   const bitPath = join(lockDir, 'conf_locked');
@@ -159,4 +142,23 @@ export function checkState(dir, expect) {
     if (bit.trim() === '1') notes.push('lock bit set (a ghost: STALE on the next boot)');
   }
   return { problems, notes, live, state };
+}
+
+/** Every line of a JSON-lines file parses; a torn last line is tolerated and reported as `torn NAME line N`. */
+function jsonLines(path, name, expect, problems, notes) {
+  if (!existsSync(path)) return;
+  const lines = readFileSync(path, 'utf8').split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return; // an appender that was not given its turn leaves an empty line: skipped
+    let ok = true;
+    try {
+      ok = typeof JSON.parse(line) === 'object';
+    } catch {
+      ok = false;
+    }
+    if (ok) return;
+    if (i === lines.length - 1 || expect.tornAuditOk === 'any') notes.push(`torn ${name} line ${i + 1}`);
+    else problems.push(`${name} line ${i + 1} of ${lines.length} does not parse and is not the last`);
+  });
 }

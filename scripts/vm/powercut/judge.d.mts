@@ -25,6 +25,7 @@ export interface Counts {
   fsck: number;
   /** Points skipped: the same disk state as the point checked before them (no write between, no mark). */
   same: number;
+  tornOutbox: number;
 }
 export function judge(opts: {
   log: string;

@@ -74,6 +74,7 @@ export function judge({ log: logPath, base, ledger, work, between = 1, keep = ne
     ghosts: 0,
     fsck: 0,
     same: 0,
+    tornOutbox: 0,
   };
   for (const e of entries) {
     if (e.flags & FLAG.FLUSH) counts.flush++;
@@ -118,6 +119,7 @@ export function judge({ log: logPath, base, ledger, work, between = 1, keep = ne
         if (r.notes.includes('landing')) counts.landing++;
         if (r.notes.includes('state one landing behind')) counts.behind++;
         if (r.notes.some((n) => n.startsWith('torn audit'))) counts.tornAudit++;
+        if (r.notes.some((n) => n.startsWith('torn outbox'))) counts.tornOutbox++;
         if (r.notes.some((n) => n.startsWith('lock bit set'))) counts.ghosts++;
         if (r.problems.length > 0) {
           const where = `entry ${e.index} of ${entries.length} (${point.kind}, ${flagNames(e.flags) || 'write'}; after mark ${durable?.mark ?? 'none'}, v${durable?.version ?? '-'})`;
