@@ -224,7 +224,9 @@ export class Lab {
   async reboot(opts: { hard?: boolean } = {}): Promise<{ bootId: string; ms: number }> {
     const old = this.guest.bootId;
     const t0 = performance.now();
-    const cmd = opts.hard ? ['sh', '-c', 'sync && systemctl reboot --force --force'] : ['systemctl', 'reboot'];
+    const cmd = opts.hard
+      ? ['sh', '-c', 'sync && systemctl reboot --force --force']
+      : ['systemctl', 'reboot'];
     await this.guest.run(cmd).catch(() => {}); // the driver may die before answering
     await this.waitBoot(old, BOOT_CEILING_MS);
     return { bootId: this.guest.bootId!, ms: performance.now() - t0 };
