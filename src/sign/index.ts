@@ -1,4 +1,14 @@
 // Push signatures, shared by `aimlock sign` / `push` and the agent's verifier (CONTRACT §5, §7).
+export {
+  CAPABILITIES,
+  type Capability,
+  DEFAULT_CAPABILITIES,
+  type KeyCapabilities,
+  loadAllCapabilities,
+  loadCapabilities,
+  missingCapability,
+  parseCapabilities,
+} from './caps.js';
 export { canonicalBytes, canonicalJson } from './canonical.js';
 export {
   type EnvelopeSignature,

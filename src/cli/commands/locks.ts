@@ -1,8 +1,7 @@
 import { EXIT } from '../../errors.js';
-import { evidence } from '../../lock/observe.js';
 import { CONSISTENT } from '../../lock/types.js';
 import type { Command } from '../command.js';
-import { renderLocks } from '../lock-view.js';
+import { locksJson, renderLocks } from '../lock-view.js';
 
 export const locks: Command = {
   name: 'locks',
@@ -17,10 +16,7 @@ Exit: 0 consistent, 3 mismatch.
 Example: aimlock locks --settings /etc/aimlock/agent.json`,
   async run(ctx) {
     const o = await ctx.board().locksmith.observe();
-    ctx.emit(
-      { file: o.lockFile, config: ctx.board().paths.config, ...evidence(o), visibility: o.visibility },
-      renderLocks(o),
-    );
+    ctx.emit(locksJson(o, ctx.board().paths.config), renderLocks(o));
     return CONSISTENT.has(o.verdict) ? EXIT.ok : EXIT.lock;
   },
 };
