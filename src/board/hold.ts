@@ -6,10 +6,10 @@
 import { fsync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import type { Actor } from '../lock/actor.js';
-import type { Board } from './open.js';
 import { atomicWrite } from '../store/atomic.js';
 import { readText } from '../store/json-file.js';
 import { explainLink, inParent, type OwnedTree, UnsafePathError } from '../store/owned.js';
+import type { Board } from './open.js';
 
 export interface Hold {
   reason: string;

@@ -14,8 +14,9 @@
 //   MAX_ENTRIES (oldest dropped first; at the 10-minute maximum window that is more than 3 commands a second
 //   for 10 minutes, far beyond any operator).
 // - Read once at start, then kept in memory: this process is the only writer (the instance lock).
-import type { OwnedTree } from '../store/owned.js';
+
 import { isRecord, readJsonFile, writeJsonFile } from '../store/json-file.js';
+import type { OwnedTree } from '../store/owned.js';
 
 export const MAX_ENTRIES = 2000;
 export const RETAIN_AFTER_EXPIRY_MS = 60 * 60 * 1000;

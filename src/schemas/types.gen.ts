@@ -173,7 +173,8 @@ export interface Result {
     | 'rolled_back'
     | 'apply_incomplete'
     | 'limits_unreadable'
-    | 'keys_unreadable';
+    | 'keys_unreadable'
+    | 'capability_missing';
   /**
    * One human sentence explaining the code.
    */
@@ -663,7 +664,7 @@ export interface CommandResult {
    * The key that signed the command, when it could be read.
    */
   key_id?: string;
-  data?: Data;
+  data?: CommandData;
   /**
    * When the device answered (RFC 3339).
    */
@@ -673,4 +674,6 @@ export interface CommandResult {
 /**
  * The action's answer: `locks` the same evidence `aimlock locks --json` prints, `status` the device's status, `reclaim`/`release_force` the lock verdict and evidence, `hold` the hold in place.
  */
-export interface Data {}
+export interface CommandData {
+  [k: string]: unknown | undefined;
+}

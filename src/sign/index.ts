@@ -1,4 +1,6 @@
 // Push signatures, shared by `aimlock sign` / `push` and the agent's verifier (CONTRACT §5, §7).
+
+export { canonicalBytes, canonicalJson } from './canonical.js';
 export {
   CAPABILITIES,
   type Capability,
@@ -9,7 +11,6 @@ export {
   missingCapability,
   parseCapabilities,
 } from './caps.js';
-export { canonicalBytes, canonicalJson } from './canonical.js';
 export {
   type EnvelopeSignature,
   SIGNATURE_ALG,
