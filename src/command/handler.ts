@@ -3,8 +3,10 @@
 //
 // Failure paths, decided:
 // - A retained command is never executed (commands are not desired state: a retained one would run again for
-//   every new subscription); it is logged at warn and gets no answer — the broker would hand the same answer
-//   to nobody in particular.
+//   every new subscription); it is logged at warn and gets no answer. What the agent can see is the RETAIN
+//   flag, which the broker sets only on a delivery caused by a subscription (MQTT 3.1.1 §3.3.1.3): a retained
+//   publish that reaches the already-subscribed agent live looks like any command and runs once; its stored
+//   copy, redelivered on every later (re)subscribe, is what this refuses to run again and again.
 // - The executed-ids record cannot be written (full or read-only state dir): a command that changes the board
 //   (hold, resume, reclaim, release_force) is refused `state_unwritable` before anything is done; a read-only
 //   one (locks, status) runs — a redelivery of it is harmless, and it is what an operator needs on a sick
