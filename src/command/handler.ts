@@ -86,9 +86,23 @@ export class CommandHandler {
       this.d.log.error({ err: why, id: c.id }, 'command id not recorded; a read-only command runs anyway');
     }
     let outcome: ActionOutcome;
+    // The action's own audit lines (hold, resume) must not turn a hold already written into a refusal: an audit
+    // failure is logged, remembered, and named in the final answer instead (see the header).
+    const unaudited: string[] = [];
+    const board = {
+      ...this.d.board,
+      audit: (entry: Record<string, unknown>) =>
+        this.d.board.audit(entry).catch((err: unknown) => {
+          unaudited.push((err as Error).message);
+          this.d.log.error(
+            { err: (err as Error).message, id: c.id },
+            `${String(entry.event)} not written to the audit log`,
+          );
+        }),
+    };
     try {
       outcome = await runAction(
-        { ...this.d, interim: (code, detail) => this.send({ ...base, code, detail }) },
+        { ...this.d, board, interim: (code, detail) => this.send({ ...base, code, detail }) },
         c,
         keyId,
       );
@@ -98,11 +112,12 @@ export class CommandHandler {
         detail: `${c.action} failed on the device: ${(err as Error).message}; see aimlockd's log, fix, then send it again with a new id`,
       };
     }
-    await this.finish({ ...base, ...outcome }, c.args.reason ?? null);
+    if (unaudited.length) outcome.detail += ` (not audited on the device: ${unaudited[0]})`;
+    await this.finish({ ...base, ...outcome }, c.args.reason ?? null, unaudited.length > 0);
   }
 
   /** Audits the final answer, logs it at its level, and sends it. */
-  private async finish(a: CommandAnswer, reason: string | null): Promise<void> {
+  private async finish(a: CommandAnswer, reason: string | null, named = false): Promise<void> {
     const status = COMMAND_CODES[a.code].status;
     let detail = a.detail;
     try {
@@ -122,7 +137,7 @@ export class CommandHandler {
         { err: (err as Error).message, id: a.id, code: a.code },
         'command not written to the audit log',
       );
-      detail = `${detail} (not audited on the device: ${(err as Error).message})`;
+      if (!named) detail = `${detail} (not audited on the device: ${(err as Error).message})`;
     }
     const level = levelOf(a.code);
     this.d.log[level](
