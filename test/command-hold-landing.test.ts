@@ -4,7 +4,7 @@
 // bounded by apply_hook.timeout_ms: the answer still comes.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { agentBoard, envelope, operator, startAgent } from './helpers/agent.js';
 import { command, commander } from './helpers/command.js';
 import { startMosquitto } from './helpers/mosquitto.js';
@@ -17,7 +17,7 @@ async function until(ok: () => boolean, what: string, timeoutMs = 30_000): Promi
   }
 }
 
-async function setup(t: Parameters<Parameters<typeof t.test>[1]>[0], hook: string, timeoutMs: number) {
+async function setup(t: Test, hook: string, timeoutMs: number) {
   const broker = await startMosquitto(t);
   const dir = t.testdir();
   const board = agentBoard(dir, broker.url, {
