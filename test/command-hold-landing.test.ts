@@ -17,15 +17,22 @@ async function until(ok: () => boolean, what: string, timeoutMs = 30_000): Promi
   }
 }
 
-async function setup(t: Test, hook: string, timeoutMs: number) {
-  const broker = await startMosquitto(t);
+async function setup(t: Test, hook: string, timeoutMs: number, persistent = false) {
+  const broker = await startMosquitto(t, { persistence: persistent });
   const dir = t.testdir();
   const board = agentBoard(dir, broker.url, {
     apply_hook: { command: ['sh', '-c', hook], timeout_ms: timeoutMs },
   });
   writeFileSync(join(board.dir, 'keys', 'ops-test.caps'), 'push\nhold\n');
-  await startAgent(t, board);
-  return { board, dir, cmd: await commander(t, broker.url), op: await operator(t, broker.url) };
+  const agent = await startAgent(t, board);
+  return {
+    board,
+    dir,
+    broker,
+    agent,
+    cmd: await commander(t, broker.url, 'drone-07', persistent),
+    op: await operator(t, broker.url),
+  };
 }
 
 t.test('hold during a slow landing: accepted, then done after the landing', async (t) => {
@@ -74,4 +81,24 @@ t.test('hold while the apply hook hangs: the hook timeout bounds it, the answer 
   t.match(done, { code: 'ok' }, 'done once the hung landing was given up on');
   const r = await op.result(String(push.id), 'rejected');
   t.equal(r.code, 'rolled_back', 'the hung hook rolled the push back');
+});
+
+t.test('a final answer produced while the broker is away is sent on reconnect (outbox)', async (t) => {
+  const started = join(t.testdirName, 'hook-started');
+  const { board, cmd, op, broker, agent } = await setup(t, `touch ${started}; sleep 3`, 30_000, true);
+  const push = envelope(board.op, { version: 1 });
+  await op.publish(push);
+  await until(() => existsSync(started), 'the apply hook to start');
+  const hold = command(board.op, 'hold', { reason: 'across an outage', for: 300 });
+  const from = cmd.answers.length;
+  await cmd.publish(hold);
+  await cmd.answer(String(hold.id), 'accepted', 30_000, from);
+  await broker.stop();
+  await agent.waitLog(/^command hold done/, 60_000);
+  t.notOk(
+    cmd.answers.some((a) => a.id === hold.id && a.status === 'done'),
+    'done was produced with the broker away',
+  );
+  await broker.restart();
+  t.match(await cmd.answer(String(hold.id), 'done', 60_000, from), { code: 'ok' }, 'delivered on reconnect');
 });

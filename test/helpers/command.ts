@@ -35,8 +35,18 @@ export interface Commander {
   send(doc: Doc, timeoutMs?: number): Promise<Doc>;
 }
 
-export async function commander(t: Teardown, url: string, device = 'drone-07'): Promise<Commander> {
-  const client = await mqtt.connectAsync(url, { clientId: `cmd-${randomUUID()}`, clean: true });
+/** `persistent`: a session the broker keeps (with its persistence, across a broker restart too). */
+export async function commander(
+  t: Teardown,
+  url: string,
+  device = 'drone-07',
+  persistent = false,
+): Promise<Commander> {
+  const client = await mqtt.connectAsync(url, {
+    clientId: `cmd-${randomUUID()}`,
+    clean: !persistent,
+    reconnectPeriod: 200,
+  });
   t.teardown(() => client.endAsync(true));
   const answers: Doc[] = [];
   const waiters = new Set<() => void>();
