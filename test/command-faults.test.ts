@@ -29,6 +29,31 @@ t.test('the audit log cannot be written: the hold is done and says it is not aud
   t.match(await cmd.send(command(board.op, 'resume')), { status: 'done' });
 });
 
+t.test('the action itself fails: command_failed, with what to do, and the agent runs on', async (t) => {
+  const broker = await startMosquitto(t);
+  const board = agentBoard(t.testdir(), broker.url);
+  writeFileSync(join(board.dir, 'keys', 'ops-test.caps'), 'hold\nresume\n');
+  const agent = await startAgent(t, board);
+  const cmd = await commander(t, broker.url);
+  // A directory where the hold file belongs: writing the hold (rename over it) fails, for root too.
+  mkdirSync(join(board.stateDir, 'hold.json', 'x'), { recursive: true });
+  const hold = command(board.op, 'hold', { reason: 'cannot be written', for: 60 });
+  const a = await cmd.send(hold);
+  t.match(a, { status: 'refused', code: 'command_failed', action: 'hold' });
+  t.match(
+    String(a.detail),
+    /^hold failed on the device: .+; see aimlockd's log, fix, then send it again with a new id$/,
+  );
+  t.match(
+    await cmd.send(hold),
+    { status: 'duplicate' },
+    'its id was recorded before it ran: a new id is needed',
+  );
+  t.equal(agent.child.exitCode, null, 'the agent runs on');
+  rmSync(join(board.stateDir, 'hold.json'), { recursive: true });
+  t.match(await cmd.send(command(board.op, 'hold', { reason: 'fixed', for: 60 })), { status: 'done' });
+});
+
 const why = mountsUnavailable();
 if (why && process.env.CI) t.fail(`CI must run the file-system fault tests, but: ${why}`);
 else if (why) t.comment(`skipped the tmpfs fault test: ${why}`);
