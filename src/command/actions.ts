@@ -4,7 +4,7 @@
 // remote command and a technician's local one take exactly the same path.
 import { clearHold, placeHold, readHold } from '../board/hold.js';
 import type { Board } from '../board/open.js';
-import { locksJson } from '../cli/lock-view.js';
+import { locksJson, NEXT_STEP } from '../cli/lock-view.js';
 import type { CommandCode } from '../errors.js';
 import { clause, evidence } from '../lock/observe.js';
 import type { CommandEnvelope } from '../schemas/index.js';
@@ -91,7 +91,7 @@ export async function runAction(d: ActionDeps, c: CommandEnvelope, keyId: string
       if (!reclaimed) {
         return {
           code: 'not_stale',
-          detail: `the lock is ${o.verdict}, not STALE: ${clause(o.reason)}; nothing was cleared`,
+          detail: `the lock is ${o.verdict}, not STALE: ${clause(o.reason)}; nothing was cleared. Next: ${NEXT_STEP[o.verdict]}`,
           data: { lock: evidence(o) },
         };
       }

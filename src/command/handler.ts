@@ -62,7 +62,7 @@ export class CommandHandler {
     }
     const { command: c, keyId } = screened;
     const base = { id: c.id, action: c.action, keyId };
-    this.d.log.info({ id: c.id, action: c.action, key_id: keyId }, `command ${c.action} accepted`);
+    this.d.log.info({ id: c.id, action: c.action, key_id: keyId }, `command ${c.action} passed screening`);
     try {
       await this.d.executed.record({
         id: c.id,
