@@ -6,7 +6,6 @@ import type { Logger } from 'pino';
 import { readLive, unrecorded } from '../accept/live.js';
 import { readHold } from '../board/hold.js';
 import { type Board, openBoard } from '../board/open.js';
-import { ExecutedIds } from '../command/executed.js';
 import { CommandHandler } from '../command/handler.js';
 import { evidence, type Observation } from '../lock/observe.js';
 import type { LoadedSettings } from '../settings/load.js';
@@ -40,7 +39,6 @@ export class Agent {
   private readonly desired: DesiredState;
   private readonly watchdog: Watchdog;
   private readonly transport: Transport;
-  private readonly executed: ExecutedIds;
   private readonly commands: CommandHandler;
   private readonly notify = new SdNotify();
   private control: Server | null = null;
@@ -109,12 +107,10 @@ export class Agent {
     });
     // Operator commands (CONTRACT §9): screened and carried out in src/command/; the actions end in the same
     // reactions as a technician's command on the control socket (onControl).
-    this.executed = new ExecutedIds(this.board.paths.commands, this.board.tree);
     this.commands = new CommandHandler({
       device: settings.device,
       board: this.board,
       signing: () => this.trust.signing,
-      executed: this.executed,
       control: (req) => this.onControl(req),
       landingInProgress: () => this.desired.landingNow,
       status: () => this.statusDoc(),
@@ -132,8 +128,7 @@ export class Agent {
     });
     this.transport.on('offline', () => this.log.warn('MQTT broker unreachable; results wait in the outbox'));
     this.reload();
-    const forgotten = await this.executed.load();
-    if (forgotten) this.log.error({ commands: this.board.paths.commands }, forgotten);
+    await this.commands.load();
     await this.readState();
     const boot = this.settings.lock.auto_reclaim !== 'never';
     const first = await this.board.locksmith.observe();

@@ -18,7 +18,7 @@ import { COMMAND_CODES, type CommandCode } from '../errors.js';
 import type { KeyCapabilities } from '../sign/index.js';
 import { type ActionDeps, type ActionOutcome, runAction } from './actions.js';
 import type { CommandAction } from './envelope.js';
-import type { ExecutedIds } from './executed.js';
+import { ExecutedIds } from './executed.js';
 import { type CommandAnswer, commandResultMessage } from './result.js';
 import { type CommandScreenContext, screenCommand } from './screen.js';
 
@@ -30,14 +30,25 @@ export interface CommandHandlerDeps extends Omit<ActionDeps, 'interim'> {
   signing: () => Pick<CommandScreenContext, 'keys' | 'keysProblem'> & {
     caps?: ReadonlyMap<string, KeyCapabilities>;
   };
-  executed: ExecutedIds;
+  /** Default: `{state_dir}/commands.json` of the board. */
+  executed?: ExecutedIds;
   /** Queues a command result for `…/command/result` through the outbox (sent on reconnect when offline). */
   send: (doc: object) => Promise<void>;
   log: Logger;
 }
 
 export class CommandHandler {
-  constructor(private readonly d: CommandHandlerDeps) {}
+  private readonly executed: ExecutedIds;
+
+  constructor(private readonly d: CommandHandlerDeps) {
+    this.executed = d.executed ?? new ExecutedIds(d.board.paths.commands, d.board.tree);
+  }
+
+  /** Reads the executed-ids record; before the first command (the agent calls it before it connects). */
+  async load(): Promise<void> {
+    const forgotten = await this.executed.load();
+    if (forgotten) this.d.log.error({ commands: this.d.board.paths.commands }, forgotten);
+  }
 
   async handle(payload: Buffer, retained: boolean): Promise<void> {
     if (retained) {
@@ -53,7 +64,7 @@ export class CommandHandler {
       device: this.d.device,
       now: Date.now(),
       ...this.d.signing(),
-      executed: (id) => this.d.executed.has(id),
+      executed: (id) => this.executed.has(id),
     });
     if (!screened.ok) {
       const r = screened.refusal;
@@ -64,7 +75,7 @@ export class CommandHandler {
     const base = { id: c.id, action: c.action, keyId };
     this.d.log.info({ id: c.id, action: c.action, key_id: keyId }, `command ${c.action} passed screening`);
     try {
-      await this.d.executed.record({
+      await this.executed.record({
         id: c.id,
         action: c.action,
         expires_at: c.expires_at,
