@@ -49,6 +49,7 @@ t.test('each kind of caps file, as the agent applies it', async (t) => {
   addKey('k-unreadable', 'dir');
   const agent = await startAgent(t, board);
   const cmd = await commander(t, broker.url);
+  await cmd.ready(); // the first push below is not retained: the agent must be subscribed first
   const op = await operator(t, broker.url);
   let version = 0;
   const push = async (id: string) => {

@@ -25,14 +25,9 @@ async function setup(t: Test, hook: string, timeoutMs: number, persistent = fals
   });
   writeFileSync(join(board.dir, 'keys', 'ops-test.caps'), 'push\nhold\n');
   const agent = await startAgent(t, board);
-  return {
-    board,
-    dir,
-    broker,
-    agent,
-    cmd: await commander(t, broker.url, 'drone-07', persistent),
-    op: await operator(t, broker.url),
-  };
+  const cmd = await commander(t, broker.url, 'drone-07', persistent);
+  await cmd.ready(); // the push below is not retained: the agent must be subscribed first
+  return { board, dir, broker, agent, cmd, op: await operator(t, broker.url) };
 }
 
 t.test('hold during a slow landing: accepted, then done after the landing', async (t) => {

@@ -29,6 +29,8 @@ export interface Commander {
   client: MqttClient;
   answers: Doc[];
   publish(doc: Doc | Buffer | string, opts?: { retain?: boolean }): Promise<void>;
+  /** Resolves once the agent is subscribed (its online status seen): a non-retained push may go out too. */
+  ready(): Promise<void>;
   /** The first answer to `id` (with `status`, when given) among answers[from…]. */
   answer(id: string, status?: string, timeoutMs?: number, from?: number): Promise<Doc>;
   /** Publishes `doc` and waits for its final answer (anything but `accepted`). */
@@ -50,11 +52,32 @@ export async function commander(
   t.teardown(() => client.endAsync(true));
   const answers: Doc[] = [];
   const waiters = new Set<() => void>();
-  client.on('message', (_topic, payload) => {
-    answers.push(JSON.parse(payload.toString()) as Doc);
+  // Commands are not retained: one published before the agent's first SUBSCRIBE is lost. The agent publishes
+  // its status right after that SUBSCRIBE on the same connection, so a status that is not `offline` means the
+  // subscription is in (and, the session being persistent, stays in across agent restarts).
+  let subscribed = false;
+  client.on('message', (topic, payload) => {
+    if (topic.endsWith('/status')) {
+      if (payload.length && (JSON.parse(payload.toString()) as Doc).state !== 'offline') subscribed = true;
+    } else answers.push(JSON.parse(payload.toString()) as Doc);
     for (const w of waiters) w();
   });
-  await client.subscribeAsync(`${prefix(device)}/command/result`, { qos: 1 });
+  await client.subscribeAsync([`${prefix(device)}/command/result`, `${prefix(device)}/status`], { qos: 1 });
+  const agentSubscribed = () =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!subscribed) return;
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error('the agent never published an online status (not subscribed to commands?)'));
+      }, 30_000);
+      waiters.add(check);
+      check();
+    });
   // Event-driven: each arriving answer re-checks; only the overall timeout is a timer.
   const answer = (id: string, status?: string, timeoutMs = 30_000, from = 0) =>
     new Promise<Doc>((resolve, reject) => {
@@ -80,12 +103,14 @@ export async function commander(
     });
   const publish = async (doc: Doc | Buffer | string, opts: { retain?: boolean } = {}) => {
     const payload = Buffer.isBuffer(doc) || typeof doc === 'string' ? doc : JSON.stringify(doc);
+    if (!opts.retain) await agentSubscribed();
     await client.publishAsync(`${prefix(device)}/command`, payload, { qos: 1, retain: opts.retain ?? false });
   };
   return {
     client,
     answers,
     publish,
+    ready: agentSubscribed,
     answer,
     async send(doc, timeoutMs = 30_000) {
       const from = answers.length;
