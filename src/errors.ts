@@ -151,6 +151,10 @@ export const CLI_ERRORS = {
   kernel_lock_held: { exit: EXIT.lock, meaning: 'a live process still holds a kernel lock on the config' },
   agent_not_running: { exit: EXIT.agentDown, meaning: 'no agent answers on the control socket' },
   rejected: { exit: EXIT.invalid, meaning: 'the device rejected the push' },
+  refused: {
+    exit: EXIT.invalid,
+    meaning: 'a device refused an operator command (the message names each device and its code)',
+  },
   timeout: { exit: EXIT.timeout, meaning: 'no final answer before --timeout' },
   broker_unreachable: {
     exit: EXIT.timeout,

@@ -37,31 +37,59 @@ function ownerText(o: Observation): string {
   return `${r.holder} pid ${r.pid} (${alive}, heartbeat ${age(o, r)}) "${r.purpose}"`;
 }
 
+/** What the table shows, whether read on this board (an Observation) or sent by a device (its evidence). */
+export interface LockView {
+  lockFile: string;
+  bit: string;
+  generation: string;
+  verdict: string;
+  owner: string;
+  holders: { kind: string; mode: string; pid: number | string; command: string }[];
+  visibilityWarning: string | null;
+  reason: string;
+  next: string;
+}
+
 export function renderLocks(o: Observation): string {
+  return renderView({
+    lockFile: o.lockFile,
+    bit: o.bit === null ? '-' : String(o.bit),
+    generation: String(o.generation),
+    verdict: o.verdict,
+    owner: ownerText(o),
+    holders: o.holders
+      .filter((h) => !h.blocked)
+      .map((h) => ({ kind: h.kind, mode: h.mode, pid: h.pid, command: h.command ?? '?' })),
+    visibilityWarning: o.visibility.complete ? null : (o.visibility.reason ?? 'not every process is visible'),
+    reason: o.reason,
+    next: NEXT_STEP[o.verdict],
+  });
+}
+
+export function renderView(v: LockView): string {
   const rows = [
     ['FILE', 'BIT', 'GEN', 'VERDICT', 'OWNER'],
-    [o.lockFile, o.bit === null ? '-' : String(o.bit), String(o.generation), o.verdict, ownerText(o)],
+    [v.lockFile, v.bit, v.generation, v.verdict, v.owner],
   ];
   const out = [table(rows), ''];
-  const holders = o.holders.filter((h) => !h.blocked);
-  if (holders.length) {
+  if (v.holders.length) {
     out.push('KERNEL HOLDERS');
     out.push(
       table([
         ['TYPE', 'MODE', 'PID', 'COMMAND'],
-        ...holders.map((h) => [
+        ...v.holders.map((h) => [
           h.kind,
           h.mode,
           h.pid === 0 ? '0 (outside this pid namespace)' : String(h.pid),
-          h.command ?? '?',
+          h.command,
         ]),
       ]),
     );
   } else {
     out.push('KERNEL HOLDERS  none');
   }
-  if (!o.visibility.complete) out.push('', `warning: ${o.visibility.reason}`);
-  out.push('', `why:  ${termSafe(o.reason)}`, `next: ${NEXT_STEP[o.verdict]}`);
+  if (v.visibilityWarning !== null) out.push('', `warning: ${termSafe(v.visibilityWarning)}`);
+  out.push('', `why:  ${termSafe(v.reason)}`, `next: ${termSafe(v.next)}`);
   return out.join('\n');
 }
 

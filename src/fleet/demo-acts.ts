@@ -23,7 +23,7 @@ import {
   span,
   WAIT_MS,
 } from './demo-story.js';
-import { answerOf, type Watch } from './demo-watch.js';
+import type { Watch } from './demo-watch.js';
 import type { SimDevice, SimFleet } from './sim.js';
 
 /** What a run fixes before its acts, and how they report: a difference from the story, an abort, a child. */
@@ -41,6 +41,8 @@ export interface Scene {
   canary: string[];
   rolloutId: string;
   keyFile: string;
+  /** The operator's record of commands (aimlock hold … --record), in the demo's temp dir. */
+  recordFile: string;
   configFile: string;
   differ(text: string): void;
   check(): void;
@@ -95,13 +97,10 @@ export async function meetTheFleet(scene: Scene, fleet: SimFleet, holderPids: nu
   return hot;
 }
 
-/** Act 3: the rollout through the real command, and what the broker saw held against the story. */
-export async function rollOut(scene: Scene, brokerUrl: string): Promise<void> {
-  const { opts, cli, shown, dir, facts, watch, differ, check, track } = scene;
-  const { devices, waves, hotWave, afterHot, canary, rolloutId, keyFile, configFile } = scene;
-  const { io } = opts;
-  writeFileSync(configFile, `${JSON.stringify(DEMO_CONFIG, null, 2)}\n`);
-  const args = [
+/** The rollout command line (without the program): the story's devices, canary and waves, under `id`. */
+export function rolloutArgs(scene: Scene, brokerUrl: string, id: string): string[] {
+  const { opts, dir, devices, keyFile, configFile } = scene;
+  return [
     'rollout',
     configFile,
     '--fleet',
@@ -121,12 +120,21 @@ export async function rollOut(scene: Scene, brokerUrl: string): Promise<void> {
     '--state-dir',
     join(dir, 'rollouts'),
     '--id',
-    rolloutId,
+    id,
     ...(opts.json ? ['--json'] : []),
   ];
+}
+
+/** Act 3: the rollout through the real command, and what the broker saw held against the story. */
+export async function rollOut(scene: Scene, brokerUrl: string): Promise<void> {
+  const { opts, cli, shown, facts, watch, differ, check, track } = scene;
+  const { devices, waves, hotWave, afterHot, canary, rolloutId, keyFile, configFile } = scene;
+  const { io } = opts;
+  writeFileSync(configFile, `${JSON.stringify(DEMO_CONFIG, null, 2)}\n`);
+  const args = rolloutArgs(scene, brokerUrl, rolloutId);
   facts.rollout.command = [shown, ...args];
   io.say(
-    `3/5 rolling out aim sensitivity ${DEMO_SENSITIVITY} to all ${DEMO_DRONES} drones with the real rollout command:`,
+    `3/8 rolling out aim sensitivity ${DEMO_SENSITIVITY} to all ${DEMO_DRONES} drones with the real rollout command:`,
   );
   const width = Math.max(...waves.map((w) => w.label.length));
   for (const w of waves) {
@@ -206,69 +214,4 @@ export async function rollOut(scene: Scene, brokerUrl: string): Promise<void> {
     differ(`never pushed although in the canary or ${hotWave.label}: ${missing.join(', ')}`);
   }
   check();
-}
-
-/** Act 4: what the technician on the hot drone sees, and the steps it would take. */
-export async function technicianLooks(scene: Scene, hot: SimDevice): Promise<void> {
-  const { opts, cli, shown, facts, differ, check, track } = scene;
-  const { io } = opts;
-  const look = `${shown} locks --settings ${hot.settingsFile}`;
-  io.say(`4/5 what the technician on ${DEMO_HOT} sees:`);
-  io.say(`    $ ${look}`);
-  const locks = await runChild(
-    [cli, 'locks', '--settings', hot.settingsFile, ...(opts.json ? ['--json'] : [])],
-    (line) => {
-      if (!opts.json) io.say(`    │ ${line}`.trimEnd());
-    },
-    track,
-  );
-  check();
-  facts.hot.locks.exit_code = locks.code;
-  if (opts.json) {
-    try {
-      facts.hot.locks.verdict = String((JSON.parse(locks.stdout) as Doc).verdict ?? '') || null;
-    } catch {
-      facts.hot.locks.verdict = null;
-    }
-  } else facts.hot.locks.verdict = /\bUNOWNED\b/.exec(locks.stdout)?.[0] ?? null;
-  if (locks.code !== 3) differ(`aimlock locks on ${DEMO_HOT} exited ${locks.code}, not 3 (mismatch)`);
-
-  facts.technician = [
-    look,
-    `kill ${hot.holderPid}   # once it is clear what pid ${hot.holderPid} (${facts.hot.holder_command ?? '?'}) is and that it may go`,
-    `${shown} release --force --reason "foreign holder on the config lock, ticket …" --settings ${hot.settingsFile}`,
-    `${shown} resume --settings ${hot.settingsFile}`,
-  ];
-}
-
-/** Act 5: the technician's fix, and the push landing by itself. */
-export async function technicianFixes(scene: Scene, fleet: SimFleet, hot: SimDevice): Promise<void> {
-  const { facts, watch, differ, rolloutId } = scene;
-  const { io, signal } = scene.opts;
-  const pushesBefore = watch.pushes.filter((p) => p.device === DEMO_HOT).length;
-  io.say(`5/5 playing the technician: stopping the foreign holder (pid ${hot.holderPid})…`);
-  const fixedAt = Date.now();
-  await fleet.releaseHot(DEMO_HOT);
-  const landed = await watch.until(
-    () =>
-      watch.results.find(
-        (x) =>
-          x.device === DEMO_HOT &&
-          x.at >= fixedAt &&
-          String(x.doc.id).startsWith(`${rolloutId}:`) &&
-          x.doc.status === 'applied',
-      ),
-    WAIT_MS,
-    signal,
-  );
-  const pushesSeen = watch.pushes.filter((p) => p.device === DEMO_HOT).length;
-  if (landed) {
-    const a = answerOf(landed.doc);
-    facts.hot.landed_after_release = { ...a, after_ms: landed.at - fixedAt, pushes_seen: pushesSeen };
-    io.say(
-      `    ${DEMO_HOT} applied v${a.version} by itself ${((landed.at - fixedAt) / 1000).toFixed(1)} s later: the rollout's push ${a.id}, still desired — ${pushesSeen === pushesBefore ? 'no new push was sent' : `but ${pushesSeen - pushesBefore} new push(es) were seen`}`,
-    );
-    if (pushesSeen !== pushesBefore)
-      differ(`${DEMO_HOT} got ${pushesSeen - pushesBefore} new push(es) after the fix`);
-  } else differ(`${DEMO_HOT}'s push did not land within ${WAIT_MS / 1000} s of stopping its holder`);
 }

@@ -7,6 +7,9 @@ export const DEMO_CANARY = 3;
 export const DEMO_WAVES = [50, 100];
 export const DEMO_GHOST = 'drone-02';
 export const DEMO_HOT = 'drone-05';
+/** In the middle of a landing when the hold point comes: it acknowledges after it (CONTRACT §9). */
+export const DEMO_LANDING = 'drone-03';
+export const DEMO_LANDING_MS = 1500;
 export const DEMO_KEY_ID = 'demo-operator';
 export const DEMO_SENSITIVITY = 0.55;
 /** The rollout exits 6 when it aborts (CONTRACT §7). */
@@ -112,6 +115,15 @@ export interface DemoFacts {
   untouched: string[];
   answers: Record<string, DeviceAnswer | null>;
   technician: string[];
+  /** The acts played from the operator's desk (CONTRACT §9), with the exit status of each command. */
+  desk: {
+    hold: { exit_code: number | null; acknowledged: number };
+    release_refused: number | null;
+    release: number | null;
+    resume: number | null;
+    rollout_again: number | null;
+    record: string;
+  };
   /** Children (hot holders) still alive after cleanup: must be empty. */
   leftover_pids: number[];
 }

@@ -17,8 +17,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateKeyPair } from '../sign/index.js';
-import { meetTheFleet, rollOut, type Scene, technicianFixes, technicianLooks } from './demo-acts.js';
+import { meetTheFleet, rollOut, type Scene } from './demo-acts.js';
 import { type DemoBroker, startBroker } from './demo-broker.js';
+import { deskBypass, deskLooks, holdPoint, resumeAndLand, rollOutAgain } from './demo-desk.js';
 import { isAlive } from './demo-procs.js';
 import {
   DEMO_CANARY,
@@ -27,6 +28,8 @@ import {
   DEMO_GHOST,
   DEMO_HOT,
   DEMO_KEY_ID,
+  DEMO_LANDING,
+  DEMO_LANDING_MS,
   DEMO_WAVES,
   DemoAborted,
   type DemoFacts,
@@ -76,6 +79,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoFacts> {
     .replace(/\.\d+Z$/, 'Z')}`;
   const keyFile = join(dir, 'operator', `${DEMO_KEY_ID}.key`);
   const configFile = join(dir, 'aim-sensitivity-0.55.json');
+  const recordFile = join(dir, 'operator', 'commands.jsonl');
   const watch = new Watch(DEMO_FLEET);
 
   const facts: DemoFacts = {
@@ -105,6 +109,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoFacts> {
     untouched: afterHot,
     answers: {},
     technician: [],
+    desk: {
+      hold: { exit_code: null, acknowledged: 0 },
+      release_refused: null,
+      release: null,
+      resume: null,
+      rollout_again: null,
+      record: recordFile,
+    },
     leftover_pids: [],
   };
 
@@ -124,13 +136,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoFacts> {
     rolloutId,
     keyFile,
     configFile,
+    recordFile,
     differ,
     check,
     track,
   };
   try {
     // 1. The broker.
-    io.say('1/5 starting an MQTT broker…');
+    io.say('1/8 starting an MQTT broker…');
     broker = await startBroker();
     facts.broker = broker.url;
     broker.onPublish((m) => watch.take(m));
@@ -139,7 +152,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoFacts> {
 
     // 2. The fleet, with its trouble planted before the agents start.
     io.say(
-      `2/5 starting ${DEMO_DRONES} simulated drones: the real agent, ${DEMO_DRONES} times in this process…`,
+      `2/8 starting ${DEMO_DRONES} simulated drones: the real agent, ${DEMO_DRONES} times in this process…`,
     );
     const pair = generateKeyPair();
     mkdirSync(join(dir, 'operator'), { recursive: true, mode: 0o700 });
@@ -155,12 +168,17 @@ export async function runDemo(opts: DemoOptions): Promise<DemoFacts> {
       keys: [{ id: DEMO_KEY_ID, publicPem: pair.publicPem }],
       logLevel: 'silent',
       gcIntervalMs: GC_INTERVAL_MS,
+      landingDevices: [DEMO_LANDING],
+      landingMs: DEMO_LANDING_MS,
     });
     check();
     const hot = await meetTheFleet(scene, fleet, holderPids);
     await rollOut(scene, broker.url);
-    await technicianLooks(scene, hot);
-    await technicianFixes(scene, fleet, hot);
+    await holdPoint(scene, broker.url);
+    await deskLooks(scene, broker.url);
+    await deskBypass(scene, broker.url, fleet, hot);
+    await resumeAndLand(scene, broker.url);
+    await rollOutAgain(scene, broker.url);
   } finally {
     signal?.removeEventListener('abort', onAbort);
     const c = child as ChildProcess | null;

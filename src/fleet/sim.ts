@@ -14,7 +14,15 @@ import { Agent } from '../agent/agent.js';
 import { boardPaths } from '../settings/board.js';
 import { loadSettings } from '../settings/load.js';
 import { isValidKeyId } from '../sign/index.js';
-import { deviceNames, type KindLists, planKinds, SimConfigError, type SimKind } from './sim-plan.js';
+import { type Responder, startResponder } from './sim-command.js';
+import {
+  deviceNames,
+  type KindLists,
+  planKinds,
+  SimConfigError,
+  type SimKind,
+  spreadIndices,
+} from './sim-plan.js';
 import { killChild, plantGhost, spawnHotHolder } from './sim-trouble.js';
 
 export { MAX_DRONES, SimConfigError, type SimKind } from './sim-plan.js';
@@ -64,7 +72,28 @@ export interface SimFleetOptions {
   keepaliveS?: number;
   /** How many agents start at once (default 10). */
   startConcurrency?: number;
+  /**
+   * Who answers operator commands (CONTRACT §9): `responder` (default) — the simulator's own responder
+   * (sim-command.ts), one connection for every drone, with simulated landings; `agent` — the agents
+   * themselves, once they carry the device side (src/command/); `none` — nobody. Exactly one of them must
+   * answer: a drone answering twice gives the operator whichever answer comes first.
+   */
+  commands?: SimCommands;
+  /** How many drones are "landing" when a hold comes (accepted first, done after landingMs); spread like trouble. */
+  landing?: number;
+  /** Exactly these drones are landing (instead of a spread-out choice of `landing`). */
+  landingDevices?: string[];
+  /** How long a landing takes; default 1500 ms. */
+  landingMs?: number;
 }
+
+export type SimCommands = 'responder' | 'agent' | 'none';
+
+/**
+ * Every capability a key may be given (CONTRACT §9). The simulator's boards trust their keys with all of them,
+ * push included (a key with a `.caps` file that omits push may not push).
+ */
+export const ALL_CAPABILITIES = ['push', 'hold', 'resume', 'locks', 'reclaim', 'release_force', 'status'];
 
 export interface SimDevice {
   device: string;
@@ -73,6 +102,8 @@ export interface SimDevice {
   /** Its settings: `aimlock locks --settings THIS` (and status, show, release …) work on the running drone. */
   settingsFile: string;
   kind: SimKind;
+  /** Answers a hold `accepted` (landing_in_progress) first, `done` after the landing. */
+  landing: boolean;
   /** hot: pid of the foreign flock(1) holder (until releaseHot). */
   holderPid?: number;
   /** ghost: pid of the dead process the planted owner record names. */
@@ -87,6 +118,8 @@ export interface SimFleet {
   devices: SimDevice[];
   /** Kills the foreign holder of a hot drone ("a technician fixes it"): its desired push then lands by itself. */
   releaseHot(device: string): Promise<void>;
+  /** The command responder, when commands are on. */
+  responder: Responder | null;
   /** Pids of the child processes still alive (hot drones' holders). */
   childPids(): number[];
   /** Stops every agent (retained status `offline`), kills every child, removes the temp dir if it made it. */
@@ -126,13 +159,16 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
     opts.log ??
     pino({ level: opts.logLevel ?? SIM_DEFAULTS.logLevel }, pino.destination({ dest: 2, sync: true }));
 
+  const landing = landingSet(names, opts);
   const devices: SimDevice[] = [];
   const agents: Agent[] = [];
+  let responder: Responder | null = null;
   const holders = new Map<string, ChildProcess>();
   let stopping: Promise<void> | null = null;
 
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      await responder?.stop();
       await Promise.all(
         agents.map((a) =>
           a.stop().catch((err: unknown) => log.warn({ err, device: a.settings.device }, 'agent stop failed')),
@@ -157,7 +193,13 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
       }
       mkdirSync(join(boardDir, 'keys'), { recursive: true });
       mkdirSync(join(boardDir, 'run'), { recursive: true });
-      for (const k of opts.keys) writeFileSync(join(boardDir, 'keys', `${k.id}.pub`), k.publicPem);
+      for (const k of opts.keys) {
+        writeFileSync(join(boardDir, 'keys', `${k.id}.pub`), k.publicPem);
+        writeFileSync(
+          join(boardDir, 'keys', `${k.id}.caps`),
+          `# aimlock sim: this simulated board lets its operator key do everything\n${ALL_CAPABILITIES.join('\n')}\n`,
+        );
+      }
       // No narrowing, said explicitly: a board without limits.json refuses every push (fail closed).
       writeFileSync(join(boardDir, 'limits.json'), '{}\n');
       writeFileSync(join(boardDir, 'run', 'vehicle_state'), `${opts.vehicleState ?? 'grounded'}\n`);
@@ -179,7 +221,7 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
       };
       const settingsFile = join(boardDir, 'agent.json');
       writeFileSync(settingsFile, `${JSON.stringify(settings, null, 2)}\n`);
-      devices.push({ device, dir: boardDir, settingsFile, kind });
+      devices.push({ device, dir: boardDir, settingsFile, kind, landing: landing.has(device) });
     }
 
     await Promise.all(
@@ -199,6 +241,17 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
       agents.push(agent);
       await agent.start();
     });
+    if ((opts.commands ?? 'responder') === 'responder') {
+      responder = await startResponder({
+        brokerUrl: opts.brokerUrl,
+        fleet: opts.fleet,
+        devices,
+        keys: opts.keys,
+        landingDevices: [...landing],
+        landingMs: opts.landingMs,
+        log,
+      });
+    }
   } catch (err) {
     await stop();
     throw err;
@@ -209,6 +262,9 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
     fleet: opts.fleet,
     brokerUrl: opts.brokerUrl,
     devices,
+    get responder() {
+      return responder;
+    },
     async releaseHot(device) {
       const d = devices.find((x) => x.device === device);
       if (!d) throw new SimConfigError(`no device "${device}" in this fleet`);
@@ -225,6 +281,19 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
     },
     stop,
   };
+}
+
+/** The landing drones: an explicit list (checked), else `landing` of them spread as trouble is (never drone-01). */
+function landingSet(names: readonly string[], opts: SimFleetOptions): Set<string> {
+  if (opts.landingDevices) {
+    const bad = opts.landingDevices.find((d) => !names.includes(d));
+    if (bad !== undefined) throw new SimConfigError(`landing device "${bad}" is not in this fleet`);
+    return new Set(opts.landingDevices);
+  }
+  const k = opts.landing ?? 0;
+  if (!Number.isSafeInteger(k) || k < 0 || k > names.length)
+    throw new SimConfigError(`landing must be a whole number from 0 to ${names.length} (got ${k})`);
+  return new Set(spreadIndices(names.length, k).map((i) => names[i]!));
 }
 
 /** Runs `fn` over `items`, at most `limit` at a time; the first failure stops new starts and is rethrown. */

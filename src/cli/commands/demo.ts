@@ -9,6 +9,7 @@ import {
   DEMO_DRONES,
   DEMO_GHOST,
   DEMO_HOT,
+  DEMO_LANDING,
   DemoAborted,
   type DemoFacts,
   span,
@@ -24,7 +25,7 @@ function shownCli(): string {
   return `node ${rel.startsWith('..') ? CLI : rel}`;
 }
 
-function closing(f: DemoFacts, shown: string): string {
+function closing(f: DemoFacts): string {
   const secs = (f.duration_ms / 1000).toFixed(1);
   const hot = f.hot;
   const lines: string[] = [];
@@ -36,24 +37,18 @@ function closing(f: DemoFacts, shown: string): string {
       `  ✓ canary passed: ${f.canary.applied.length}/${f.canary.devices.length} applied`,
       `  ✓ wave ${hot.wave} stopped at ${hot.device}: lock_mismatch; the rollout aborted (exit 6)`,
       `  ✓ ${span(f.untouched)} never got a push`,
-      `  ✓ once its holder was gone, ${hot.device} applied the same push by itself`,
+      `  ✓ hold point: ${f.desk.hold.acknowledged}/${f.devices.length} drones acknowledged, ${DEMO_LANDING} after its landing`,
+      `  ✓ from the desk: locks --device ${hot.device} showed ${hot.locks.verdict}; release --force refused (exit 3) while pid ${hot.holder_pid} held the lock, done once it was stopped`,
+      `  ✓ after resume ${hot.device} applied the same push by itself; the rollout again went to the end (exit 0)`,
     );
   } else {
     lines.push('', `The demo did NOT play as designed (${secs} s):`, ...f.differences.map((d) => `  ✗ ${d}`));
   }
   lines.push(
     '',
-    `On a real ${hot.device}, the technician would next:`,
-    `  1. look at the lock: who holds it, and what the agent thinks of it`,
-    `       ${f.technician[0] ?? `${shown} locks --settings ${hot.settings}`}`,
-    `  2. stop the foreign holder, pid ${hot.holder_pid} (${hot.holder_command ?? '?'}), once it is clear what it is:`,
-    `       kill ${hot.holder_pid}`,
-    '     or, for a lock left inconsistent with no live holder, use the audited bypass (it refuses, exit 3,',
-    `     while a live process holds the kernel lock, and puts the agent on hold for 15 min):`,
-    `       ${shown} release --force --reason "foreign holder on the config lock, ticket …" --settings ${hot.settings}`,
-    `       ${shown} resume --settings ${hot.settings}    # end the hold now rather than in 15 min`,
-    `  3. nothing else: no new push. The rollout's push stays ${hot.device}'s desired config and lands by itself`,
-    '     as soon as the lock is consistent again — step 5/5 above showed exactly that.',
+    'Every command above is the real CLI; against your own fleet the same lines work with --broker and your key',
+    `(its id needs the capabilities hold, resume, locks, release_force in the boards' keys/ID.caps). The operator's`,
+    `record of every command and answer is ${f.desk.record}${f.kept ? '' : ' (removed with the temp dir)'}.`,
     '',
     f.kept
       ? `The boards, key, config and rollout state are kept in ${f.dir} (the drones are stopped).`
@@ -94,8 +89,13 @@ Plays aimlock's story on this machine with nothing to set up, in a few seconds, 
   3. rolls a config out with the real command: aimlock rollout … --canary ${DEMO_CANARY} --waves 50%,100% (the ghost
      drone is in the canary, the hot drone in wave 1): the canary passes, wave 1 stops at ${DEMO_HOT} with
      lock_mismatch, the rollout aborts (exit 6) and no later drone is pushed;
-  4. shows what a technician sees on ${DEMO_HOT} (aimlock locks) and what they would do;
-  5. stops the foreign holder and shows ${DEMO_HOT}'s push landing by itself, with no new push.
+  4. a hold point from the desk over every drone (aimlock hold --fleet … --all): ${DEMO_LANDING}, in the middle of a
+     landing, acknowledges after it;
+  5. looks at ${DEMO_HOT}'s lock from the desk (aimlock locks --device ${DEMO_HOT}: UNOWNED, the holder named);
+  6. sends the bypass (aimlock release --force --device ${DEMO_HOT}): refused (exit 3) while the live holder has the
+     kernel lock; the technician stops it, and the bypass is done;
+  7. resumes the fleet (aimlock resume --all): ${DEMO_HOT}'s push, still desired, lands by itself;
+  8. runs the rollout again: this time to the end (exit 0).
 
 The demo checks its own story: it exits 0 only when every step played as designed, else 1 with what differed.
 Everything it started (drones, lock holders, the broker, the temp dir) is stopped and removed, on failure and
@@ -103,7 +103,7 @@ on Ctrl-C too.
 
   --keep   keep the temp dir (boards, operator key, config, rollout state) and print where
   --json   no story: one object with its facts (ok, differences, ghost, canary, hot, rollout, pushed,
-           untouched, technician commands, duration_ms)
+           untouched, desk, duration_ms)
 
 Needs flock(1) from util-linux. Exit: 0 played as designed; 1 it did not (or was interrupted).
 Example: aimlock demo`,
@@ -141,7 +141,7 @@ Example: aimlock demo`,
     } finally {
       done();
     }
-    ctx.emit(facts, closing(facts, shown));
+    ctx.emit(facts, closing(facts));
     return facts.ok ? EXIT.ok : EXIT.invalid;
   },
 };

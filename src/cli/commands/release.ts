@@ -2,13 +2,21 @@ import { CliError, EXIT } from '../../errors.js';
 import { clause, evidence } from '../../lock/observe.js';
 import type { Command } from '../command.js';
 import { reportToAgent } from '../control.js';
-import { holdUntil, placeHold } from './hold.js';
+import { refuseRemoteOnly, remote, SINGLE_OPTIONS } from '../remote/options.js';
+import { remoteRelease } from '../remote/single.js';
+import { holdUntil, placeHold, seconds } from './hold.js';
 
 export const release: Command = {
   name: 'release',
   summary: 'the safe bypass: hold the agent, clear the lock bit and owner, audited',
-  usage: 'aimlock release --force --reason TEXT [--hold-for 15m] [--json]',
-  options: { force: { type: 'boolean' }, reason: { type: 'string' }, 'hold-for': { type: 'string' } },
+  usage:
+    'aimlock release --force --reason TEXT [--hold-for 15m] [--json] | aimlock release --force --reason TEXT [--hold-for 15m] --device D --fleet F --key KEY [--broker URL] [--timeout 30s]',
+  options: {
+    force: { type: 'boolean' },
+    reason: { type: 'string' },
+    'hold-for': { type: 'string' },
+    ...SINGLE_OPTIONS,
+  },
   help: `
 For a lock the agent will not touch by itself (HUNG, DETACHED, CLEARED, UNOWNED, or a STALE one with
 auto_reclaim off). In order, it:
@@ -25,7 +33,13 @@ This replaces "echo 0 > conf_locked": same effect, but safe against a live write
   --hold-for DUR   how long the agent stays on hold (default 15m; aimlock resume ends it sooner)
 
 Exit: 0 released; 3 a kernel lock is still held by a live process.
-Example: sudo aimlock release --force --reason "aimlockd hung during update, ticket 4411"`,
+Example: sudo aimlock release --force --reason "aimlockd hung during update, ticket 4411"
+
+From the desk: --device D --fleet F --key KEY sends drone D a signed "release_force" command (reason and
+hold_for; the key needs the "release_force" capability there) and the device does exactly the above. Exit 0
+released; 3 the device refused because of the lock (a live process still holds a kernel lock: named);
+1 refused for another reason; 5 no answer within --timeout (default 30s).
+Example: aimlock release --force --reason "hung holder on drone-05, ticket 4411" --device drone-05 --fleet alpha --key ops-2026.key`,
   async run(ctx) {
     if (ctx.values.force !== true) {
       throw new CliError(
@@ -34,6 +48,10 @@ Example: sudo aimlock release --force --reason "aimlockd hung during update, tic
       );
     }
     const reason = ctx.need('reason', 'a force release is audited: say why');
+    if (ctx.values.device !== undefined) {
+      return remoteRelease(ctx, remote(ctx, '30s'), reason, seconds(ctx, 'hold-for', '15m'));
+    }
+    refuseRemoteOnly(ctx, 'aimlock release --force --reason TEXT --device D --fleet F --key KEY');
     const board = ctx.board();
     const hold = await placeHold(
       ctx,

@@ -38,6 +38,9 @@ export const sim: Command = {
     'gc-interval': { type: 'string' },
     'log-level': { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
+    landing: { type: 'string' },
+    commands: { type: 'string' },
+    'landing-ms': { type: 'string' },
   },
   help: `
 Starts N drones in this one process, each the real agent (aimlockd's code) with its own board directory,
@@ -64,7 +67,16 @@ Use it to try push, rollout and fleet against a fleet without hardware.
                       (lock.gc_interval_ms; default ${SIM_DEFAULTS.gcIntervalMs})
   --log-level LEVEL   the agents' log level (default ${SIM_DEFAULTS.logLevel}; silent, error, info, debug); their logs
                       are JSON lines on stderr: 2> >(aimlock logs) pretty-prints them
+  --commands WHO      who answers operator commands: responder (default: the simulator, for every drone),
+                      agent (the agents themselves, when they carry the device side), none
+  --landing K         K drones are "landing" when a hold command comes: they answer accepted
+                      (landing_in_progress) at once and done after --landing-ms (default 1500)
   -q, --quiet         no line per result and telemetry event
+
+Operator commands (aimlock hold/resume --fleet …, locks/reclaim/release --device …) are answered by the
+simulator's responder on the drones' behalf: screened like a board does (size, JSON, schema, device, expiry,
+signature against the trusted keys, id), then carried out on the drone's board with the same operations as the
+local commands (its hold file, lock, audit log). It trusts its keys for every capability.
 
 Which drones get trouble is deterministic: the troubled ones are spread evenly over the fleet, counted back
 from the last drone, so drone-01 (a rollout's natural canary) stays normal unless every drone is troubled;
@@ -102,11 +114,17 @@ Example: aimlock sim --drones 20 --ghosts 2 --hot 1 --flaky 1 --broker mqtt://12
       ghosts: integer(ctx, 'ghosts', 0, MAX_DRONES),
       hot: integer(ctx, 'hot', 0, MAX_DRONES),
       flaky: integer(ctx, 'flaky', 0, MAX_DRONES),
+      landing: integer(ctx, 'landing', 0, MAX_DRONES),
+      landingMs: integer(ctx, 'landing-ms', 0, 600_000),
       ghostDevices: list(ctx, 'ghost-devices'),
       hotDevices: list(ctx, 'hot-devices'),
       flakyDevices: list(ctx, 'flaky-devices'),
     };
     const namePrefix = ctx.string('prefix') ?? 'drone-';
+    const commands = ctx.string('commands') ?? 'responder';
+    if (commands !== 'responder' && commands !== 'agent' && commands !== 'none') {
+      throw new CliError('usage', `--commands "${commands}" is not one of responder, agent, none`);
+    }
     // Refuse an impossible plan before asking the broker or writing anything.
     usageOnPlanError(() =>
       planKinds(
@@ -141,7 +159,18 @@ Example: aimlock sim --drones 20 --ghosts 2 --hot 1 --flaky 1 --broker mqtt://12
       });
       const started = Date.now();
       fleetHandle = await usageOnPlanError(() =>
-        startFleet({ drones, brokerUrl, fleet, dir, ...plan, keys, logLevel, namePrefix, gcIntervalMs }),
+        startFleet({
+          drones,
+          brokerUrl,
+          fleet,
+          dir,
+          ...plan,
+          keys,
+          logLevel,
+          namePrefix,
+          gcIntervalMs,
+          commands,
+        }),
       );
       ctx.emit(
         {
@@ -154,6 +183,7 @@ Example: aimlock sim --drones 20 --ghosts 2 --hot 1 --flaky 1 --broker mqtt://12
           devices: fleetHandle.devices.map((d) => ({
             device: d.device,
             kind: d.kind,
+            landing: d.landing,
             settings: d.settingsFile,
             ...(d.holderPid !== undefined ? { holder_pid: d.holderPid } : {}),
             ...(d.ghostOwnerPid !== undefined ? { ghost_owner_pid: d.ghostOwnerPid } : {}),

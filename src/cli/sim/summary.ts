@@ -24,12 +24,18 @@ export function summary(
   }
   const normal = by('normal').map((d) => d.device);
   if (normal.length > 0) lines.push(`  normal  ${compact(normal)}`);
+  const landing = fleet.devices.filter((d) => d.landing).map((d) => d.device);
+  if (landing.length > 0)
+    lines.push(`  landing ${compact(landing)}: a hold is accepted first, done after the landing`);
+  if (fleet.responder)
+    lines.push('operator commands (hold, resume, locks, reclaim, release --force) are answered');
   lines.push(`trusted keys: ${o.keys.map((k) => k.id).join(', ')}`);
   if (o.signWith) lines.push(`sign pushes with: ${o.signWith}`);
   const first = fleet.devices[0]!;
   lines.push(
     `try: aimlock push CONFIG.json --device ${first.device} --fleet ${fleet.fleet} --broker ${o.brokerUrl} --key ${o.signWith ?? 'KEY'}`,
     `     aimlock locks --settings ${first.settingsFile}`,
+    `     aimlock hold --fleet ${fleet.fleet} --all --reason "hold point" --for 90s --broker ${o.brokerUrl} --key ${o.signWith ?? 'KEY'}`,
     'Ctrl-C stops every drone (retained status offline).',
   );
   return lines.join('\n');
