@@ -13,6 +13,7 @@ import { TECHNICIAN_EVENTS, type TechnicianReport } from '../store/deferred-even
 import { Outbox } from '../store/outbox.js';
 import { type AgentState, readState } from '../store/state.js';
 import { Transport } from '../transport/index.js';
+import type { PushMeta } from '../transport/inbound.js';
 import { serveControl } from './control.js';
 import { publishDeferredEvents } from './deferred.js';
 import { DesiredState } from './desired.js';
@@ -53,9 +54,14 @@ export class Agent {
   private completedAtStart: Completed | null = null;
   private timers = new Set<NodeJS.Timeout>();
 
+  /**
+   * `opts.commands: false`: the agent leaves operator commands alone (it does not subscribe to them): the
+   * simulator's own responder answers for its drones instead, and a drone must not answer twice.
+   */
   constructor(
     readonly settings: LoadedSettings,
     private readonly log: Logger,
+    opts: { commands?: boolean } = {},
   ) {
     this.board = openBoard(settings, 'aimlockd', log);
     this.trust = new TrustInputs(this.board.paths, log);
@@ -102,7 +108,9 @@ export class Agent {
       log,
       agentVersion: AGENT_VERSION,
       onPush: (payload, meta) => this.onPush(payload, meta.retained),
-      onCommand: (payload, meta) => this.commands.handle(payload, meta.retained),
+      ...(opts.commands !== false
+        ? { onCommand: (payload: Buffer, meta: PushMeta) => this.commands.handle(payload, meta.retained) }
+        : {}),
       statusNow: () => this.statusDoc(),
     });
     // Operator commands (CONTRACT §9): screened and carried out in src/command/; the actions end in the same

@@ -237,7 +237,10 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
     );
 
     await eachLimited(devices, opts.startConcurrency ?? SIM_DEFAULTS.startConcurrency, async (d) => {
-      const agent = new Agent(loadSettings(d.settingsFile), log.child({ device: d.device }));
+      // Exactly one answers commands: the agents only when asked to (--commands agent), else the responder.
+      const agent = new Agent(loadSettings(d.settingsFile), log.child({ device: d.device }), {
+        commands: opts.commands === 'agent',
+      });
       agents.push(agent);
       await agent.start();
     });
