@@ -6,7 +6,7 @@
 //
 // (a) bare MQTT: client A publishes QoS 1, client B echoes it back QoS 1; N sequential round trips.
 // (b) push → result: N sequential signed pushes (versions 1..N), each waiting for its `applied` result,
-//     which the agent sends only after config, history and state are fsynced.
+//     which the agent sends only after config and state are durable (src/store/DURABILITY.md).
 // (c) the agent's VmRSS from /proc/PID/status, idle after start and idle after the run.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

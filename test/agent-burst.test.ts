@@ -1,8 +1,9 @@
 // A burst of 1,000 signed pushes against the real agent: every push is answered once (applied or superseded),
 // only a handful are actually landed, and the board ends on the newest one — config, state and history agree.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
+import { waitingOnDisk } from '../src/store/outbox-journal.js';
 import { agentBoard, envelope, operator, startAgent } from './helpers/agent.js';
 import { aimlock, configWith } from './helpers/board.js';
 import { startMosquitto } from './helpers/mosquitto.js';
@@ -32,7 +33,7 @@ t.test(`a burst of ${COUNT} pushes: all answered, few applied, the newest is liv
   let outboxPeak = 0;
   const watchOutbox = setInterval(() => {
     try {
-      outboxPeak = Math.max(outboxPeak, readdirSync(join(board.stateDir, 'outbox')).length);
+      outboxPeak = Math.max(outboxPeak, waitingOnDisk(join(board.stateDir, 'outbox')).length);
     } catch {}
   }, 50);
   t.teardown(() => clearInterval(watchOutbox));

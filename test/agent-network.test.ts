@@ -5,9 +5,10 @@
 //   holds) waits in the outbox and arrives in the order it happened; a push published meanwhile lands after.
 // - Loss: 30% of the packets entering either end are dropped; every push still lands exactly once.
 // Needs root, iproute2 and nftables; skips with the reason elsewhere, except in CI, where it must run.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
+import { waitingOnDisk } from '../src/store/outbox-journal.js';
 import { agentBoard, envelope, prefix, startAgent } from './helpers/agent.js';
 import { aimlock, configWith } from './helpers/board.js';
 import {
@@ -136,8 +137,7 @@ function auditedApplies(board: Board): number[] {
     .map((e) => e.version ?? -1);
 }
 
-const outbox = (board: Board) =>
-  readdirSync(join(board.stateDir, 'outbox')).filter((f) => !f.startsWith('.'));
+const outbox = (board: Board) => waitingOnDisk(join(board.stateDir, 'outbox'));
 
 /** An item leaves the outbox on its PUBACK, which may come just after the recorder saw the message. */
 async function waitEmpty(board: Board): Promise<void> {

@@ -1,9 +1,9 @@
 // Nothing lost while apart: pushes sent while the agent is down reach it through its persistent session (only
 // the newest lands, the rest are superseded, nothing twice); results produced while the broker is down wait in
 // the outbox and arrive, in order, after it comes back.
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
+import { waitingOnDisk } from '../src/store/outbox-journal.js';
 import { agentBoard, envelope, operator, startAgent } from './helpers/agent.js';
 import { aimlock, configWith } from './helpers/board.js';
 import { startMosquitto } from './helpers/mosquitto.js';
@@ -62,7 +62,7 @@ t.test(
       t.equal((await aimlock(board, ['resume'])).code, 0);
     }
     t.equal(agent.child.exitCode, null, 'the agent stays up without its broker');
-    const queued = readdirSync(join(board.stateDir, 'outbox')).filter((f) => !f.startsWith('.'));
+    const queued = waitingOnDisk(join(board.stateDir, 'outbox'));
     t.ok(queued.length >= 6, `telemetry waits in the outbox while the broker is down (${queued.length})`);
     await broker.restart();
     const deadline = Date.now() + 20000;
@@ -78,7 +78,7 @@ t.test(
       ['one', 'two', 'three'],
     );
     // An item leaves the outbox on its PUBACK, which the agent may read just after the operator got the message.
-    const left = () => readdirSync(join(board.stateDir, 'outbox')).filter((f) => !f.startsWith('.'));
+    const left = () => waitingOnDisk(join(board.stateDir, 'outbox'));
     const drainBy = Date.now() + 10000;
     while (left().length && Date.now() < drainBy) await new Promise((r) => setTimeout(r, 50));
     t.same(left(), [], 'outbox drained');

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import t from 'tap';
 import { agentBoard, envelope, operator, startAgent } from './helpers/agent.js';
-import { configWith } from './helpers/board.js';
+import { configWith, ROOT } from './helpers/board.js';
 import { startMosquitto } from './helpers/mosquitto.js';
 import { spawnHolder } from './helpers/procs.js';
 
@@ -145,5 +145,83 @@ t.test(
     writeFileSync(vehicle, 'grounded\n');
     const landed = await op.result(String(push.id), 'applied', 20_000);
     t.equal(landed.code, 'ok', 'lands once grounded again');
+  },
+);
+
+t.test(
+  'what a power cut leaves of the unsynced writes: a torn history entry, an empty owner record, a rolled-back generation, a torn outbox line',
+  async (t) => {
+    const broker = await startMosquitto(t);
+    const dir = t.testdir();
+    const board = agentBoard(dir, broker.url);
+    const op = await operator(t, broker.url);
+    const push = async (version: number) => {
+      const doc = envelope(board.op, {
+        version,
+        config: configWith((c) => (c.aim.sensitivity = 0.1 + version / 100)),
+      });
+      await op.publish(doc, { retain: true });
+      return op.result(String(doc.id), /applied|rejected/, 30_000);
+    };
+    const before = await startAgent(t, board);
+    t.equal((await push(1)).code, 'ok');
+    t.equal((await push(2)).code, 'ok');
+    t.equal(await before.stop(), 0);
+    const history = join(board.stateDir, 'history');
+    const v2 = readFileSync(join(history, '000000002.json'), 'utf8');
+
+    // The disk after the power cut, as the unsynced writes may leave it (src/store/DURABILITY.md).
+    // The live version's entry: empty (as an older aimlock, which did not sync entries, could leave it) — a
+    // cut that lost its rename (history's directory is not synced) is the same case after the torn one goes.
+    writeFileSync(join(history, '000000002.json'), '');
+    // The `applied` line is not synced: the cut took it, and left half of it.
+    const audit = readFileSync(board.audit, 'utf8');
+    const v2Line = audit.lastIndexOf('{"ts"');
+    t.match(audit.slice(v2Line), /"event":"applied".*"version":2/, 'the last audit line is the v2 landing');
+    writeFileSync(board.audit, audit.slice(0, v2Line + 20));
+    // An undone landing's entry whose unlink the cut lost: a version that never committed.
+    writeFileSync(join(history, '000000007.json'), JSON.stringify({ ...JSON.parse(v2), version: 7 }));
+    writeFileSync(join(board.lockDir, 'conf_locked'), '1\n'); // mid-lease
+    writeFileSync(join(board.lockDir, 'owner.json'), ''); // renamed, bytes lost
+    writeFileSync(join(board.lockDir, 'generation'), '1\n'); // rolled back
+    writeFileSync(join(board.lockDir, 'generation.reserved'), '150 not-this-boot\n'); // durable
+    writeFileSync(join(board.stateDir, 'outbox', 'journal.jsonl'), '{"seq":9,"topic":"x","pay'); // torn
+
+    const after = await startAgent(t, board);
+    await after.waitLog(/history entry of the live version rebuilt/);
+    t.same(
+      JSON.parse(readFileSync(join(history, '000000002.json'), 'utf8')),
+      JSON.parse(v2),
+      'the torn history entry of the live version is rebuilt from the live config, as it was',
+    );
+    await after.waitLog(/landings that never committed/);
+    await after.waitLog(/audit lines of landings lost to a power cut written again/);
+    const lines = readFileSync(board.audit, 'utf8').split('\n');
+    const recovered = lines.filter((l) => l.includes('"recovered"')).map((l) => JSON.parse(l));
+    t.match(
+      recovered,
+      [{ event: 'applied', version: 2, generation: Number, recovered: /power cut/ }],
+      'the lost applied line is written again from state.json and history, on a fresh line',
+    );
+    t.equal(recovered.length, 1, 'once');
+    t.notOk(existsSync(join(history, '000000007.json')), 'the uncommitted version is not in history');
+    const r3 = await push(3);
+    t.equal(r3.code, 'ok', 'the ghost of the cut lease is reclaimed and the next push lands');
+    t.equal(
+      (r3.lock as { generation: number }).generation,
+      151,
+      'the generation continues from the durable reservation (150: the first acquisition of this boot, which dropped the uncommitted entry), never from the rolled-back counter',
+    );
+    t.same(
+      readFileSync(join(board.stateDir, 'outbox', 'journal.jsonl'), 'utf8').includes('"seq":9'),
+      false,
+      'the torn outbox line is gone',
+    );
+    const out = spawnSync(
+      process.execPath,
+      [join(ROOT, 'dist/cli/main.js'), 'history', '--json', '--settings', board.settingsFile],
+      { encoding: 'utf8' },
+    );
+    t.equal(out.status, 0, `aimlock history reads every entry: ${out.stderr}`);
   },
 );

@@ -95,3 +95,80 @@ else
       t.equal(parseConf(readFileSync(board.config, 'utf8')).meta?.version, 3);
     },
   );
+
+if (!straceMissing)
+  t.test(
+    'config and state record in one directory: EIO on its one shared fsync (the commit) rolls back both, nothing retried',
+    async (t) => {
+      const broker = await startMosquitto(t);
+      const dir = t.testdir();
+      const trace = join(dir, 'strace.out');
+      const board = agentBoard(dir, broker.url);
+      const op = await operator(t, broker.url);
+      const push = async (version: number) => {
+        const doc = envelope(board.op, {
+          version,
+          config: configWith((c) => (c.aim.sensitivity = 0.1 + version / 100)),
+        });
+        const from = op.results.length;
+        await op.publish(doc, { retain: true });
+        return op.result(String(doc.id), /applied|rejected/, 30_000, from);
+      };
+
+      const healthy = await startAgent(t, board);
+      t.equal((await push(1)).code, 'ok');
+      const v1 = readFileSync(board.config);
+      t.equal(await healthy.stop(), 0);
+
+      // Only fsyncs of the state directory itself fail: the temp files' own fsyncs succeed, so the failure
+      // lands after both renames — the one directory fsync that would have committed config and record.
+      const faulty = await startAgent(t, board, {
+        wrap: (argv) => [
+          'strace',
+          [
+            '-f',
+            '-qq',
+            '-o',
+            trace,
+            '-e',
+            'trace=fsync',
+            '-e',
+            'inject=fsync:error=EIO',
+            '-P',
+            board.stateDir,
+            '--',
+            ...argv,
+          ],
+        ],
+      });
+      const agentPid = Number(
+        execFileSync('pgrep', ['-P', String(faulty.child.pid)], { encoding: 'utf8' }).trim(),
+      );
+      t.teardown(() => {
+        try {
+          process.kill(agentPid, 'SIGKILL');
+        } catch {}
+      });
+      const r = await push(2);
+      t.equal(r.code, 'rolled_back', String(r.detail));
+      t.match(String(r.detail), /version 2 could not be recorded .*EIO/);
+      t.same(readFileSync(board.config), v1, 'version 1 is what readers see, whole');
+      const state = JSON.parse(readFileSync(join(board.stateDir, 'state.json'), 'utf8'));
+      t.equal(state.applied.version, 1, 'state.json is put back to version 1 too');
+      t.notOk(state.seen_ids.includes(String(r.id)), 'the rolled-back push is not remembered as seen');
+      process.kill(agentPid, 'SIGTERM');
+      await new Promise<void>((resolve) => faulty.child.once('exit', () => resolve()));
+      const injected = readFileSync(trace, 'utf8')
+        .split('\n')
+        .filter((l) => /EIO .*INJECTED/.test(l));
+      t.equal(
+        injected.length,
+        3,
+        `three fsyncs failed (the commit, the record put back, the config put back), none retried:\n${injected.join('\n')}`,
+      );
+
+      await startAgent(t, board);
+      t.equal((await push(3)).code, 'ok', 'the fault gone, the next push lands');
+      t.equal(parseConf(readFileSync(board.config, 'utf8')).meta?.version, 3);
+    },
+  );

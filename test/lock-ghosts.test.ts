@@ -1,7 +1,7 @@
 // The ghost story on one board, with real processes: a holder killed with SIGKILL leaves a STALE lock that
 // `aimlock reclaim` clears (audited); foreign flock(1) and lockf holders are UNOWNED and block `aimlock apply`
 // without touching the live file; a live apply shows HELD, and `echo 0 >` under it shows CLEARED.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { aimlock, configWith, GOOD_CONFIG, makeBoard } from './helpers/board.js';
@@ -33,6 +33,10 @@ t.test(
     t.equal(held.verdict, 'HELD', 'a live holder is HELD');
     t.equal(held.exit, 0);
     await holder.kill9();
+    // What a writer killed between creating a temporary and renaming it leaves (run as root, root's): the
+    // reclaim takes it with the ghost's records (a board saw one survive a root reclaim until the next start).
+    const leftover = `.owner.json.tmp-${holder.pid}-0123456789ab`;
+    writeFileSync(join(board.lockDir, leftover), '{"pid":');
 
     const ghost = await verdictOf(board);
     t.equal(ghost.verdict, 'STALE');
@@ -65,6 +69,8 @@ t.test(
       'audit names the previous owner',
     );
     t.equal(entry?.reason, 'ghost after crash');
+    t.notOk(existsSync(join(board.lockDir, leftover)), 'the dead writer’s temporary went with its records');
+    t.same(entry?.swept, [leftover], 'and the audit names it');
 
     const again = await aimlock(board, ['reclaim']);
     t.equal(again.code, 3, 'nothing left to reclaim');

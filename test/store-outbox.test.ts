@@ -1,7 +1,8 @@
-import { readdirSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { Outbox } from '../src/store/outbox.js';
+import { JOURNAL_NAME, waitingOnDisk } from '../src/store/outbox-journal.js';
 
 t.test('outbox: order, ack, restart, bound', async (t) => {
   const dir = join(t.testdir(), 'outbox');
@@ -19,7 +20,8 @@ t.test('outbox: order, ack, restart, bound', async (t) => {
   );
   t.equal(await box.ack(2), true);
   t.equal(await box.ack(2), false, 'a second ack of the same message');
-  t.strictSame(readdirSync(dir).sort(), ['000000000001.json', '000000000003.json'], 'one file each, padded');
+  t.strictSame(readdirSync(dir).sort(), [JOURNAL_NAME], 'one journal, no file per message');
+  t.strictSame(waitingOnDisk(dir), [1, 3], 'the journal on disk says what waits');
 
   const again = new Outbox(dir, { maxItems: 4 });
   t.strictSame(
@@ -74,7 +76,7 @@ t.test('outbox: order, ack, restart, bound', async (t) => {
   );
 });
 
-t.test('outbox: leftovers of a crash', async (t) => {
+t.test('outbox: leftovers of the per-message layout are imported, a corrupt one set aside', async (t) => {
   const dir = t.testdir({
     outbox: {
       '000000000002.json': JSON.stringify({ topic: 't', payload: 'ok', retain: false }),
@@ -90,12 +92,69 @@ t.test('outbox: leftovers of a crash', async (t) => {
   );
   t.strictSame(
     readdirSync(join(dir, 'outbox')).sort(),
-    ['.corrupt-000000000003.json', '000000000002.json'],
-    'corrupt item moved aside, dead temporary swept',
+    ['.corrupt-000000000003.json', JOURNAL_NAME],
+    'corrupt item moved aside, dead temporary swept, the good one imported into the journal',
   );
   t.equal(
     (await box.enqueue({ topic: 't', payload: 'next' })).seq,
     4,
     'sequence continues past every name seen',
+  );
+  t.strictSame(waitingOnDisk(join(dir, 'outbox')), [2, 4]);
+});
+
+t.test('outbox journal: what a crash or power cut can leave', async (t) => {
+  const dir = join(t.testdir(), 'outbox');
+  const box = new Outbox(dir);
+  for (const p of ['a', 'b', 'c']) await box.enqueue({ topic: 't', payload: p });
+  await box.ack(1);
+  const journal = join(dir, JOURNAL_NAME);
+  // A power cut mid-append: half a line that was never synced (enqueue never resolved: nobody was told).
+  appendFileSync(journal, '{"seq":4,"topic":"t","pay');
+  const after = new Outbox(dir);
+  t.strictSame(
+    (await after.list()).map((m) => [m.seq, m.payload]),
+    [
+      [2, 'b'],
+      [3, 'c'],
+    ],
+    'the torn last line is ignored, the ack line counted',
+  );
+  t.equal(
+    readFileSync(journal, 'utf8').split('\n').length,
+    3,
+    'load compacted it: two message lines and the final newline, no torn tail to glue the next line onto',
+  );
+  t.equal((await after.enqueue({ topic: 't', payload: 'd' })).seq, 4);
+  await after.ack(2);
+  t.match(readFileSync(journal, 'utf8'), /"done":2/, 'an ack is a done line while others wait');
+  // A power cut that loses the ack line (it is not synced): the message comes back — sent again, at least once.
+  writeFileSync(journal, readFileSync(journal, 'utf8').replace('{"done":2}\n', ''));
+  t.strictSame(
+    (await new Outbox(dir).list()).map((m) => m.seq),
+    [2, 3, 4],
+  );
+  await after.ack(3);
+  await after.ack(4);
+  t.equal(readFileSync(journal, 'utf8'), '', 'an emptied queue empties the journal');
+  t.equal(await new Outbox(dir).size(), 0);
+  // Lines that are not ours (a foreign edit) are skipped, never fatal.
+  writeFileSync(journal, 'garbage\n{"seq":7,"topic":"t","payload":"x","retain":true}\n');
+  t.strictSame(
+    (await new Outbox(dir).list()).map((m) => [m.seq, m.retain]),
+    [[7, true]],
+  );
+});
+
+t.test('outbox journal: done lines are compacted while messages wait', async (t) => {
+  const dir = join(t.testdir(), 'outbox');
+  const box = new Outbox(dir, { maxItems: 2000 });
+  for (let i = 0; i < 600; i++) await box.enqueue({ topic: 't', payload: `${i}` });
+  for (let seq = 1; seq <= 500; seq++) await box.ack(seq);
+  const lines = readFileSync(join(dir, JOURNAL_NAME), 'utf8').split('\n').length - 1;
+  t.ok(lines < 600 + 500, `the journal was compacted on the way (${lines} lines for 100 waiting)`);
+  t.strictSame(
+    waitingOnDisk(dir),
+    Array.from({ length: 100 }, (_, i) => i + 501),
   );
 });

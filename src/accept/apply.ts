@@ -3,8 +3,11 @@
 // `aimlock apply` and rollbacks.
 //
 // INVARIANTS
-// - The live file is always the old config or the new one, whole (atomicWrite: temp, fsync, rename, fsync dir).
-// - `applied` is only returned once the config and the state record are durable.
+// - The live file is always the old config or the new one, whole (atomicWrite: temp, fsync, rename; the
+//   directory fsync that makes the rename durable is shared with the state record's when both live in one
+//   directory, as by default — src/store/DURABILITY.md has the whole sequence and every crash point).
+// - `applied` is only returned once the config and the state record are durable: the state record's
+//   directory fsync is the last sync before the answer, and it covers the config's rename too.
 // - The gate (hold, update window, expiry) is asked under the lock, as the last thing before the write: what
 //   was true when the push arrived or when the lock was asked for may have changed during the wait.
 //
@@ -25,6 +28,7 @@
 //
 // The lease is capped at LEASE ceiling: two hook runs (apply and reload after a restore), their kill
 // grace, and a margin for the disk. Past it the heartbeat stops, so observers see HUNG, not a healthy HELD.
+import { dirname } from 'node:path';
 import type { Board } from '../board/open.js';
 import type { LockLease } from '../lock/locksmith.js';
 import { evidence } from '../lock/observe.js';
@@ -183,8 +187,11 @@ export async function applyConfig(board: Board, req: ApplyRequest): Promise<Appl
           : outcome('rejected', 'apply_incomplete', detail, telemetry || undefined);
       };
 
+      // One directory fsync for both renames when config and state record share a directory (the default):
+      // writeState's makes the config's rename durable too. Elsewhere the config's directory is synced now.
+      const sharedDir = dirname(paths.config) === dirname(paths.state);
       try {
-        await atomicWrite(paths.config, text, { tree: board.tree });
+        await atomicWrite(paths.config, text, { tree: board.tree, syncDir: !sharedDir });
       } catch (err) {
         if (wasRenamed(err)) return undo(`version ${version} was renamed into place but ${why(err)}`);
         return outcome(
@@ -207,32 +214,43 @@ export async function applyConfig(board: Board, req: ApplyRequest): Promise<Appl
           applied_at: at,
           source: req.source,
           reason: req.reason,
+          generation: lease.generation,
           config: req.config,
         });
         const base = liveUnrecorded ? rememberSeen(state, liveUnrecorded.id) : state;
         const next = rememberSeen(
-          { ...base, applied: { id: req.id, version, sha256, at, source: req.source } },
+          {
+            ...base,
+            applied: { id: req.id, version, sha256, at, source: req.source, generation: lease.generation },
+          },
           req.id,
         );
         await writeState(paths.state, next, board.tree);
       } catch (err) {
         // A state record renamed into place but not durable already says `version`: the undo below puts
-        // the previous config back, and the record is settled from the live file by the next apply or start.
+        // the previous config back and the previous record with it (one attempt; if that fails too, the
+        // record is settled from the live file by the next apply or start, and the live file counts).
+        if (wasRenamed(err)) await writeState(paths.state, state, board.tree).catch(() => {});
         return undo(`version ${version} could not be recorded (${why(err)})`);
       }
       // PNR 2 passed: committed.
       let auditNote = '';
+      // Not synced: state.json and the history entry are durable and say the same; start-up writes the line
+      // again if a power cut lost it (agent/recover-audit.ts).
       await board
-        .audit({
-          event: 'applied',
-          id: req.id,
-          version,
-          source: req.source,
-          reason: req.reason ?? null,
-          generation: lease.generation,
-          sha256,
-          actor: board.actor,
-        })
+        .audit(
+          {
+            event: 'applied',
+            id: req.id,
+            version,
+            source: req.source,
+            reason: req.reason ?? null,
+            generation: lease.generation,
+            sha256,
+            actor: board.actor,
+          },
+          { sync: false },
+        )
         .catch((err: unknown) => {
           auditNote = `; its audit line could not be written (${why(err)})`;
         });

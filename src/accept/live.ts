@@ -80,8 +80,12 @@ export async function settleState(board: Board): Promise<Settlement> {
     return { kind: 'foreign', sha256: live.sha256 };
   const now = unrecorded(state, live);
   if (!now) return { kind: 'agree' };
+  // A record AHEAD of the live file names a landing that is not live (its rename was lost to a power cut,
+  // or it was undone): its push id must not stay "seen", or that push would be a duplicate and never land.
+  const ahead = state.applied && state.applied.version > now.version ? state.applied.id : null;
+  const seen = ahead ? { ...state, seen_ids: state.seen_ids.filter((id) => id !== ahead) } : state;
   try {
-    await writeState(board.paths.state, rememberSeen({ ...state, applied: now }, now.id), board.tree);
+    await writeState(board.paths.state, rememberSeen({ ...seen, applied: now }, now.id), board.tree);
   } catch (err) {
     return { kind: 'unsettled', now, error: (err as Error).message };
   }

@@ -12,6 +12,8 @@
 // - A settled landing is completed as the landing would have: the hook runs (AIMLOCK_RECOVERED=1) so the
 //   controller runs what is on disk, and the push — redelivered when retained — is answered `applied` once
 //   (agent.ts), since nobody was told before.
+// - History entries torn by a power cut are removed and the live version's rebuilt (recover-history.ts);
+//   `applied` audit lines a power cut lost are written again (recover-audit.ts).
 // - Nothing here can stop the start: a failure is logged, and the agent runs on.
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
@@ -20,6 +22,8 @@ import { settleState, settlingNeeded } from '../accept/live.js';
 import type { Board } from '../board/open.js';
 import { sweepTempFiles } from '../store/atomic.js';
 import type { ResultFields } from './messages.js';
+import { repairAudit } from './recover-audit.js';
+import { repairHistory } from './recover-history.js';
 
 const SETTLE_WAIT_MS = 1000;
 
@@ -49,6 +53,19 @@ export async function recoverAtStart(board: Board, log: Logger): Promise<Complet
       log.warn({ err, dir }, 'could not sweep temporary files');
     }
   }
+  const completed = await settleAtStart(board, log);
+  // After the settlement, so that state.json says what is live: the live version's entry is rebuilt from it.
+  await repairHistory(board, log).catch((err: unknown) =>
+    log.warn({ err: (err as Error).message }, 'history not checked for entries torn by a power cut'),
+  );
+  await repairAudit(board, log).catch((err: unknown) =>
+    log.warn({ err: (err as Error).message }, 'audit not checked for applied lines lost to a power cut'),
+  );
+  return completed;
+}
+
+async function settleAtStart(board: Board, log: Logger): Promise<Completed | null> {
+  const { paths } = board;
   try {
     // Most starts find nothing to settle: no lock taken for them (each acquisition is a new generation).
     if (!(await settlingNeeded(board))) return null;

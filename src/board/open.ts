@@ -22,7 +22,8 @@ export interface Board {
   /** The state directory as an owned tree: the only way anything here writes under it. */
   tree: OwnedTree;
   actor: Actor;
-  audit(entry: Record<string, unknown>): Promise<void>;
+  /** `sync: false` only for a line start-up can rebuild from durable records (store/audit.ts). */
+  audit(entry: Record<string, unknown>, opts?: { sync?: boolean }): Promise<void>;
 }
 
 export function openBoard(settings: Settings, program: 'aimlock' | 'aimlockd', log?: LockLogger): Board {
@@ -33,8 +34,8 @@ export function openBoard(settings: Settings, program: 'aimlock' | 'aimlockd', l
     openDirectory(dir, tree, true).close();
   }
   const actor = currentActor(program);
-  const audit = (entry: Record<string, unknown>) =>
-    appendAudit(paths.audit, { device: settings.device, ...entry }, tree);
+  const audit = (entry: Record<string, unknown>, opts?: { sync?: boolean }) =>
+    appendAudit(paths.audit, { device: settings.device, ...entry }, tree, opts?.sync ?? true);
   const locksmith = new Locksmith({
     tree,
     lockFile: paths.lockFile,

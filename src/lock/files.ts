@@ -3,12 +3,18 @@
 // ghosts are born — so every write here is atomic (temp file + rename) and only ever made while both kernel
 // locks are held: the bit is written last on acquire and cleared first on release.
 //
+// None of it is fsync'd (src/store/DURABILITY.md): it is meaningful only within one boot. After a power cut
+// the boot id differs, so whatever bit and record the disk kept — the last ones, older ones, or an empty file
+// from a rename whose data never reached the disk — reads as FREE or as a reclaimable STALE (another boot;
+// record missing or corrupt), never as a wrong HELD. The generation is the exception: a fencing token must
+// never repeat, so it is reserved durably in blocks (generation.ts).
+//
 // The folder is in the state directory, which the agent's user owns, and root technicians write here too:
 // every access goes through the tree (store/owned.ts) — no link followed, what root makes is the agent's.
 // A link found where a record belongs is read as the worst case: a set bit, a corrupt owner record.
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { atomicWrite } from '../store/atomic.js';
+import { atomicWrite, sweepTempFiles } from '../store/atomic.js';
 import { readText } from '../store/json-file.js';
 import { inDirectory, inParent, type OwnedTree } from '../store/owned.js';
 import type { IntentRecord, LockBit, OwnerRead, OwnerRecord } from './types.js';
@@ -63,6 +69,8 @@ export class LockFiles {
   readonly bitPath: string;
   readonly ownerPath: string;
   readonly generationPath: string;
+  /** `CEILING BOOT_ID`: every generation handed out is below the ceiling (generation.ts). */
+  readonly reservePath: string;
   readonly intentsDir: string;
 
   /** `tree`: the state directory (the board passes it; a bare LockFiles follows links like any file code). */
@@ -73,6 +81,7 @@ export class LockFiles {
     this.bitPath = join(dir, 'conf_locked');
     this.ownerPath = join(dir, 'owner.json');
     this.generationPath = join(dir, 'generation');
+    this.reservePath = join(dir, 'generation.reserved');
     this.intentsDir = join(dir, 'intents');
   }
 
@@ -135,14 +144,28 @@ export class LockFiles {
     return Number.isSafeInteger(n) && n >= 0 ? n : 0;
   }
 
-  /** Caller holds both kernel locks. */
+  /** Caller holds both kernel locks. Not durable: generation.ts keeps tokens unique across power cuts. */
   async writeGeneration(n: number): Promise<void> {
-    await atomicWrite(this.generationPath, `${n}\n`, { tree: this.tree });
+    await atomicWrite(this.generationPath, `${n}\n`, { tree: this.tree, durable: false });
   }
 
-  /** Caller holds both kernel locks. */
+  /** The durable reservation (generation.ts), or null when absent or unreadable (then the counter counts). */
+  async readReserve(): Promise<{ ceiling: number; boot: string } | null> {
+    const text = await readOrNull(this.reservePath, this.tree);
+    if (text === null || text === LINK) return null;
+    const m = /^(\d+) (\S+)\n?$/.exec(text);
+    const ceiling = Number(m?.[1]);
+    return m && Number.isSafeInteger(ceiling) ? { ceiling, boot: m[2] as string } : null;
+  }
+
+  /** Caller holds both kernel locks. Durable: the crash point is a power cut after a token is handed out. */
+  async writeReserve(ceiling: number, boot: string): Promise<void> {
+    await atomicWrite(this.reservePath, `${ceiling} ${boot}\n`, { tree: this.tree });
+  }
+
+  /** Caller holds both kernel locks. Not durable: after a power cut any bit reads FREE or STALE (header). */
   async writeBit(bit: 0 | 1): Promise<void> {
-    await atomicWrite(this.bitPath, `${bit}\n`, { tree: this.tree });
+    await atomicWrite(this.bitPath, `${bit}\n`, { tree: this.tree, durable: false });
   }
 
   /**
@@ -155,9 +178,15 @@ export class LockFiles {
     });
   }
 
-  /** Caller holds both kernel locks (or is the owner refreshing its heartbeat). */
+  /**
+   * Caller holds both kernel locks (or is the owner refreshing its heartbeat). Not durable: the record names
+   * its boot, and after a power cut any record on disk is another boot's (STALE), or missing/corrupt (STALE).
+   */
   async writeOwner(record: OwnerRecord): Promise<void> {
-    await atomicWrite(this.ownerPath, `${JSON.stringify(record, null, 2)}\n`, { tree: this.tree });
+    await atomicWrite(this.ownerPath, `${JSON.stringify(record, null, 2)}\n`, {
+      tree: this.tree,
+      durable: false,
+    });
   }
 
   /** Caller holds both kernel locks. */
@@ -165,6 +194,16 @@ export class LockFiles {
     await this.remove(this.ownerPath).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;
     });
+  }
+
+  /**
+   * Removes the temporaries dead writers left in the lock directory (a writer killed between creating its
+   * temporary and renaming it into place). Part of clearing a ghost: when root reclaims, a root-made temporary
+   * of the dead writer would otherwise stay root's until the agent's next start sweeps it. The directory is
+   * reached through its fd, so a planted link cannot send root's unlinks elsewhere.
+   */
+  sweepDeadTemporaries(): Promise<string[]> {
+    return inDirectory(this.dir, this.tree, false, (d) => sweepTempFiles(d.at('.')));
   }
 
   /** unlink(2) removes a link itself, never its target; the folder is reached without links. */

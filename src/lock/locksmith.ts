@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { OwnedTree } from '../store/owned.js';
 import type { Actor } from './actor.js';
 import { LockFiles } from './files.js';
+import { nextGeneration } from './generation.js';
 import { Heartbeat } from './heartbeat.js';
 import { Intents } from './intents.js';
 import { KernelLock, KernelLockBusy } from './kernel.js';
@@ -300,6 +301,11 @@ export class Locksmith {
   ): Promise<void> {
     await this.files.writeBit(0);
     await this.files.removeOwner();
+    // The ghost's leftovers go with its records. Not a reason to fail the reclaim: the agent sweeps at start.
+    const swept = await this.files.sweepDeadTemporaries().catch((err: Error) => {
+      this.opts.log?.warn({ err }, 'could not sweep dead writers’ temporaries from the lock directory');
+      return [];
+    });
     const entry = {
       event,
       file: this.opts.fileName,
@@ -307,6 +313,7 @@ export class Locksmith {
       actor,
       previous: evidence(seen),
       generation: seen.generation,
+      ...(swept.length > 0 ? { swept } : {}),
     };
     await this.opts.audit(entry);
     this.opts.log?.info(entry, event === 'lock_reclaimed' ? 'ghost lock reclaimed' : 'lock force-released');
@@ -318,8 +325,7 @@ export class Locksmith {
     found: Observation,
     maxHoldMs?: number,
   ): Promise<LockLease> {
-    const generation = (await this.files.readGeneration()) + 1;
-    await this.files.writeGeneration(generation);
+    const generation = await nextGeneration(this.files);
     const now = new Date((this.opts.now ?? Date.now)()).toISOString();
     const owner: OwnerRecord = {
       pid: process.pid,

@@ -47,6 +47,12 @@ export interface AtomicWriteOptions {
    * process). Still atomic against readers. Default true.
    */
   durable?: boolean;
+  /**
+   * false: fsync the new content but not the directory — for a caller that makes the rename durable itself,
+   * with one later directory fsync shared by several renames (apply.ts: config and state record). Until then
+   * a power cut may undo the rename (the old content, whole). Default: `durable`.
+   */
+  syncDir?: boolean;
 }
 
 // O_EXCL never follows a link at the final component, and O_NOFOLLOW says so twice.
@@ -93,6 +99,7 @@ export async function atomicWrite(
   opts: AtomicWriteOptions = {},
 ): Promise<void> {
   const durable = opts.durable ?? true;
+  const syncDir = opts.syncDir ?? durable;
   // The directory stays open by fd for the whole write: temp, rename and fsync all happen in the same one.
   const dir = openParent(path, opts.tree, opts.tree !== undefined);
   const tmp = dir.at(tempNameFor(basename(path)));
@@ -110,7 +117,7 @@ export async function atomicWrite(
       }
       await rename(tmp, dir.at(basename(path)));
       renamed = true;
-      if (durable) fsyncSync(dir.fd);
+      if (syncDir) fsyncSync(dir.fd);
     } catch (err) {
       if (!renamed) await unlink(tmp).catch(() => {});
       throw err;
@@ -127,6 +134,7 @@ export async function atomicWrite(
 
 export function atomicWriteSync(path: string, data: string | Buffer, opts: AtomicWriteOptions = {}): void {
   const durable = opts.durable ?? true;
+  const syncDir = opts.syncDir ?? durable;
   const dir = openParent(path, opts.tree, opts.tree !== undefined);
   const tmp = dir.at(tempNameFor(basename(path)));
   let renamed = false;
@@ -143,7 +151,7 @@ export function atomicWriteSync(path: string, data: string | Buffer, opts: Atomi
       }
       renameSync(tmp, dir.at(basename(path)));
       renamed = true;
-      if (durable) fsyncSync(dir.fd);
+      if (syncDir) fsyncSync(dir.fd);
     } catch (err) {
       if (!renamed) {
         try {

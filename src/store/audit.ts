@@ -7,7 +7,9 @@
 //   long lines too (the PIPE_BUF limit is about pipes). Never split a line over two writes.
 // - JSON.stringify escapes newlines, so an entry can never break into two lines.
 // - The promise resolves only after fdatasync (and a directory fsync when the call created the file): an
-//   audited action is on disk before it is reported done.
+//   audited action is on disk before it is reported done. The one exception is an `applied` line (sync
+//   false): the landing's durable records (state.json, history) say the same, and start-up writes the line
+//   again when a power cut lost it (agent/recover-audit.ts) — so it costs no sync of its own.
 // - A crash can only tear the last line. The next appender starts on a fresh line when the file does not end
 //   in "\n", so a torn line never swallows the entry after it; readers skip lines that are not JSON objects.
 // - Appenders take turns (flock on the log) from that check to the end of their write: a reader can see
@@ -18,7 +20,7 @@
 //   through owned.ts — never through a link, only as a regular file with one link, and a log root creates
 //   belongs to the agent's user (else the agent's next append fails EACCES).
 import { close, constants, fdatasync, fstat, fsyncSync, read, write } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { C, flock, isBusy } from '../lock/fs-ext.js';
@@ -68,6 +70,11 @@ export async function appendAudit(
   path: string,
   entry: Record<string, unknown>,
   tree?: OwnedTree,
+  /**
+   * false: no fdatasync — only for a line start-up can write again from a durable record when a power cut
+   * loses it (an `applied` line: agent/recover-audit.ts rebuilds it from state.json and history).
+   */
+  sync = true,
 ): Promise<void> {
   await inParent(path, tree, tree !== undefined, async (dir, name) => {
     let fd: number;
@@ -84,12 +91,12 @@ export async function appendAudit(
       const { bytesWritten } = await writeP(fd, buf, 0, buf.length);
       if (bytesWritten !== buf.length)
         throw new Error(`short write to ${path} (${bytesWritten} of ${buf.length} bytes)`);
-      await datasyncP(fd);
+      if (sync) await datasyncP(fd);
     } finally {
       await closeP(fd);
     }
     // An empty file may have just been created: its directory entry must survive a power cut too.
-    if (size === 0) fsyncSync(dir.fd);
+    if (size === 0 && sync) fsyncSync(dir.fd);
   });
 }
 
@@ -102,6 +109,10 @@ export async function readAudit(path: string): Promise<AuditEntry[]> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw explainLink(err, path);
   }
+  return parseAudit(text);
+}
+
+function parseAudit(text: string): AuditEntry[] {
   const entries: AuditEntry[] = [];
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
@@ -114,6 +125,28 @@ export async function readAudit(path: string): Promise<AuditEntry[]> {
     }
   }
   return entries;
+}
+
+/** The whole entries in the last `bytes` of the log, oldest first (a start-up check need not read it all). */
+export async function readAuditTail(path: string, bytes: number): Promise<AuditEntry[]> {
+  let fh: Awaited<ReturnType<typeof open>>;
+  try {
+    fh = await open(path, READ_NOFOLLOW);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw explainLink(err, path);
+  }
+  try {
+    const { size } = await fh.stat();
+    const from = Math.max(0, size - bytes);
+    const buf = Buffer.alloc(size - from);
+    await fh.read(buf, 0, buf.length, from);
+    const text = buf.toString('utf8');
+    // From the middle of the file, the first line is a piece of one: skipped.
+    return parseAudit(from > 0 ? text.slice(text.indexOf('\n') + 1) : text);
+  } finally {
+    await fh.close();
+  }
 }
 
 async function byteAt(fd: number, position: number): Promise<number | undefined> {

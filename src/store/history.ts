@@ -2,7 +2,8 @@
 //
 // INVARIANTS
 // - One file per applied version, named by the zero-padded version (`000000042.json`), written atomically:
-//   an entry is whole or absent. Names are compared as numbers, so a version beyond the padding still sorts.
+//   an entry is whole or absent, also after a power cut (its bytes are synced before the rename; the rename
+//   itself is not, so a cut may lose the newest entries: start-up rebuilds the live one). Names are compared as numbers, so a version beyond the padding still sorts.
 // - Versions only move forward (a rollback lands as a new version), so "newest" is "highest version", and
 //   pruning to N after each record keeps exactly the newest N.
 // - Only names of the form `<digits>.json` are entries; temporaries of atomicWrite start with a dot.
@@ -20,6 +21,8 @@ export interface HistoryEntry {
   applied_at: string;
   source: ApplySource;
   reason?: string;
+  /** The lease's fencing token (absent in entries written before it was recorded). */
+  generation?: number;
   config: AimConfig;
 }
 
@@ -51,7 +54,13 @@ export class History {
     }
     // Through the tree when there is one: it makes the folder (owned by the agent's user) when missing.
     if (!this.tree) await mkdir(this.dir, { recursive: true });
-    await writeJsonFile(join(this.dir, historyFileName(entry.version)), entry, { tree: this.tree });
+    // The entry's bytes are fsync'd before its rename, its directory is not: after a power cut the entry is
+    // whole or absent (never empty), at one sync. Start-up rebuilds the live version's entry when its rename
+    // was lost (agent/recover-history.ts).
+    await writeJsonFile(join(this.dir, historyFileName(entry.version)), entry, {
+      tree: this.tree,
+      syncDir: false,
+    });
     const versions = await this.versions();
     // Losing an unlink to a crash only leaves one entry too many; the next record prunes it.
     await this.inDir(async (at) => {
@@ -64,6 +73,24 @@ export class History {
     await unlink(join(this.dir, historyFileName(version))).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;
     });
+  }
+
+  /**
+   * Removes entries that do not parse (left by an older aimlock that did not sync them, or by hand). Returns
+   * the versions removed. Start-up recovery only: a live writer's entry is whole.
+   */
+  async dropTorn(): Promise<number[]> {
+    const dropped: number[] = [];
+    for (const v of await this.versions()) {
+      const torn = await this.get(v).then(
+        () => false,
+        (err: unknown) => err instanceof CorruptFileError,
+      );
+      if (!torn) continue;
+      await this.forget(v);
+      dropped.push(v);
+    }
+    return dropped;
   }
 
   /** Every kept entry, newest first. */

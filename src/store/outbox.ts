@@ -3,10 +3,17 @@
 // the broker's ack and ack() only sends a message twice).
 //
 // INVARIANTS
-// - One file per message, named by a zero-padded sequence number (`000000000042.json`), written atomically
-//   and durably before enqueue() resolves: a message is whole or absent, and order survives a restart.
-// - The next sequence number is one past the highest on disk, so it keeps increasing across restarts while
-//   any message waits; an empty outbox may start again at 1 (order only matters among waiting messages).
+// - One append-only journal (outbox-journal.ts has the format): a message is one line, appended by one
+//   write(2) and made durable by ONE fdatasync before enqueue() resolves — whole or absent after a power cut,
+//   and order survives a restart. Taking a message out (ack, drop, refuse) appends a `done` line that is not
+//   synced: a power cut may lose it, and the message is then sent again (at least once, as before). When the
+//   queue empties the journal is truncated (not synced either: the next append's fdatasync carries it).
+// - The journal exists before the first append: load() creates it durably (its directory fsync'd), and
+//   rewrites it — compacted, temp + fsync + rename + directory fsync — when it finds a torn last line, done
+//   lines, or per-message files of the older layout (imported, then removed). While running it is compacted
+//   the same way when done lines pile up (COMPACT_AT) while messages still wait. Start-up and rare costs only.
+// - The next sequence number is one past the highest in the journal, so it keeps increasing across restarts
+//   while any message waits; an empty outbox may start again at 1 (order only matters among waiting messages).
 // - Bounded: at maxItems the OLDEST non-retained message is dropped (a retained status is the desired state
 //   of a topic and worth more than old telemetry); only when every message is retained does the oldest one go.
 //   enqueue() returns how many were dropped, so the caller can say so.
@@ -15,11 +22,22 @@
 //   deleted: refuse() moves it aside as `.refused-{name}` (a hidden name the queue never reads), the newest
 //   REFUSED_KEEP of them kept for a technician, so nothing is dropped silently.
 // - One process owns an outbox (the agent). Within it, operations run one at a time (a promise queue), so a
-//   burst of enqueues cannot overshoot the bound or reuse a sequence number.
-import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
+//   burst of enqueues cannot overshoot the bound or reuse a sequence number, and journal lines never interleave.
+// - Nothing is retried after a failed write or fdatasync (after EIO a retry may lie): the operation fails, and
+//   the journal is rewritten from memory before the next append (a failed write may have left half a line).
+import { constants as fsc } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sweepTempFiles } from './atomic.js';
+import { atomicWrite, sweepTempFiles } from './atomic.js';
 import { isRecord, readJsonFile, writeJsonFile } from './json-file.js';
+import {
+  doneLine,
+  JOURNAL_NAME,
+  type JournalItem,
+  LEGACY_ITEM_RE,
+  messageLine,
+  parseJournal,
+} from './outbox-journal.js';
 
 export interface OutboxMessage {
   topic: string;
@@ -27,17 +45,15 @@ export interface OutboxMessage {
   retain?: boolean;
 }
 
-export interface OutboxItem {
-  seq: number;
-  topic: string;
-  payload: string;
-  retain: boolean;
-}
+export type OutboxItem = JournalItem;
 
-const ITEM_RE = /^(\d+)\.json$/;
 const REFUSED_RE = /^\.refused-(\d+)\.json$/;
 /** Refused messages kept for a technician to read; older ones are removed. */
 export const REFUSED_KEEP = 100;
+/** Done lines tolerated in the journal while messages still wait, before it is compacted (2 syncs). */
+const COMPACT_AT = 256;
+const JOURNAL_MODE = 0o640;
+const APPEND_FLAGS = fsc.O_WRONLY | fsc.O_APPEND | fsc.O_NOFOLLOW;
 
 export function outboxFileName(seq: number): string {
   return `${String(seq).padStart(12, '0')}.json`;
@@ -45,10 +61,15 @@ export function outboxFileName(seq: number): string {
 
 export class Outbox {
   readonly maxItems: number;
-  /** seq → retain, in ascending seq order; null until loaded from disk. */
-  private index: Map<number, boolean> | null = null;
+  /** Waiting messages in ascending seq order; null until loaded from disk. */
+  private index: Map<number, OutboxItem> | null = null;
   private nextSeq = 1;
+  /** Lines in the journal that no longer describe a waiting message. */
+  private dead = 0;
+  /** A write failed part-way: the journal may end in half a line, so it is rewritten before the next append. */
+  private suspect = false;
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly journal: string;
 
   constructor(
     readonly dir: string,
@@ -58,41 +79,40 @@ export class Outbox {
     if (!Number.isSafeInteger(max) || max < 1)
       throw new RangeError(`outbox maxItems must be an integer ≥ 1, got ${max}`);
     this.maxItems = max;
+    this.journal = join(dir, JOURNAL_NAME);
   }
 
   enqueue(msg: OutboxMessage): Promise<{ seq: number; dropped: number }> {
     return this.serial(async (index) => {
-      let dropped = 0;
-      while (index.size >= this.maxItems) {
-        const victim = this.oldest(index, false) ?? this.oldest(index, true)!;
-        await this.remove(index, victim);
-        dropped++;
+      const victims: number[] = [];
+      const left = new Map(index);
+      while (left.size >= this.maxItems) {
+        const victim = this.oldest(left, false) ?? this.oldest(left, true)!;
+        left.delete(victim);
+        victims.push(victim);
       }
       const seq = this.nextSeq++;
       const item: OutboxItem = { seq, topic: msg.topic, payload: msg.payload, retain: msg.retain ?? false };
-      await writeJsonFile(join(this.dir, outboxFileName(seq)), item);
-      index.set(seq, item.retain);
-      return { seq, dropped };
+      // The drops and the message in one write and one fdatasync: the crash point that needs it is a power
+      // cut after the caller was told the message is queued (a result answered `applied` must still go out).
+      await this.append(victims.map(doneLine).join('') + messageLine(item), true);
+      for (const v of victims) index.delete(v);
+      this.dead += 2 * victims.length;
+      index.set(seq, item);
+      return { seq, dropped: victims.length };
     });
   }
 
   /** Every waiting message, oldest first. */
   list(): Promise<OutboxItem[]> {
-    return this.serial(async (index) => {
-      const items: OutboxItem[] = [];
-      for (const seq of index.keys()) {
-        const item = await readItem(join(this.dir, outboxFileName(seq)));
-        if (item) items.push({ ...item, seq });
-      }
-      return items;
-    });
+    return this.serial(async (index) => [...index.values()].map((i) => ({ ...i })));
   }
 
   /** Removes a message the broker acknowledged; false when it was not (or no longer) waiting. */
   ack(seq: number): Promise<boolean> {
     return this.serial(async (index) => {
       if (!index.has(seq)) return false;
-      await this.remove(index, seq);
+      await this.takeOut(index, seq);
       return true;
     });
   }
@@ -103,10 +123,12 @@ export class Outbox {
    */
   refuse(seq: number): Promise<string | null> {
     return this.serial(async (index) => {
-      if (!index.has(seq)) return null;
+      const item = index.get(seq);
+      if (!item) return null;
       const kept = join(this.dir, `.refused-${outboxFileName(seq)}`);
-      await rename(join(this.dir, outboxFileName(seq)), kept);
-      index.delete(seq);
+      // Not synced: if a power cut loses it, it loses the done line too, and the message is refused again.
+      await writeJsonFile(kept, item, { durable: false });
+      await this.takeOut(index, seq);
       const refused = (await readdir(this.dir))
         .map((n) => REFUSED_RE.exec(n))
         .filter((m): m is RegExpExecArray => m !== null)
@@ -122,50 +144,109 @@ export class Outbox {
     return this.serial(async (index) => index.size);
   }
 
-  private serial<T>(op: (index: Map<number, boolean>) => Promise<T>): Promise<T> {
+  private serial<T>(op: (index: Map<number, OutboxItem>) => Promise<T>): Promise<T> {
     const run = this.queue.then(async () => op(await this.load()));
     this.queue = run.catch(() => {});
     return run;
   }
 
-  private oldest(index: Map<number, boolean>, retained: boolean): number | undefined {
-    for (const [seq, retain] of index) if (retain === retained) return seq;
+  private oldest(index: Map<number, OutboxItem>, retained: boolean): number | undefined {
+    for (const [seq, item] of index) if (item.retain === retained) return seq;
     return undefined;
   }
 
-  private async remove(index: Map<number, boolean>, seq: number): Promise<void> {
-    // A removal lost to a crash only re-sends a message; no directory fsync needed.
-    await unlink(join(this.dir, outboxFileName(seq))).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err;
-    });
+  /** A message leaves the queue: a done line (not synced), or an emptied journal, or a compaction. */
+  private async takeOut(index: Map<number, OutboxItem>, seq: number): Promise<void> {
+    const rest = new Map(index);
+    rest.delete(seq);
+    if (rest.size === 0) await this.truncate();
+    else if (this.dead + 2 >= COMPACT_AT && this.dead + 2 > 2 * rest.size) await this.rewrite(rest);
+    else {
+      await this.append(doneLine(seq), false);
+      this.dead += 2;
+    }
     index.delete(seq);
   }
 
-  private async load(): Promise<Map<number, boolean>> {
+  /** One write(2) of whole lines at the end of the journal; fdatasync when `sync`. Never retried. */
+  private async append(lines: string, sync: boolean): Promise<void> {
+    if (this.suspect) await this.rewrite(this.index ?? new Map());
+    const buf = Buffer.from(lines, 'utf8');
+    const fh = await open(this.journal, APPEND_FLAGS);
+    try {
+      const { bytesWritten } = await fh.write(buf, 0, buf.length);
+      if (bytesWritten !== buf.length)
+        throw new Error(`short write to ${this.journal} (${bytesWritten} of ${buf.length} bytes)`);
+      if (sync) await fh.datasync();
+    } catch (err) {
+      this.suspect = true;
+      throw err;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** Empties the journal (every message is out). Not synced: at worst a power cut sends them again. */
+  private async truncate(): Promise<void> {
+    const fh = await open(this.journal, fsc.O_WRONLY | fsc.O_NOFOLLOW);
+    try {
+      await fh.truncate(0);
+    } finally {
+      await fh.close();
+    }
+    this.dead = 0;
+    this.suspect = false;
+  }
+
+  /** Replaces the journal by exactly the waiting messages, durably (temp, fsync, rename, directory fsync). */
+  private async rewrite(items: Map<number, OutboxItem>): Promise<void> {
+    await atomicWrite(this.journal, [...items.values()].map(messageLine).join(''), { mode: JOURNAL_MODE });
+    this.dead = 0;
+    this.suspect = false;
+  }
+
+  private async load(): Promise<Map<number, OutboxItem>> {
     if (this.index) return this.index;
     await mkdir(this.dir, { recursive: true });
     await sweepTempFiles(this.dir);
-    const seqs: number[] = [];
-    for (const name of await readdir(this.dir)) {
-      const m = ITEM_RE.exec(name);
-      if (m) seqs.push(Number(m[1]));
-    }
-    seqs.sort((a, b) => a - b);
-    const index = new Map<number, boolean>();
-    for (const seq of seqs) {
-      const path = join(this.dir, outboxFileName(seq));
-      const item = await readItem(path).catch(() => null);
+    const text = await readFile(this.journal, {
+      encoding: 'utf8',
+      flag: fsc.O_RDONLY | fsc.O_NOFOLLOW,
+    }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return null;
+      throw err;
+    });
+    const read = parseJournal(text ?? '');
+    const index = read.items;
+    let maxSeq = read.maxSeq;
+    // Per-message files of the older layout: imported into the journal, then removed (after it is durable).
+    const legacy: string[] = [];
+    for (const name of (await readdir(this.dir)).sort()) {
+      const m = LEGACY_ITEM_RE.exec(name);
+      if (!m) continue;
+      const seq = Number(m[1]);
+      const path = join(this.dir, name);
+      maxSeq = Math.max(maxSeq, seq);
+      const item = await readLegacyItem(path).catch(() => null);
       // Unreadable items cannot be sent; they are moved aside (hidden) rather than blocking the queue forever.
-      if (item) index.set(seq, item.retain);
-      else await rename(path, join(this.dir, `.corrupt-${outboxFileName(seq)}`)).catch(() => {});
+      if (!item) {
+        await rename(path, join(this.dir, `.corrupt-${name}`)).catch(() => {});
+        continue;
+      }
+      legacy.push(path);
+      // A file the journal already knows is a leftover of an import that crashed before removing it.
+      if (seq > read.maxSeq) index.set(seq, { ...item, seq });
     }
-    this.nextSeq = (seqs.at(-1) ?? 0) + 1;
-    this.index = index;
-    return index;
+    const sorted = new Map([...index].sort(([a], [b]) => a - b));
+    if (text === null || read.torn || read.dead > 0 || legacy.length > 0) await this.rewrite(sorted);
+    for (const path of legacy) await unlink(path).catch(() => {});
+    this.nextSeq = maxSeq + 1;
+    this.index = sorted;
+    return sorted;
   }
 }
 
-async function readItem(path: string): Promise<Omit<OutboxItem, 'seq'> | null> {
+async function readLegacyItem(path: string): Promise<Omit<OutboxItem, 'seq'> | null> {
   const value = await readJsonFile(path);
   if (!isRecord(value) || typeof value.topic !== 'string' || typeof value.payload !== 'string') return null;
   return { topic: value.topic, payload: value.payload, retain: value.retain === true };

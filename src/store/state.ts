@@ -17,6 +17,8 @@ export interface AppliedRecord {
   sha256: string;
   at: string;
   source: ApplySource;
+  /** The lease's fencing token, durable with the record (absent in records written before it was kept). */
+  generation?: number;
 }
 
 export interface AgentState {

@@ -2,6 +2,10 @@
 // its apply hook, HUNG and never reclaimed while the board runs; a push meanwhile is a lock mismatch. After the
 // reboot the owner record names a process of another boot: the agent reclaims the lock at start, the audit log
 // names that proof, and the desired push lands without being sent again.
+//
+// The reboot is a hard one (synced, then reboot(2), as a hardware watchdog resets a hung board). An orderly
+// `systemctl reboot` sends every process SIGTERM then SIGCONT: the stopped writer woke, finished its apply
+// (taking the push's version) and released the lock before the board went down — a run saw exactly that.
 import type { Scenario } from './index.js';
 
 export const reboot: Scenario = {
@@ -22,7 +26,7 @@ export const reboot: Scenario = {
 
     const oldBoot = lab.guest.bootId;
     const resultsFrom = lab.op.results.length;
-    const r = await lab.reboot();
+    const r = await lab.reboot({ hard: true });
     t.not(r.bootId, oldBoot, `the board rebooted (boot ${r.bootId.slice(0, 8)}…)`);
     lab.measure(
       `reboot (systemctl reboot to multi-user): ${(r.ms / 1000).toFixed(1)} s; ${await lab.systemdBootTime()}`,

@@ -9,6 +9,10 @@ export const reinstall: Scenario = {
   id: 'i',
   title: 'apt remove, reinstall: the applied version and history are still there',
   async run(t, lab) {
+    // Settle first: a desired push an earlier scenario left waiting (a lock mismatch it never cleared) would
+    // land when the reinstalled agent starts and change the version under the comparison.
+    const settle = await lab.push();
+    await lab.op.result(settle.id, 'applied', lab.budget(1500));
     const st0 = (await lab.aimlockJson(['status'])).doc.applied as { version: number; sha256: string };
     const hist0 = (await lab.aimlockJson(['history'])).doc;
     t.ok(st0?.version > 0, `applied version ${st0?.version} before`);
