@@ -61,7 +61,10 @@ export class Agent {
   constructor(
     readonly settings: LoadedSettings,
     private readonly log: Logger,
-    opts: { commands?: boolean } = {},
+    /** `instanceLock: false`: the caller already keeps a second agent off this board (the simulator holds one
+     *  lock for all its boards: each of 10,000 per-board locks is a line of /proc/locks, which every lock
+     *  observation on the machine reads whole). */
+    private readonly opts: { instanceLock?: boolean; commands?: boolean } = {},
   ) {
     this.board = openBoard(settings, 'aimlockd', log);
     this.trust = new TrustInputs(this.board.paths, log);
@@ -129,7 +132,9 @@ export class Agent {
 
   async start(): Promise<void> {
     // First of all: a second agent on this board must not touch the socket, the outbox or the lock.
-    this.instance = await InstanceLock.take(this.board.paths.stateDir, this.board.tree);
+    if (this.opts.instanceLock !== false) {
+      this.instance = await InstanceLock.take(this.board.paths.stateDir, this.board.tree);
+    }
     this.transport.on('connect', () => {
       this.desired.settle(2000);
       this.log.info('connected to the MQTT broker');
