@@ -135,8 +135,13 @@ export class Agent {
     if (this.opts.instanceLock !== false) {
       this.instance = await InstanceLock.take(this.board.paths.stateDir, this.board.tree);
     }
-    this.transport.on('connect', () => {
-      this.desired.settle(2000);
+    this.transport.on('connect', ({ sessionPresent }) => {
+      // Only a resumed session can have pushes queued for it, delivered at once: then landings wait for the
+      // newest. A new session gets at most the one retained push, which lands without waiting.
+      if (sessionPresent) {
+        this.desired.settle(2000);
+        this.log.info('session resumed: landings wait until queued pushes stop arriving');
+      }
       this.log.info('connected to the MQTT broker');
     });
     this.transport.on('offline', () => this.log.warn('MQTT broker unreachable; results wait in the outbox'));
