@@ -12,21 +12,29 @@ export type TroubleKind = Exclude<SimKind, 'normal'>;
 
 export const TROUBLE_KINDS: readonly TroubleKind[] = ['ghost', 'hot', 'flaky'];
 
-/** Most drones one simulator runs: each holds an MQTT socket and a control socket open. */
-export const MAX_DRONES = 500;
+/** Most drones one simulator process runs. What really bounds a run is checked before it starts (descriptors:
+ *  src/fleet/sim-limits.ts) or printed (memory); past this, run several simulators side by side (`--first`). */
+export const MAX_DRONES = 20000;
 
 /** A simulator option that cannot work; the CLI turns it into a usage error. */
 export class SimConfigError extends Error {
   override name = 'SimConfigError';
 }
 
-/** `drone-01`…: zero-padded to the width of N, at least two digits. */
-export function deviceNames(n: number, prefix = 'drone-'): string[] {
+/**
+ * `drone-01`…: numbered from `first`, zero-padded to `width` digits (default: those of the last number, at
+ * least two). Several simulators side by side take distinct ranges (`first`) and one width, so that their names
+ * neither collide nor sort apart.
+ */
+export function deviceNames(n: number, prefix = 'drone-', first = 1, width?: number): string[] {
   if (!Number.isSafeInteger(n) || n < 1 || n > MAX_DRONES) {
     throw new SimConfigError(`drones must be an integer from 1 to ${MAX_DRONES} (got ${n})`);
   }
-  const width = Math.max(2, String(n).length);
-  const names = Array.from({ length: n }, (_, i) => `${prefix}${String(i + 1).padStart(width, '0')}`);
+  if (!Number.isSafeInteger(first) || first < 0) {
+    throw new SimConfigError(`the first drone number must be a whole number ≥ 0 (got ${first})`);
+  }
+  const digits = width ?? Math.max(2, String(first + n - 1).length);
+  const names = Array.from({ length: n }, (_, i) => `${prefix}${String(first + i).padStart(digits, '0')}`);
   const bad = names.find((d) => !/^[A-Za-z0-9._-]{1,64}$/.test(d));
   if (bad !== undefined) {
     throw new SimConfigError(`device name "${bad}" is not a valid device id ([A-Za-z0-9._-], at most 64)`);

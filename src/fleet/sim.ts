@@ -11,10 +11,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Logger, pino } from 'pino';
 import { Agent } from '../agent/agent.js';
+import { InstanceLock } from '../agent/instance-lock.js';
 import { boardPaths } from '../settings/board.js';
 import { loadSettings } from '../settings/load.js';
 import { isValidKeyId } from '../sign/index.js';
 import { type Responder, startResponder } from './sim-command.js';
+import { defaultGcIntervalMs, descriptorProblem, openFilesLimit } from './sim-limits.js';
 import {
   deviceNames,
   type KindLists,
@@ -64,7 +66,12 @@ export interface SimFleetOptions {
   logLevel?: string;
   /** Device names are `{namePrefix}{NN}`; default `drone-`. */
   namePrefix?: string;
-  /** lock.gc_interval_ms of every board: how often the collector looks (and a desired push retries). */
+  /** The number of the first drone (default 1): simulators side by side take distinct ranges. */
+  first?: number;
+  /** Digits of every drone number (default those of the last one, at least two). */
+  nameWidth?: number;
+  /** lock.gc_interval_ms of every board: how often the collector looks (and a desired push retries). Default
+   *  5 s, longer past 1,000 drones (sim-limits.ts: the looks of a whole fleet would fill the CPU). */
   gcIntervalMs?: number;
   /** What every board's vehicle state file says; default `grounded`, so every update_window allows a landing. */
   vehicleState?: 'grounded' | 'hover' | 'flying';
@@ -113,6 +120,8 @@ export interface SimDevice {
 export interface SimFleet {
   /** The directory holding every board. */
   dir: string;
+  /** lock.gc_interval_ms every board got. */
+  gcIntervalMs: number;
   fleet: string;
   brokerUrl: string;
   devices: SimDevice[];
@@ -134,7 +143,7 @@ export const SIM_DEFAULTS = {
 } as const;
 
 export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
-  const names = deviceNames(opts.drones, opts.namePrefix ?? 'drone-');
+  const names = deviceNames(opts.drones, opts.namePrefix ?? 'drone-', opts.first ?? 1, opts.nameWidth);
   const lists: KindLists = {};
   if (opts.ghostDevices) lists.ghost = opts.ghostDevices;
   if (opts.hotDevices) lists.hot = opts.hotDevices;
@@ -146,7 +155,13 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
   for (const k of opts.keys) {
     if (!isValidKeyId(k.id)) throw new SimConfigError(`key id "${k.id}" is not a valid key id`);
   }
-  const gcIntervalMs = opts.gcIntervalMs ?? SIM_DEFAULTS.gcIntervalMs;
+  const fdProblem = descriptorProblem(
+    names.length,
+    kinds.filter((k) => k === 'hot').length,
+    openFilesLimit(),
+  );
+  if (fdProblem !== null) throw new SimConfigError(fdProblem);
+  const gcIntervalMs = opts.gcIntervalMs ?? defaultGcIntervalMs(names.length);
   if (!Number.isSafeInteger(gcIntervalMs) || gcIntervalMs < 1) {
     throw new SimConfigError(`gcIntervalMs must be a positive integer (got ${gcIntervalMs})`);
   }
@@ -165,6 +180,11 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
   let responder: Responder | null = null;
   const holders = new Map<string, ChildProcess>();
   let stopping: Promise<void> | null = null;
+  // One instance lock for every board of this simulator, not one per board: /proc/locks is one list for the
+  // whole machine, every lock observation (each collector look, each landing) reads all of it, and 10,000
+  // per-board locks made one read cost ~57 ms of kernel time here — the fleet then did nothing but read it.
+  // A second simulator on the same --dir is refused here, as a second aimlockd on a board is.
+  let instance: InstanceLock | null = null;
 
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
@@ -176,6 +196,7 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
       );
       await Promise.all([...holders.values()].map(killChild));
       holders.clear();
+      await instance?.release();
       if (ownDir) rmSync(dir, { recursive: true, force: true });
       if (socketDir) rmSync(socketDir, { recursive: true, force: true });
     })();
@@ -183,6 +204,7 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
   };
 
   try {
+    instance = await InstanceLock.take(dir);
     for (const [i, device] of names.entries()) {
       const kind = kinds[i]!;
       const boardDir = join(dir, device);
@@ -237,7 +259,11 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
     );
 
     await eachLimited(devices, opts.startConcurrency ?? SIM_DEFAULTS.startConcurrency, async (d) => {
-      const agent = new Agent(loadSettings(d.settingsFile), log.child({ device: d.device }));
+      // Exactly one answers commands: the agents only when asked to (--commands agent), else the responder.
+      const agent = new Agent(loadSettings(d.settingsFile), log.child({ device: d.device }), {
+        commands: opts.commands === 'agent',
+        instanceLock: false,
+      });
       agents.push(agent);
       await agent.start();
     });
@@ -259,6 +285,7 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
 
   return {
     dir,
+    gcIntervalMs,
     fleet: opts.fleet,
     brokerUrl: opts.brokerUrl,
     devices,

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { CliError, EXIT } from '../../errors.js';
 import { MAX_DRONES, SIM_DEFAULTS, type SimFleet, startFleet } from '../../fleet/sim.js';
+import { openFilesLimit } from '../../fleet/sim-limits.js';
 import { deviceNames, planKinds } from '../../fleet/sim-plan.js';
 import { termSafeLines } from '../../term-safe.js';
 import type { Command } from '../command.js';
@@ -35,6 +36,8 @@ export const sim: Command = {
     pub: { type: 'string', multiple: true },
     dir: { type: 'string' },
     prefix: { type: 'string' },
+    first: { type: 'string' },
+    digits: { type: 'string' },
     'gc-interval': { type: 'string' },
     'log-level': { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
@@ -48,7 +51,11 @@ its own MQTT connection (client id = device id) and its own control socket, and 
 Ctrl-C (SIGINT) or SIGTERM: then every drone stops, its retained status says offline, and it exits 0.
 Use it to try push, rollout and fleet against a fleet without hardware.
 
-  --drones N          how many drones (1–${MAX_DRONES}); named drone-01, drone-02, … (--prefix changes "drone-")
+  --drones N          how many drones (1–${MAX_DRONES}); named drone-01, drone-02, … (--prefix changes "drone-").
+                      Refused up front when this process lacks the descriptors (3 a drone; Node already raised
+                      its soft limit to the hard one); the summary prints what bounds the run
+  --first N           number the drones from N (default 1); --digits D pads every number to D digits. Several
+                      simulators side by side, each its own range: --drones 2500 --first 2501 --digits 5
   --broker URL        the MQTT broker (default ${DEFAULT_BROKER})
   --fleet F           fleet name, the {fleet} of every topic (default sim)
   --ghosts K          K drones start with a ghost: lock bit set, owner a provably dead process; each agent
@@ -64,7 +71,8 @@ Use it to try push, rollout and fleet against a fleet without hardware.
   --dir DIR           keep the boards (and a generated key) in DIR, reused on the next run; default a temp dir,
                       removed on exit
   --gc-interval MS    how often each drone's collector looks at its lock and retries a desired push
-                      (lock.gc_interval_ms; default ${SIM_DEFAULTS.gcIntervalMs})
+                      (lock.gc_interval_ms; default ${SIM_DEFAULTS.gcIntervalMs}, or drones × 5 ms past 1,000 drones:
+                      each look costs CPU, and a large fleet's looks would fill the machine)
   --log-level LEVEL   the agents' log level (default ${SIM_DEFAULTS.logLevel}; silent, error, info, debug); their logs
                       are JSON lines on stderr: 2> >(aimlock logs) pretty-prints them
   --commands WHO      who answers operator commands: responder (default: the simulator, for every drone),
@@ -121,6 +129,8 @@ Example: aimlock sim --drones 20 --ghosts 2 --hot 1 --flaky 1 --broker mqtt://12
       flakyDevices: list(ctx, 'flaky-devices'),
     };
     const namePrefix = ctx.string('prefix') ?? 'drone-';
+    const first = integer(ctx, 'first', 0, 1_000_000_000) ?? 1;
+    const nameWidth = integer(ctx, 'digits', 1, 12);
     const commands = ctx.string('commands') ?? 'responder';
     if (commands !== 'responder' && commands !== 'agent' && commands !== 'none') {
       throw new CliError('usage', `--commands "${commands}" is not one of responder, agent, none`);
@@ -128,7 +138,7 @@ Example: aimlock sim --drones 20 --ghosts 2 --hot 1 --flaky 1 --broker mqtt://12
     // Refuse an impossible plan before asking the broker or writing anything.
     usageOnPlanError(() =>
       planKinds(
-        deviceNames(drones, namePrefix),
+        deviceNames(drones, namePrefix, first, nameWidth),
         { ghost: plan.ghosts, hot: plan.hot, flaky: plan.flaky },
         { ghost: plan.ghostDevices, hot: plan.hotDevices, flaky: plan.flakyDevices },
       ),
@@ -168,7 +178,9 @@ Example: aimlock sim --drones 20 --ghosts 2 --hot 1 --flaky 1 --broker mqtt://12
           keys,
           logLevel,
           namePrefix,
-          gcIntervalMs,
+          first,
+          ...(nameWidth !== undefined ? { nameWidth } : {}),
+          ...(gcIntervalMs !== undefined ? { gcIntervalMs } : {}),
           commands,
         }),
       );
@@ -178,6 +190,8 @@ Example: aimlock sim --drones 20 --ghosts 2 --hot 1 --flaky 1 --broker mqtt://12
           broker: brokerUrl,
           dir,
           started_ms: Date.now() - started,
+          gc_interval_ms: fleetHandle.gcIntervalMs,
+          open_files: openFilesLimit(),
           keys: keys.map((k) => k.id),
           sign_with: signWith,
           devices: fleetHandle.devices.map((d) => ({

@@ -1,6 +1,7 @@
 // The summary `aimlock sim` prints once its drones are up: who is in trouble and how, the keys, and the
 // commands to try next.
 import type { SimFleet, SimKey } from '../../fleet/sim.js';
+import { limitsLine, openFilesLimit } from '../../fleet/sim-limits.js';
 
 export function summary(
   fleet: SimFleet,
@@ -10,6 +11,7 @@ export function summary(
   const lines = [
     `aimlock sim: ${fleet.devices.length} drones of fleet "${fleet.fleet}" online on ${o.brokerUrl} (started in ${o.ms} ms)`,
     `boards: ${fleet.dir}${o.ownDir ? ' (temporary: removed on exit)' : ''}`,
+    limitsLine(fleet.devices.length, by('hot').length, fleet.gcIntervalMs, openFilesLimit()),
   ];
   for (const d of by('ghost')) {
     lines.push(`  ghost   ${d.device}  lock bit left by dead pid ${d.ghostOwnerPid}: reclaimed at boot`);

@@ -1,0 +1,230 @@
+// The fleet at scale through Mosquitto bridges: N simulated drones (real agents, `aimlock sim` processes) split
+// over E edge brokers, each bridged to one core (examples/mosquitto-bridge.conf, via test/helpers/bridge.ts);
+// from the core, a canary + waves `aimlock rollout --all`, then a hold point over H drones (`aimlock hold
+// --fleet`, when this build has it). Prints figures; asserts nothing.
+//
+//   npm run bench:scale                                  (builds first; 10,000 drones, 2 edges, hold over 1,000)
+//   node --import @tapjs/typescript/import bench/scale.ts [DRONES] [EDGES] [SIMS_PER_EDGE] [HOLD]
+//
+// Figures: wall time of each phase; the operator's peak RSS (VmHWM of `aimlock rollout` / `aimlock hold`);
+// messages per second through the core (everything under the fleet's topics an observer on the core saw,
+// pushes, results, statuses, commands); time from the command's start to the last acknowledgement the
+// observer saw (the last `applied` result; the last `done` command result).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { generateKeyPair } from '../src/sign/index.js';
+import { CLI, configWith, plainNode } from '../test/helpers/board.js';
+import { startBridged } from '../test/helpers/bridge.js';
+import { exited, waitForLine } from '../test/helpers/procs.js';
+
+const [DRONES, EDGES, SIMS_PER_EDGE, HOLD] = [10_000, 2, 2, 1000].map((d, i) =>
+  Number(process.argv[2 + i] ?? d),
+);
+const FLEET = 'scale';
+const SIMS = EDGES! * SIMS_PER_EDGE!;
+if (
+  ![DRONES, EDGES, SIMS_PER_EDGE, HOLD].every((n) => Number.isInteger(n) && n! >= 0) ||
+  DRONES! % SIMS !== 0
+) {
+  console.error(
+    'usage: scale.ts [DRONES] [EDGES] [SIMS_PER_EDGE] [HOLD]   (DRONES a multiple of EDGES × SIMS_PER_EDGE)',
+  );
+  process.exit(2);
+}
+
+const cleanups: Array<() => void | Promise<void>> = [];
+const shim = { teardown: (fn: () => void | Promise<void>) => cleanups.push(fn) };
+const cleanup = async () => {
+  for (const fn of cleanups.reverse()) await Promise.resolve(fn()).catch(() => {});
+  cleanups.length = 0;
+};
+process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
+
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const mib = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
+const digits = String(DRONES).length;
+const name = (i: number) => `drone-${String(i).padStart(digits, '0')}`;
+
+function statusKiB(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Runs `aimlock ARGS`, following its peak RSS; resolves with exit code, stdout, wall time and peak. */
+async function operatorRun(args: string[]) {
+  const t0 = performance.now();
+  const child = spawn(...plainNode([CLI, ...args]), { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Interrupted (Ctrl-C), the operator goes too.
+  cleanups.push(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+  });
+  let peak = 0;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, statusKiB(child.pid!, 'VmHWM'));
+  }, 100);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  clearInterval(sampler);
+  return { code, stdout, stderr, ms: performance.now() - t0, t0, peakKiB: peak };
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'aimlock-scale-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const t00 = performance.now();
+  const net = await startBridged(shim, { edges: EDGES });
+  const pair = generateKeyPair();
+  writeFileSync(join(dir, 'ops-scale.key'), pair.privatePem, { mode: 0o600 });
+  writeFileSync(join(dir, 'ops-scale.pub'), pair.publicPem);
+
+  // The observer on the core: every status (to know all are up), and a count of every message.
+  const obs = await mqtt.connectAsync(net.core.url, { clientId: `bench-${randomUUID()}`, clean: true });
+  cleanups.push(() => obs.endAsync(true));
+  const online = new Set<string>();
+  let messages = 0;
+  let lastApplied = 0;
+  let lastHoldAck = 0;
+  obs.on('message', (topic, payload) => {
+    messages++;
+    if (payload.length === 0) return;
+    if (topic.endsWith('/status')) {
+      const doc = JSON.parse(payload.toString()) as { device: string; state: string };
+      if (doc.state === 'offline') online.delete(doc.device);
+      else online.add(doc.device);
+    } else if (topic.endsWith('/config/result') && payload.includes('"applied"')) {
+      lastApplied = performance.now();
+    } else if (topic.endsWith('/command/result') && payload.includes('"done"')) {
+      lastHoldAck = performance.now();
+    }
+  });
+  await obs.subscribeAsync(`aimlock/v1/${FLEET}/#`, { qos: 1 });
+
+  // The simulators: SIMS_PER_EDGE per edge, each its own range of drone numbers.
+  const per = DRONES! / SIMS;
+  const sims: ChildProcess[] = [];
+  const tSims = performance.now();
+  for (let i = 0; i < SIMS; i++) {
+    const edge = net.edges[Math.floor(i / SIMS_PER_EDGE!)]!;
+    const [node, args] = plainNode([CLI, 'sim', '--drones', String(per), '--first', String(i * per + 1)]);
+    args.push('--digits', String(digits), '--fleet', FLEET, '--broker', edge.broker.url);
+    args.push('--pub', join(dir, 'ops-scale.pub'), '--log-level', 'error', '-q');
+    const child = spawn(node, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    cleanups.push(async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+      await exited(child);
+      clearTimeout(timer);
+    });
+    sims.push(child);
+  }
+  const limits = await Promise.all(sims.map((c) => waitForLine(c, /^limits: /, 1_800_000)));
+  const simsUp = performance.now() - tSims;
+  while (online.size < DRONES!) await new Promise((r) => setTimeout(r, 200));
+  const allOnCore = performance.now() - tSims;
+  const simRss = sims.reduce((sum, c) => sum + statusKiB(c.pid!, 'VmRSS'), 0);
+
+  // The rollout from the core.
+  const config = join(dir, 'next.json');
+  writeFileSync(config, JSON.stringify(configWith((c) => (c.aim.sensitivity = 0.55))));
+  const desk = ['--fleet', FLEET, '--broker', net.core.url, '--key', join(dir, 'ops-scale.key')];
+  const m0 = messages;
+  const ro = await operatorRun([
+    'rollout',
+    config,
+    ...desk,
+    '--all',
+    '--canary',
+    '10',
+    '--waves',
+    '10%,50%,100%',
+    '--timeout',
+    '900s',
+    '--state-dir',
+    join(dir, 'rollouts'),
+    '--json',
+  ]);
+  const roMessages = messages - m0;
+  let applied = 0;
+  let outcome = `exit ${ro.code}`;
+  try {
+    const sum = JSON.parse(ro.stdout) as { outcome: string; devices: Array<{ status: string }> };
+    applied = sum.devices.filter((d) => d.status === 'applied').length;
+    outcome = sum.outcome;
+  } catch {
+    outcome += `: ${ro.stderr.slice(0, 300)}`;
+  }
+
+  // The hold point, when this build's CLI can put a fleet on hold.
+  const holdHelp = await operatorRun(['hold', '--help']);
+  let holdLines = ['hold point: not available yet (this build has no aimlock hold --fleet)'];
+  if (/--fleet/.test(holdHelp.stdout) && HOLD! > 0) {
+    const devices = Array.from({ length: HOLD! }, (_, i) => name(i + 1)).join(',');
+    const h0 = messages;
+    const hold = await operatorRun([
+      'hold',
+      ...desk,
+      '--devices',
+      devices,
+      '--reason',
+      'bench',
+      '--for',
+      '120s',
+      '--timeout',
+      '120s',
+      '--record',
+      join(dir, 'commands.jsonl'),
+    ]);
+    const toLast = lastHoldAck > hold.t0 ? lastHoldAck - hold.t0 : Number.NaN;
+    holdLines = [
+      `hold point over ${HOLD} drones: exit ${hold.code}, wall ${s(hold.ms)}, last acknowledgement after ${s(toLast)}` +
+        ` (goal: within 5 s)`,
+      `  operator peak RSS ${mib(hold.peakKiB)}; ${messages - h0} messages through the core, ${((messages - h0) / (hold.ms / 1000)).toFixed(0)}/s`,
+    ];
+    if (hold.code !== 0) holdLines.push(`  stderr: ${hold.stderr.slice(0, 300)}`);
+  }
+
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  console.log(
+    `machine: ${cpus().length} cores (${cpu}), Node ${process.version}, load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+  console.log(
+    `fleet: ${DRONES} drones, ${EDGES} edge brokers bridged to one core, ${SIMS} simulator processes (${per} each)`,
+  );
+  console.log(
+    `  simulators up in ${s(simsUp)}; every status on the core after ${s(allOnCore)}; simulators' RSS ${mib(simRss)} (${(simRss / DRONES!).toFixed(0)} KiB a drone)`,
+  );
+  console.log(`  ${limits[0]}`);
+  console.log(
+    `rollout (canary 10, waves 10%,50%,100%) from the core: ${outcome}, ${applied}/${DRONES} applied`,
+  );
+  console.log(
+    `  wall ${s(ro.ms)}; last applied after ${s(lastApplied - ro.t0)}; operator peak RSS ${mib(ro.peakKiB)}`,
+  );
+  console.log(`  ${roMessages} messages through the core, ${(roMessages / (ro.ms / 1000)).toFixed(0)}/s`);
+  for (const line of holdLines) console.log(line);
+  console.log(`total wall ${s(performance.now() - t00)} (stopping the fleet is not counted)`);
+}
+
+main()
+  .catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(cleanup);
