@@ -1,27 +1,41 @@
-// Push → result latency of the real, compiled agent (dist/agent/main.js) against a local Mosquitto, next to
-// the bare MQTT round trip measured in the same run on the same broker, plus the agent's resident memory.
+// One table, from one run on one local Mosquitto: the bare MQTT round trip, a minimal durable peer
+// (bench/peer.ts) and the real compiled agent, push → applied, with the ratios agent/peer, CPU per push, the
+// agent's memory and its start → ready time. Figures, never assertions.
 //
-//   npm run bench -- [N]        (builds first)
-//   node --import @tapjs/typescript/import bench/push-latency.ts [N]     (needs a current dist/)
+//   npm run bench -- [N] [--starts K] [--node-flags "--flag …"]        (builds first)
+//   node --import @tapjs/typescript/import bench/push-latency.ts [N] …      (needs a current dist/)
 //
-// (a) bare MQTT: client A publishes QoS 1, client B echoes it back QoS 1; N sequential round trips.
-// (b) push → result: N sequential signed pushes (versions 1..N), each waiting for its `applied` result,
-//     which the agent sends only after config and state are durable (src/store/DURABILITY.md).
-// (c) the agent's VmRSS from /proc/PID/status, idle after start and idle after the run.
+// N (default 1000): measured pushes to each of peer and agent, after 20 unmeasured ones; they alternate
+// (peer, agent, peer, …) so that load from other work on the machine falls on both alike.
+// --starts K (default 15): start → ready samples. --node-flags: Node flags for the agent instead of the
+// unit's (systemd/aimlockd.service ExecStart), to measure what a flag costs. The agent answers `applied` only
+// once config and state are durable (src/store/DURABILITY.md).
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
 import mqtt, { type MqttClient } from 'mqtt';
-import { agentBoard, envelope, prefix, type RunningAgent, startAgent } from '../test/helpers/agent.js';
-import { configWith } from '../test/helpers/board.js';
+import { agentBoard, envelope, prefix } from '../test/helpers/agent.js';
+import { configWith, ROOT } from '../test/helpers/board.js';
 import { startMosquitto } from '../test/helpers/mosquitto.js';
+import { type BenchAgent, spawnAgent, startToReady, unitNodeFlags } from './agent-proc.js';
+import { cpuMs, hwmKiB, machineLine, median, pct, rssKiB } from './proc.js';
 
-const N = Number(process.argv[2] ?? 1000);
-if (!Number.isInteger(N) || N < 1) {
-  console.error('usage: push-latency.ts [N]   (N: a positive number of round trips and pushes)');
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { starts: { type: 'string', default: '15' }, 'node-flags': { type: 'string' } },
+});
+const N = Number(positionals[0] ?? 1000);
+const STARTS = Number(values.starts);
+const WARM = 20;
+if (!Number.isInteger(N) || N < 1 || !Number.isInteger(STARTS) || STARTS < 1) {
+  console.error('usage: push-latency.ts [N] [--starts K] [--node-flags "…"]   (N, K: positive integers)');
   process.exit(2);
 }
+const flags =
+  values['node-flags'] !== undefined ? values['node-flags'].split(/\s+/).filter(Boolean) : unitNodeFlags();
 
 const cleanups: Array<() => void | Promise<void>> = [];
 const shim = { teardown: (fn: () => void | Promise<void>) => cleanups.push(fn) };
@@ -31,30 +45,19 @@ const cleanup = async () => {
 };
 process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Idle means idle: the agent's timers (GC look, heartbeat) run, nothing is pushed. Not on any measured path. */
+const idle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function client(url: string): Promise<MqttClient> {
   const c = await mqtt.connectAsync(url, { clientId: `bench-${randomUUID()}`, clean: true });
-  (c.stream as unknown as { setNoDelay(on: boolean): void }).setNoDelay(true);
-  c.on('connect', () => (c.stream as unknown as { setNoDelay(on: boolean): void }).setNoDelay(true));
+  const nodelay = () => (c.stream as unknown as { setNoDelay(on: boolean): void }).setNoDelay(true);
+  nodelay();
+  c.on('connect', nodelay);
   cleanups.push(() => c.endAsync(true));
   return c;
 }
 
-function rssKiB(pid: number): number {
-  const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) : Number.NaN;
-}
-
-function hwmKiB(pid: number): number {
-  const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) : Number.NaN;
-}
-
-/** Nearest-rank percentile of sorted `xs`. */
-const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.ceil(xs.length * p) - 1)]!;
-
-/** (a) A publishes on ping, B echoes on pong, both QoS 1, one at a time. */
+/** Bare MQTT: A publishes QoS 1, B (subscribed) echoes it back QoS 1; one at a time. */
 async function bareRoundTrips(url: string, rounds: number): Promise<number[]> {
   const a = await client(url);
   const b = await client(url);
@@ -66,62 +69,68 @@ async function bareRoundTrips(url: string, rounds: number): Promise<number[]> {
   a.on('message', (_t, payload) => waiting?.(Number(payload.toString())));
   const once = (n: number) =>
     new Promise<void>((resolve) => {
-      waiting = (got) => {
-        if (got === n) resolve();
-      };
+      waiting = (got) => got === n && resolve();
       a.publish(`${topic}/ping`, String(n), { qos: 1 });
     });
-  for (let n = 0; n < 20; n++) await once(-1 - n); // warm-up, not counted
+  for (let n = 0; n < WARM; n++) await once(-1 - n);
   const rtts: number[] = [];
   for (let n = 0; n < rounds; n++) {
     const t0 = performance.now();
     await once(n);
     rtts.push(performance.now() - t0);
   }
-  return rtts.sort((x, y) => x - y);
+  return rtts;
 }
 
-/** (b) Signed pushes v1..N, each waiting for its `applied` result before the next. */
-async function pushResults(
-  url: string,
-  board: ReturnType<typeof agentBoard>,
-  agent: RunningAgent,
-  count: number,
-): Promise<number[]> {
+/** Publishes pushes and resolves each with its final (not `deferred`) result. */
+async function pusher(url: string, prefixes: string[]) {
   const op = await client(url);
   const waiters = new Map<string, (r: Record<string, unknown>) => void>();
   op.on('message', (_t, payload) => {
     const r = JSON.parse(payload.toString()) as Record<string, unknown>;
-    waiters.get(String(r.id))?.(r);
+    if (r.status !== 'deferred') waiters.get(String(r.id))?.(r);
   });
-  await op.subscribeAsync(`${prefix()}/config/result`, { qos: 1 });
-  await agent.waitLog(/^connected to the MQTT broker/);
-  await sleep(500); // past the agent's post-connect settle window
-  const lat: number[] = [];
-  for (let v = 1; v <= count; v++) {
-    // Distinct configs, signed before the clock starts: the operator's signing is not the agent's latency.
-    const doc = envelope(board.op, {
-      version: v,
-      config: configWith((c) => (c.aim.sensitivity = Number((0.1 + (v % 80) / 100).toFixed(2)))),
-    });
+  await op.subscribeAsync(
+    prefixes.map((p) => `${p}/config/result`),
+    { qos: 1 },
+  );
+  return async (to: string, doc: Record<string, unknown>): Promise<number> => {
     const id = String(doc.id);
     const payload = JSON.stringify(doc);
     const t0 = performance.now();
     const r = await new Promise<Record<string, unknown>>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no result for push v${v} within 30 s`)), 30_000);
+      const timer = setTimeout(() => reject(new Error(`no result for ${to} push ${id} within 30 s`)), 30_000);
       waiters.set(id, (res) => {
-        if (res.status === 'deferred') return;
         clearTimeout(timer);
         resolve(res);
       });
-      op.publish(`${prefix()}/config/push`, payload, { qos: 1 });
+      op.publish(`${to}/config/push`, payload, { qos: 1 });
     });
-    lat.push(performance.now() - t0);
+    const ms = performance.now() - t0;
     waiters.delete(id);
-    if (r.status !== 'applied')
-      throw new Error(`push v${v}: ${String(r.status)}/${String(r.code)}: ${r.detail}`);
-  }
-  return lat.sort((x, y) => x - y);
+    if (r.status !== 'applied') throw new Error(`${to}: ${String(r.status)}/${String(r.code)}: ${r.detail}`);
+    return ms;
+  };
+}
+
+function startPeer(url: string, peerPrefix: string, dir: string, pubKey: string): Promise<ChildProcess> {
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const child = spawn(
+    process.execPath,
+    ['--import', '@tapjs/typescript/import', join(ROOT, 'bench/peer.ts'), url, peerPrefix, dir, pubKey],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env },
+  );
+  cleanups.push(async () => {
+    if (child.exitCode !== null) return;
+    const gone = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await gone;
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d) => String(d).includes('ready') && resolve(child));
+    child.once('exit', (code) => reject(new Error(`peer exited (${code}) before it was ready`)));
+  });
 }
 
 try {
@@ -130,41 +139,86 @@ try {
   const socketDir = dirname(
     (JSON.parse(readFileSync(board.settingsFile, 'utf8')) as { paths: { socket: string } }).paths.socket,
   );
+  const peerDir = join(board.dir, 'peer');
+  mkdirSync(peerDir);
   cleanups.push(() => {
     rmSync(board.dir, { recursive: true, force: true });
     rmSync(socketDir, { recursive: true, force: true });
   });
-  const agent = await startAgent(shim, board);
-  const pid = agent.child.pid!;
-  cleanups.push(async () => {
-    await agent.stop();
-  });
-  await sleep(2000);
-  const rssStart = rssKiB(pid);
 
+  // Start → ready first, on the board as it will be pushed to (the first sample also creates the state).
+  const starts = await startToReady(board.settingsFile, flags, STARTS);
+
+  const agent: BenchAgent = spawnAgent(board.settingsFile, flags);
+  cleanups.push(() => agent.stop());
+  await agent.line(/^aimlockd ready/);
+  await agent.line(/^connected to the MQTT broker/);
+  await idle(3000); // past the post-connect settle window; memory "idle after start"
+  const rssStart = rssKiB(agent.pid);
+
+  const peerPrefix = prefix('peer-01');
+  const peer = await startPeer(broker.url, peerPrefix, peerDir, join(board.dir, 'keys', 'ops-test.pub'));
   const bare = await bareRoundTrips(broker.url, N);
-  const push = await pushResults(broker.url, board, agent, N);
-  await sleep(2000);
-  const rssEnd = rssKiB(pid);
-  const hwm = hwmKiB(pid);
+  const push = await pusher(broker.url, [prefix(), peerPrefix]);
 
-  const ms = (x: number) => `${x.toFixed(2)} ms`.padStart(10);
-  const row = (name: string, xs: number[]) =>
-    `${name.padEnd(34)}${ms(pct(xs, 0.5))}${ms(pct(xs, 0.99))}${ms(xs[xs.length - 1]!)}${String(xs.length).padStart(7)}`;
+  const peerLat: number[] = [];
+  const agentLat: number[] = [];
+  let cpu0 = { agent: 0, peer: 0 };
+  for (let v = 1; v <= WARM + N; v++) {
+    if (v === WARM + 1) cpu0 = { agent: cpuMs(agent.pid), peer: cpuMs(peer.pid!) };
+    // Distinct configs, signed before the clock starts: the operator's signing is not the device's latency.
+    const config = configWith((c) => (c.aim.sensitivity = Number((0.1 + (v % 80) / 100).toFixed(2))));
+    const forPeer = envelope(board.op, { device: 'peer-01', version: v, config });
+    const forAgent = envelope(board.op, { version: v, config });
+    const p = await push(peerPrefix, forPeer);
+    const a = await push(prefix(), forAgent);
+    if (v > WARM) {
+      peerLat.push(p);
+      agentLat.push(a);
+    }
+  }
+  const cpu = {
+    agent: (cpuMs(agent.pid) - cpu0.agent) / N,
+    peer: (cpuMs(peer.pid!) - cpu0.peer) / N,
+  };
+  await idle(3000);
+  const rssEnd = rssKiB(agent.pid);
+  const hwm = hwmKiB(agent.pid);
+
+  for (const xs of [bare, peerLat, agentLat]) xs.sort((x, y) => x - y);
+  const ms = (x: number) => `${x.toFixed(2)} ms`.padStart(11);
+  const stat = (xs: number[]) => [pct(xs, 0.5), pct(xs, 0.99), xs[xs.length - 1]!];
+  const row = (name: string, cells: string[]) => `${name.padEnd(36)}${cells.join('')}`;
+  const times = (xs: number[]) => xs.map(ms);
+  const [a50, a99, amax] = stat(agentLat);
+  const [p50, p99, pmax] = stat(peerLat);
+  const ratio = (x: number) => `${x.toFixed(2)}×`.padStart(11);
   const mib = (kib: number) => `${(kib / 1024).toFixed(1)} MiB`;
+  const sortedStarts = [...starts].sort((x, y) => x - y);
+
+  console.log(machineLine());
   console.log(
-    `machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}, ` +
-      `load avg ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}`,
+    `agent node flags: ${flags.length ? flags.join(' ') : '(none)'}; N = ${N} (after ${WARM} warm-up)`,
   );
   console.log(
-    `${''.padEnd(34)}${'p50'.padStart(10)}${'p99'.padStart(10)}${'max'.padStart(10)}${'n'.padStart(7)}`,
+    row(
+      '',
+      ['p50', 'p99', 'max'].map((h) => h.padStart(11)),
+    ),
   );
-  console.log(row('(a) bare MQTT round trip (QoS 1)', bare));
-  console.log(row('(b) signed push -> applied result', push));
+  console.log(row('bare MQTT round trip (QoS 1)', times(stat(bare))));
+  console.log(row('peer: push -> applied', times([p50!, p99!, pmax!])));
+  console.log(row('aimlock: push -> applied', times([a50!, a99!, amax!])));
+  console.log(row('ratio aimlock / peer', [ratio(a50! / p50!), ratio(a99! / p99!), ratio(amax! / pmax!)]));
   console.log(
-    `(c) agent VmRSS: idle after start ${mib(rssStart)}, idle after ${N} pushes ${mib(rssEnd)} (VmHWM ${mib(hwm)})`,
+    `CPU per push: aimlock ${cpu.agent.toFixed(2)} ms, peer ${cpu.peer.toFixed(2)} ms (${(cpu.agent / cpu.peer).toFixed(2)}×)`,
+  );
+  console.log(
+    `agent VmRSS: ${mib(rssStart)} idle after start, ${mib(rssEnd)} idle after ${N + WARM} pushes (VmHWM ${mib(hwm)})`,
+  );
+  console.log(
+    `start -> ready (spawn to "aimlockd ready", ${STARTS} starts): median ${median(starts).toFixed(0)} ms, ` +
+      `min ${sortedStarts[0]!.toFixed(0)} ms, max ${sortedStarts[sortedStarts.length - 1]!.toFixed(0)} ms`,
   );
 } finally {
   await cleanup();

@@ -10,11 +10,18 @@ import { assertArchOf } from './targets.mjs';
 
 export const INSTALL_DIR = '/opt/aimlock';
 
-const wrapper = (script) => `#!/bin/sh
+const wrapper = (script, flags) => `#!/bin/sh
 # Runs aimlock's ${script} with the Node shipped beside it, wherever this package was unpacked.
 here=$(dirname "$(readlink -f "$0")")/..
-exec "$here/node/bin/node" "$here/dist/${script}" "$@"
+exec "$here/node/bin/node" ${flags ? `${flags} ` : ''}"$here/dist/${script}" "$@"
 `;
+
+/** The Node flags the unit's ExecStart gives the agent: \`aimlockd\` run by hand runs the same way. */
+export function agentNodeFlags(unitText) {
+  const m = /^ExecStart=\S*node((?: -\S+)*) \S+\/dist\/agent\/main\.js/m.exec(unitText);
+  if (!m) throw new Error('systemd/aimlockd.service: no ExecStart=…node [flags] …/dist/agent/main.js line');
+  return m[1].trim();
+}
 
 /**
  * Builds the project and lays out `dir` (…/aimlock) for target `t`. Returns what the check saw:
@@ -33,14 +40,14 @@ export function stageTree(t, dir) {
   assertArchOf(join(dir, 'node', 'bin', 'node'), t);
 
   mkdirSync(join(dir, 'bin'), { recursive: true });
-  for (const [bin, script] of [
-    ['aimlock', 'cli/main.js'],
-    ['aimlockd', 'agent/main.js'],
+  const unit = join(dir, 'systemd', 'aimlockd.service');
+  for (const [bin, script, flags] of [
+    ['aimlock', 'cli/main.js', ''],
+    ['aimlockd', 'agent/main.js', agentNodeFlags(readFileSync(unit, 'utf8'))],
   ]) {
-    writeFileSync(join(dir, 'bin', bin), wrapper(script));
+    writeFileSync(join(dir, 'bin', bin), wrapper(script, flags));
     chmodSync(join(dir, 'bin', bin), 0o755);
   }
-  const unit = join(dir, 'systemd', 'aimlockd.service');
   writeFileSync(unit, shippedUnit(readFileSync(unit, 'utf8')));
   rmSync(join(dir, 'examples', 'demo-board'), { recursive: true, force: true });
   rmSync(join(dir, 'package-lock.json'), { force: true });
@@ -50,10 +57,15 @@ export function stageTree(t, dir) {
 /** The repository's unit with every `/usr/bin/node …/dist/…` replaced by the shipped Node under INSTALL_DIR. */
 export function shippedUnit(text) {
   const out = text.replace(
-    /^(Exec\w+=)\/usr\/bin\/node \S+\/dist\//gm,
-    `$1${INSTALL_DIR}/node/bin/node ${INSTALL_DIR}/dist/`,
+    /^(Exec\w+=)\/usr\/bin\/node((?: -\S+)*) \S+\/dist\//gm,
+    `$1${INSTALL_DIR}/node/bin/node$2 ${INSTALL_DIR}/dist/`,
   );
-  if (!out.includes(`ExecStart=${INSTALL_DIR}/node/bin/node ${INSTALL_DIR}/dist/agent/main.js`)) {
+  const flags = agentNodeFlags(text);
+  if (
+    !out.includes(
+      `ExecStart=${INSTALL_DIR}/node/bin/node ${flags ? `${flags} ` : ''}${INSTALL_DIR}/dist/agent/main.js`,
+    )
+  ) {
     throw new Error('systemd/aimlockd.service: ExecStart was not rewritten to the shipped Node');
   }
   return out;

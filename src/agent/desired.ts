@@ -12,7 +12,8 @@ import type { Rejection } from '../accept/screen.js';
 import type { Board } from '../board/open.js';
 import type { ResultCode } from '../errors.js';
 import { LockError } from '../lock/locksmith.js';
-import { evidence } from '../lock/observe.js';
+import { evidence, type Observation } from '../lock/observe.js';
+import { freesOnFlock } from '../lock/wake.js';
 import type { AimConfig, PushEnvelope } from '../schemas/index.js';
 import type { ResultFields } from './messages.js';
 import { readVehicleState, windowAllows } from './vehicle.js';
@@ -72,11 +73,18 @@ export class DesiredState {
   private settleTimer: NodeJS.Timeout | null = null;
   /** The candidate being written by applyConfig right now: it gets its own final answer, never `superseded`. */
   private landing: Candidate | null = null;
+  /** A kick is armed for when the lock's holder lets go (one at a time: every retry would arm another). */
+  private wakeArmed = false;
 
   constructor(private readonly deps: DesiredDeps) {}
 
   get pending(): PushEnvelope | null {
     return this.desired?.envelope ?? null;
+  }
+
+  /** A push is being written under the lock right now (a hold placed now waits for it: see command/actions.ts). */
+  get landingNow(): boolean {
+    return this.landing !== null;
   }
 
   /** The waiting push as the status tells it (`code`: its last answer, or `landing` before the first). */
@@ -179,6 +187,24 @@ export class DesiredState {
     await this.deps.answer({ ...echo(c.envelope), code, detail, ...(lock ? { lock } : {}) });
   }
 
+  /** Arms a kick for when the exclusive flock seen in `seen` goes; false when there is none to wait for. */
+  private wakeOnFree(seen: Observation): boolean {
+    if (!freesOnFlock(seen.holders)) return false;
+    if (this.wakeArmed) return true;
+    this.wakeArmed = true;
+    this.deps.board.locksmith.untilFree(seen.holders).then(
+      (woke) => {
+        this.wakeArmed = false;
+        if (woke) this.kick();
+      },
+      (err: unknown) => {
+        this.wakeArmed = false;
+        this.deps.onError?.(err);
+      },
+    );
+    return true;
+  }
+
   private finish(c: Candidate): void {
     if (this.desired === c) this.desired = null;
   }
@@ -270,8 +296,12 @@ export class DesiredState {
         });
       }
       const lock = evidence(err.observation);
+      // The push tries again the moment the holder lets go (a technician's apply ends, a foreign flock(1)
+      // exits), not on the next poll. A holder that frees no flock (POSIX only, a shared flock) is looked at
+      // again by the collector's tick; a busy lock without one, after lock.wait_ms.
+      const waking = this.wakeOnFree(err.observation);
       if (err.code === 'lock_hot') {
-        this.deps.later(Math.max(250, board.settings.lock.wait_ms));
+        if (!waking) this.deps.later(Math.max(250, board.settings.lock.wait_ms));
         return this.defer(c, 'lock_hot', `${err.message}; kept as desired`, lock);
       }
       if (c.reported !== 'lock_mismatch') await this.deps.onMismatch(lock);

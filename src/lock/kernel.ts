@@ -4,18 +4,22 @@
 // - Both kinds are taken because on Linux they do not see each other: a foreign writer using flock(1) or
 //   lockf/fcntl must be excluded either way (CONTRACT §3).
 // - Exactly one fd of the lock file is open in this process while it holds the lock, and no other code in
-//   this process opens the file: closing ANY fd of a file drops the process's POSIX locks on it. The
-//   per-path queue below makes a second acquisition in the same process wait instead of opening a second fd.
+//   this process opens the file (but wake.ts, which closes its own only when that cannot drop a lock of ours):
+//   closing ANY fd of a file drops the process's POSIX locks on it. The per-path queue below makes a second
+//   acquisition in the same process wait instead of opening a second fd.
+// - A wait for flock wakes when the holder lets go (wake.ts), not on a timer: a push waiting for a technician's
+//   apply lands the moment it ends. A wait for fcntl alone (our flock held, somebody's POSIX lock in the way)
+//   retries on a short backoff: no consistent holder holds POSIX without flock, so keepWaiting ends it at once
+//   unless that holder is a dead process whose lock the kernel has not dropped yet (observe.ts).
 // - If a later step fails, everything already taken is released before the error propagates.
 // - Only fs-ext's asynchronous calls are used (see fs-ext.ts).
-// - The file sits in the state directory, which the agent's user owns, and root takes these locks too: it is
-//   opened through the tree (store/owned.ts) — never through a link, only as a regular file with one link —
-//   and a lock file root creates belongs to the agent's user (else the agent's next open fails EACCES).
-import { closeSync, constants as fsc } from 'node:fs';
-import { basename } from 'node:path';
+// - The file is opened through the state directory's tree, never through a link (lock-file.ts).
+import { closeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { explainLink, type OwnedTree, openInPlace, openParent } from '../store/owned.js';
+import type { OwnedTree } from '../store/owned.js';
 import { C, fcntlLock, flock, isBusy } from './fs-ext.js';
+import { openLockFile } from './lock-file.js';
+import { untilFlockFree } from './wake.js';
 
 export class KernelLockBusy extends Error {
   constructor(
@@ -52,21 +56,10 @@ export interface KernelAcquireOptions {
    * to stop waiting early (e.g. the holder turned out to be foreign).
    */
   keepWaiting?: (step: 'flock' | 'fcntl') => Promise<boolean> | boolean;
-  /** First retry interval; doubles up to 100 ms. */
+  /** First retry interval of the fcntl wait and of a flock wait that keeps waking at once; doubles up to 100 ms. */
   retryMs?: number;
   /** The state directory the lock file is in (the board passes it). */
   tree?: OwnedTree;
-}
-
-function openLockFile(path: string, tree: OwnedTree | undefined): number {
-  const dir = openParent(path, tree, tree !== undefined);
-  try {
-    return openInPlace(dir, basename(path), fsc.O_RDWR, 0o644);
-  } catch (err) {
-    throw explainLink(err, path);
-  } finally {
-    dir.close();
-  }
 }
 
 /** Both kernel locks on one file, held through one fd until release(). */
@@ -88,6 +81,7 @@ export class KernelLock {
       // Never truncate: the file's content is irrelevant and other holders may have it open.
       fd = openLockFile(path, opts.tree);
       let delay = opts.retryMs ?? 10;
+      let quickWakes = 0;
       for (;;) {
         try {
           if (!flocked) {
@@ -100,10 +94,19 @@ export class KernelLock {
           if (!isBusy(err)) throw err;
           // The step that failed, decided after the try: a flock that just succeeded makes it fcntl.
           const step = flocked ? 'fcntl' : 'flock';
-          if (Date.now() + delay > deadline) throw new KernelLockBusy(path, step);
+          if (Date.now() >= deadline) throw new KernelLockBusy(path, step);
           if (opts.keepWaiting && !(await opts.keepWaiting(step))) throw new KernelLockBusy(path, step);
-          await sleep(delay);
-          delay = Math.min(delay * 2, 100);
+          // A flock wake that did not wait (a shared holder, another waiter's probe granted for an instant)
+          // is no reason to spin: after a few in a row, the backoff paces the retries.
+          if (step === 'flock' && quickWakes < 3) {
+            const t0 = performance.now();
+            await untilFlockFree(path, deadline, opts.tree);
+            quickWakes = performance.now() - t0 < 20 ? quickWakes + 1 : 0;
+          } else {
+            await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
+            delay = Math.min(delay * 2, 100);
+            quickWakes = 0;
+          }
         }
       }
     } catch (err) {

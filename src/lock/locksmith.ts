@@ -8,7 +8,6 @@
 //   bit and owner under our own kernel locks: the outside look may be out of date by the time we act.
 // - "taking lock" is logged before any wait, so a deadlock shows in the log.
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { OwnedTree } from '../store/owned.js';
 import type { Actor } from './actor.js';
 import { LockFiles } from './files.js';
@@ -20,6 +19,7 @@ import { monoNow } from './mono.js';
 import { clause, evidence, type Observation, observe, observeOnce } from './observe.js';
 import { bootId, pidNamespace, selfStart } from './proc.js';
 import type { OwnerRecord, Verdict } from './types.js';
+import { freesOnFlock, untilFlockFree } from './wake.js';
 
 export interface LockLogger {
   info(obj: object, msg: string): void;
@@ -100,6 +100,15 @@ export class Locksmith {
     return observe(this.opts.lockFile, this.files, this.observeOpts());
   }
 
+  /**
+   * Resolves true when the exclusive flock holder seen in `holders` lets go; at once false when there is none,
+   * since no release would then end the wait (wake.ts). No deadline: see wake.ts for why.
+   */
+  async untilFree(holders: Observation['holders']): Promise<boolean> {
+    if (!freesOnFlock(holders)) return false;
+    return untilFlockFree(this.opts.lockFile, Number.POSITIVE_INFINITY, this.opts.tree);
+  }
+
   async withLock<T>(opts: AcquireOptions, fn: (lease: LockLease) => Promise<T>): Promise<T> {
     const lease = await this.acquire(opts);
     try {
@@ -111,16 +120,13 @@ export class Locksmith {
 
   async acquire(opts: AcquireOptions): Promise<LockLease> {
     const deadline = Date.now() + opts.waitMs;
-    let seen = await this.observe();
+    const seen = await this.observe();
     this.opts.log?.info(
       { purpose: opts.purpose, verdict: seen.verdict, wait_ms: opts.waitMs },
       'taking lock',
     );
-    // Wait only for what will end by itself: a consistent holder. A mismatch needs a technician, now.
-    while (seen.verdict === 'HELD' && Date.now() < deadline) {
-      await sleep(Math.min(50, Math.max(1, deadline - Date.now())));
-      seen = await this.observe();
-    }
+    // Wait only for what will end by itself: a consistent holder. A mismatch needs a technician, now. The wait
+    // is takeKernel's: it wakes when the holder's flock goes (wake.ts), not on a poll.
     this.refuseUnlessTakeable(seen, opts);
     return this.intents.during(opts.purpose, async (refreshIntent) => {
       const kernel = await this.takeKernel(deadline, opts, refreshIntent);

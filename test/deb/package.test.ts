@@ -85,7 +85,10 @@ t.test('contents: /opt/aimlock with its own Node, unit, PATH, tmpfiles, docs', a
       encoding: 'utf8',
     },
   );
-  t.match(unit, /^ExecStart=\/opt\/aimlock\/node\/bin\/node \/opt\/aimlock\/dist\/agent\/main\.js /m);
+  t.match(
+    unit,
+    /^ExecStart=\/opt\/aimlock\/node\/bin\/node (?:-\S+ )*\/opt\/aimlock\/dist\/agent\/main\.js /m,
+  );
   t.match(
     unit,
     /^ExecCondition=\/opt\/aimlock\/node\/bin\/node \/opt\/aimlock\/dist\/agent\/main\.js --check /m,

@@ -1,0 +1,97 @@
+// The compiled agent as the bench runs it: with the Node flags the systemd unit gives it, its log lines watched
+// as they arrive (no polling, so that start → ready is timed to the line, not to a poll interval).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../test/helpers/board.js';
+
+/** The flags between the Node binary and main.js in the unit's ExecStart: what a board runs the agent with. */
+export function unitNodeFlags(): string[] {
+  const unit = readFileSync(join(ROOT, 'systemd/aimlockd.service'), 'utf8');
+  const m = /^ExecStart=\S*node((?:\s+-\S+)*)\s+\S+\/dist\/agent\/main\.js/m.exec(unit);
+  if (!m) throw new Error('systemd/aimlockd.service: no ExecStart=…node [flags] …/dist/agent/main.js line');
+  return m[1]!.trim().split(/\s+/).filter(Boolean);
+}
+
+export interface BenchAgent {
+  child: ChildProcess;
+  pid: number;
+  /** Resolves when a log line whose msg matches arrives (or has arrived); rejects if the agent exits first. */
+  line(pattern: RegExp): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function spawnAgent(settingsFile: string, flags: string[]): BenchAgent {
+  // Without tap's loader hooks (NODE_OPTIONS), as in the field.
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const child = spawn(
+    process.execPath,
+    [...flags, join(ROOT, 'dist/agent/main.js'), '--settings', settingsFile],
+    { stdio: ['ignore', 'pipe', 'pipe'], env },
+  );
+  const seen: string[] = [];
+  const waiters: Array<{ pattern: RegExp; resolve(): void }> = [];
+  let partial = '';
+  let stderr = '';
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+  });
+  child.stdout!.on('data', (d) => {
+    const lines = (partial + d).split('\n');
+    partial = lines.pop() ?? '';
+    for (const l of lines) {
+      let msg = '';
+      try {
+        msg = String((JSON.parse(l) as { msg?: unknown }).msg);
+      } catch {
+        continue;
+      }
+      seen.push(msg);
+      for (const w of [...waiters]) {
+        if (w.pattern.test(msg)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve();
+        }
+      }
+    }
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    child,
+    pid: child.pid!,
+    line: (pattern) =>
+      seen.some((m) => pattern.test(m))
+        ? Promise.resolve()
+        : new Promise<void>((resolve, reject) => {
+            waiters.push({ pattern, resolve });
+            void exited.then(() =>
+              reject(new Error(`agent exited before logging ${pattern}: ${stderr.slice(-2000)}`)),
+            );
+          }),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Spawn → "aimlockd ready" (logged right after READY=1 goes to systemd), `samples` times in a row. */
+export async function startToReady(
+  settingsFile: string,
+  flags: string[],
+  samples: number,
+): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const t0 = performance.now();
+    const agent = spawnAgent(settingsFile, flags);
+    try {
+      await agent.line(/^aimlockd ready/);
+      out.push(performance.now() - t0);
+    } finally {
+      await agent.stop();
+    }
+  }
+  return out;
+}
