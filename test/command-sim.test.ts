@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import t from 'tap';
 import { readHold } from '../src/board/hold.js';
-import { buildCommand, signCommand } from '../src/fleet/command/envelope.js';
-import { checkCommandResult } from '../src/fleet/command/schemas.js';
+import { buildCommand, signCommand } from '../src/command/envelope.js';
+import { validate } from '../src/schemas/index.js';
 import type { CommandResult } from '../src/fleet/command/types.js';
 import { startFleet } from '../src/fleet/sim.js';
 import { boardPaths } from '../src/settings/board.js';
@@ -64,7 +64,7 @@ t.test('the responder screens every command and answers in the schema', async (t
   const waiters: (() => void)[] = [];
   op.on('message', (_topic, payload) => {
     const doc = JSON.parse(payload.toString());
-    const checked = checkCommandResult(doc);
+    const checked = validate<CommandResult>('command-result', doc);
     if (checked.ok) answers.push(checked.value);
     else invalid.push(doc);
     for (const w of waiters.splice(0)) w();

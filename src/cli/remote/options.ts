@@ -3,7 +3,7 @@
 // names devices (--device, --devices or --all); without them it is the board's own local form, unchanged.
 import { CliError } from '../../errors.js';
 import { CommandClient } from '../../fleet/command/client.js';
-import { MAX_COMMAND_TTL_MS } from '../../fleet/command/envelope.js';
+import { MAX_COMMAND_TTL_MS } from '../../command/envelope.js';
 import { CommandRecord, defaultRecordFile } from '../../fleet/command/record.js';
 import { BrokerUnreachable } from '../../fleet/operator-connect.js';
 import type { Context, Options } from '../command.js';
