@@ -15,7 +15,6 @@
 import { createPublicKey, type KeyObject, randomUUID } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { verifyEnvelope } from '../sign/index.js';
 import type { SignedCommand } from '../command/envelope.js';
 import { screenCommand } from '../command/screen.js';
 import { COMMAND_CODES } from '../errors.js';

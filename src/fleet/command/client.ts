@@ -10,10 +10,10 @@
 //   one we sent: anybody may publish on a result topic the broker lets them, a stray answer settles nothing.
 // - Each device's outcome is settled once; a late second final answer (a redelivery) changes nothing.
 import type { KeyObject } from 'node:crypto';
-import { OperatorClient, type Status } from '../operator.js';
-import type { OperatorConnectOptions } from '../operator-connect.js';
 import { buildCommand, signCommand } from '../../command/envelope.js';
 import { validate } from '../../schemas/index.js';
+import { OperatorClient, type Status } from '../operator.js';
+import type { OperatorConnectOptions } from '../operator-connect.js';
 import { commandTopic, fleetCommandFilters, parseCommandTopic } from './topics.js';
 import {
   type CommandAction,
