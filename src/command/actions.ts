@@ -6,7 +6,7 @@ import { clearHold, placeHold, readHold } from '../board/hold.js';
 import type { Board } from '../board/open.js';
 import { locksJson, NEXT_STEP } from '../cli/lock-view.js';
 import type { CommandCode } from '../errors.js';
-import { clause, evidence } from '../lock/observe.js';
+import { clause, evidence, liveHolders } from '../lock/observe.js';
 import type { CommandEnvelope } from '../schemas/index.js';
 
 export interface ActionDeps {
@@ -114,13 +114,10 @@ export async function runAction(d: ActionDeps, c: CommandEnvelope, keyId: string
       );
       const { released, observation: o } = await board.locksmith.forceRelease(board.actor, reason);
       if (!released) {
-        const holders = o.holders
-          .filter((h) => !h.blocked)
-          .map((h) => `${h.kind} pid ${h.pid} (${h.command ?? '?'})`);
         return {
           code: 'kernel_lock_held',
           detail:
-            `a live process still holds a kernel lock on ${o.lockFile}: ${holders.join(', ') || 'unknown holder'}. ` +
+            `a live process still holds a kernel lock on ${o.lockFile}: ${liveHolders(o)}. ` +
             `Nothing was cleared; the device stays on hold until ${hold.until}. Stop that process, then send it again.`,
           data: { lock: evidence(o), hold },
         };

@@ -3,20 +3,15 @@
 // command is signed exactly as a push is: ed25519 over the RFC 8785 canonical JSON without `signature`.
 import { type KeyObject, randomUUID } from 'node:crypto';
 import type { CommandEnvelope } from '../schemas/index.js';
-import { type EnvelopeSignature, signEnvelope } from '../sign/index.js';
+import { CAPABILITIES, type EnvelopeSignature, signEnvelope } from '../sign/index.js';
 
 export type CommandAction = CommandEnvelope['action'];
 export type CommandArgs = CommandEnvelope['args'];
 
-/** Every action, in the schema's order; also the capability words a key's `.caps` file may name. */
-export const COMMAND_ACTIONS: readonly CommandAction[] = [
-  'hold',
-  'resume',
-  'locks',
-  'reclaim',
-  'release_force',
-  'status',
-];
+/** Every action, in the schema's order: the capability words of a key's `.caps` file (sign/caps.ts) but push. */
+export const COMMAND_ACTIONS: readonly CommandAction[] = CAPABILITIES.filter(
+  (c): c is CommandAction => c !== 'push',
+);
 
 /** CONTRACT §9: expires_at is at most 10 minutes after issued_at. */
 export const MAX_COMMAND_TTL_MS = 10 * 60 * 1000;
