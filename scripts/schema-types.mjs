@@ -28,6 +28,8 @@ const TYPES = [
   ['status', 'Status'],
   ['agent-settings', 'AgentSettings'],
   ['limits', 'Limits'],
+  ['command', 'CommandEnvelope'],
+  ['command-result', 'CommandResult'],
 ];
 const NAME_OF = new Map(TYPES);
 

@@ -51,9 +51,67 @@ export const RESULT_CODES = {
     status: 'rejected',
     meaning: 'keys_dir is missing or unreadable, so no signature can be checked; nothing signed lands',
   },
+  // CONTRACT §9: a key's {keys_dir}/ID.caps file omits `push` (or is unusable: fail closed).
+  capability_missing: {
+    status: 'rejected',
+    meaning: 'the signing key may not push (its .caps file omits push, or is unreadable or invalid)',
+  },
 } as const satisfies Record<string, { status: ResultStatus; meaning: string }>;
 
 export type ResultCode = keyof typeof RESULT_CODES;
+
+export type CommandStatus = 'accepted' | 'done' | 'refused' | 'duplicate';
+
+/**
+ * Codes of command results (CONTRACT §9, schemas/command-result.schema.json). A word that is also a push or CLI
+ * code means the same thing here (the screening codes are the push's, not_stale and kernel_lock_held the CLI's);
+ * a new word never takes a meaning another table already gave it.
+ */
+export const COMMAND_CODES = {
+  ok: { status: 'done', meaning: 'the command was carried out; data holds its answer' },
+  landing_in_progress: {
+    status: 'accepted',
+    meaning: 'interim: a hold waits for the landing in progress to finish; done follows',
+  },
+  duplicate: { status: 'duplicate', meaning: 'this command id was already executed; nothing done' },
+  too_large: { status: 'refused', meaning: 'the command exceeds 16 KiB' },
+  invalid_json: { status: 'refused', meaning: 'the command is not JSON' },
+  schema_invalid: {
+    status: 'refused',
+    meaning: 'the command breaks its schema, or expires_at is not after issued_at within 10 minutes',
+  },
+  wrong_device: { status: 'refused', meaning: 'the command names another device' },
+  expired: { status: 'refused', meaning: 'expires_at is in the past' },
+  signature_missing: { status: 'refused', meaning: 'the command carries no signature' },
+  signature_invalid: { status: 'refused', meaning: 'the signature does not verify' },
+  unknown_key: { status: 'refused', meaning: 'key_id names no trusted key in keys_dir' },
+  keys_unreadable: {
+    status: 'refused',
+    meaning: 'keys_dir is missing or unreadable, so no signature can be checked',
+  },
+  capability_missing: {
+    status: 'refused',
+    meaning: "the signing key's .caps file does not grant this action (or is unreadable or invalid)",
+  },
+  not_stale: {
+    status: 'refused',
+    meaning: 'reclaim refused: the lock is not a provable ghost (verdict in data)',
+  },
+  kernel_lock_held: {
+    status: 'refused',
+    meaning: 'release_force refused: a live process holds a kernel lock; the hold stays',
+  },
+  state_unwritable: {
+    status: 'refused',
+    meaning: 'the device cannot record the command id durably (disk full or read-only); nothing done',
+  },
+  command_failed: {
+    status: 'refused',
+    meaning: 'carrying out the command failed on the device; the detail says what to do',
+  },
+} as const satisfies Record<string, { status: CommandStatus; meaning: string }>;
+
+export type CommandCode = keyof typeof COMMAND_CODES;
 
 /** Exit statuses of CONTRACT.md §7. */
 export const EXIT = {

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { CLI_ERRORS, RESULT_CODES } from '../src/errors.js';
+import { CLI_ERRORS, COMMAND_CODES, RESULT_CODES } from '../src/errors.js';
 import { ROOT } from './helpers/board.js';
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -37,6 +37,38 @@ t.test('every result code is documented with its status and meaning, and vice ve
     t.ok(code in RESULT_CODES, `${code} documented in README exists in src/errors.ts`);
 });
 
+t.test('every command code is documented with its status and meaning, and vice versa', async (t) => {
+  const documented = tableBetween('command-codes');
+  t.ok(documented.size > 0, 'README has the command code table');
+  for (const [code, { status, meaning }] of Object.entries(COMMAND_CODES)) {
+    t.same(documented.get(code), [status, meaning], `README documents ${code}`);
+  }
+  for (const code of documented.keys())
+    t.ok(code in COMMAND_CODES, `${code} documented in README exists in src/errors.ts`);
+});
+
+t.test('a command code shared with the push or CLI tables keeps its meaning there (no reuse)', async (t) => {
+  // CONTRACT §9: new codes join the registry, none is reused. A shared word must be the same idea: the screening
+  // codes are the push's (same step, same cause), not_stale and kernel_lock_held the CLI's.
+  const shared = Object.keys(COMMAND_CODES).filter((c) => c in RESULT_CODES || c in CLI_ERRORS);
+  t.same(shared.sort(), [
+    'capability_missing',
+    'duplicate',
+    'expired',
+    'invalid_json',
+    'kernel_lock_held',
+    'keys_unreadable',
+    'not_stale',
+    'ok',
+    'schema_invalid',
+    'signature_invalid',
+    'signature_missing',
+    'too_large',
+    'unknown_key',
+    'wrong_device',
+  ]);
+});
+
 t.test(
   'the result codes are those of CONTRACT §5 plus the added ones, and the result schema agrees',
   async (t) => {
@@ -51,7 +83,7 @@ t.test(
     ].map((m) => m[1]);
     t.ok(listed.length >= 19, 'found the code list in CONTRACT.md');
     // CONTRACT §5: codes are stable, never reused; new ones may join. Each addition is named here on purpose.
-    const added = ['apply_incomplete', 'limits_unreadable', 'keys_unreadable'];
+    const added = ['apply_incomplete', 'limits_unreadable', 'keys_unreadable', 'capability_missing'];
     t.same(new Set(Object.keys(RESULT_CODES)), new Set([...listed, ...added]));
     const schema = JSON.parse(readFileSync(join(ROOT, 'schemas/result.schema.json'), 'utf8'));
     t.same(

@@ -2,7 +2,7 @@
 // script, timers fire when nothing else is left to happen, and the log of steps is what the assertions read.
 import t from 'tap';
 import type { ResultStatus } from '../src/errors.js';
-import { resume, step } from '../src/fleet/rollout/machine.js';
+import { advance, resume, step } from '../src/fleet/rollout/machine.js';
 import { createRollout } from '../src/fleet/rollout/plan.js';
 import { loadState } from '../src/fleet/rollout/state.js';
 import type {
@@ -607,6 +607,81 @@ t.test('late answers and operator abort mid-wave', async (t) => {
   t.equal(sum.reason, 'aborted by the operator during wave 0 (canary): wrong config');
   t.equal(dev(sum, 'drone-01').status, 'timeout');
   t.equal(dev(sum, 'drone-02').rollback?.status, 'applied');
+});
+
+/** Freezes every object reachable from `x`: a write to any of them throws (ES modules are strict). */
+function deepFreeze<T>(x: T): T {
+  if (typeof x === 'object' && x !== null && !Object.isFrozen(x)) {
+    Object.freeze(x);
+    for (const v of Object.values(x)) deepFreeze(v);
+  }
+  return x;
+}
+
+t.test(
+  'step never writes to its input, on every path (deep-frozen states, abort and rollbacks)',
+  async (t) => {
+    const devices = fleet(6);
+    const baseVersions = Object.fromEntries(devices.map((d) => [d, 3]));
+    let s = deepFreeze(make({ devices, canary: 2, waves: [50, 100], rollbackOnAbort: true, baseVersions }));
+    const go = (e: Parameters<typeof step>[1]) => {
+      const r = step(s, e);
+      s = deepFreeze(r.state);
+      return r.actions;
+    };
+    go({ type: 'start' });
+    const [a, b] = s.waves[0]!.devices as [string, string];
+    go({ type: 'pushed', device: a, id: s.devices[a]!.push.id });
+    go({ type: 'pushed', device: b, id: s.devices[b]!.push.id });
+    go({ type: 'result', device: a, result: { id: s.devices[a]!.push.id, status: 'applied', code: 'ok' } });
+    const out = go({ type: 'waveTimeout', wave: 0 });
+    t.equal(s.phase, 'aborting', 'b timed out: the canary failed');
+    t.match(out, [{ type: 'rollback', devices: [{ device: a }] }]);
+    const rb = s.devices[a]!.rollback!.id;
+    go({ type: 'pushed', device: a, id: rb });
+    go({ type: 'waveTimeout', wave: 'rollback' });
+    t.equal(s.phase, 'aborted');
+    t.equal(s.devices[a]!.rollback!.status, 'timeout');
+  },
+);
+
+t.test('a step shares the device entries it did not change (no whole copy per answer)', async (t) => {
+  const s0 = step(make({ devices: fleet(100), canary: 1, waves: [100] }), { type: 'start' }).state;
+  const [first, other] = [s0.waves[0]!.devices[0]!, s0.waves[1]!.devices[0]!];
+  const s1 = step(s0, { type: 'pushed', device: first, id: s0.devices[first]!.push.id }).state;
+  t.equal(s1.devices[first]!.push.status, 'pushed');
+  t.equal(s0.devices[first]!.push.status, 'pushing', 'the input is untouched');
+  t.equal(s1.devices[other], s0.devices[other], 'an untouched entry is the same object');
+  t.not(s1.devices[first], s0.devices[first], 'a changed entry is a new object');
+});
+
+t.test('advance changes the state in place and returns the state as it was', async (t) => {
+  const s = step(make({ devices: fleet(4), canary: 1, waves: [50, 100] }), { type: 'start' }).state;
+  const d = s.waves[0]!.devices[0]!;
+  const id = s.devices[d]!.push.id;
+  const entry = s.devices[d];
+  const last = s.waves[2]!.devices[0]!;
+  const other = s.devices[last];
+  advance(s, { type: 'pushed', device: d, id });
+  const { actions, before } = advance(s, {
+    type: 'result',
+    device: d,
+    result: { id, status: 'applied', code: 'ok' },
+  });
+  t.equal(s.devices[d]!.push.status, 'applied');
+  t.equal(before.devices[d]!.push.status, 'pushed', 'the view before holds the old entry');
+  t.equal(entry!.push.status, 'pushing', 'an entry is replaced, never written: earlier states keep theirs');
+  t.equal(s.devices[last], other, 'untouched entries are kept');
+  t.equal(before.waves[0]!.status, 'running', 'the canary passed in this step…');
+  t.equal(s.waves[0]!.status, 'passed');
+  t.equal(before.waves[1]!.status, 'waiting', '…and wave 1 was waiting before it');
+  t.equal(s.waves[1]!.status, 'running');
+  t.equal(before.phase, 'running');
+  t.match(actions, [
+    { type: 'push', wave: 1 },
+    { type: 'startTimer', wave: 1 },
+  ]);
+  t.same(Object.keys(before.devices), Object.keys(s.devices));
 });
 
 t.test('step never mutates its input', async (t) => {

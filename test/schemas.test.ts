@@ -485,7 +485,7 @@ const CONTRACT_CODES = [
   'rolled_back',
 ];
 /** Codes that joined the registry after CONTRACT §5 (it allows new ones; none is ever reused). */
-const ADDED_CODES = ['apply_incomplete', 'limits_unreadable', 'keys_unreadable'];
+const ADDED_CODES = ['apply_incomplete', 'limits_unreadable', 'keys_unreadable', 'capability_missing'];
 
 t.test('result', async (t) => {
   const applied = {
@@ -548,6 +548,89 @@ t.test('result', async (t) => {
   ]);
   t.same(errorsOf('result', { ...applied, version: '42' }), [
     { path: '/version', message: 'must be an integer or null' },
+  ]);
+});
+
+t.test('command envelope (CONTRACT §9)', async (t) => {
+  const hold = {
+    kind: 'aimlock.command/v1',
+    id: '7f3c2a10-5b7e-4c1e-9d3a-0a1b2c3d4e5f',
+    device: 'drone-07',
+    issued_at: '2026-11-24T03:12:00.000Z',
+    expires_at: '2026-11-24T03:14:00.000Z',
+    action: 'hold',
+    args: { reason: 'stop-orchestrator for 90s', for: 90 },
+    signature: { alg: 'ed25519', key_id: 'ops-2026', value: 'A'.repeat(86) + '==' },
+  };
+  expectValid(t, 'command', hold, 'a hold with reason and for');
+  expectValid(
+    t,
+    'command',
+    { ...hold, action: 'release_force', args: { reason: 'ghost', hold_for: 300 } },
+    'release_force',
+  );
+  for (const action of ['resume', 'locks', 'reclaim', 'status'])
+    expectValid(t, 'command', { ...hold, action, args: {} }, `${action} with no args`);
+  t.same(errorsOf('command', { ...hold, args: { reason: 'x' } }), [
+    { path: '/args/for', message: 'is required' },
+  ]);
+  t.same(errorsOf('command', { ...hold, action: 'locks' }), [
+    { path: '/args', message: 'must NOT have more than 0 properties' },
+    { path: '/args/for', message: 'unknown key' },
+    { path: '/args/reason', message: 'unknown key' },
+  ]);
+  t.same(errorsOf('command', { ...hold, action: 'release_force' }), [
+    { path: '/args/for', message: 'unknown key' },
+    { path: '/args/hold_for', message: 'is required' },
+  ]);
+  const { expires_at: _e, ...noExpiry } = hold;
+  t.same(errorsOf('command', noExpiry), [{ path: '/expires_at', message: 'is required' }]);
+  t.same(errorsOf('command', { ...hold, action: 'reboot' }), [
+    {
+      path: '/action',
+      message: 'must be one of "hold", "resume", "locks", "reclaim", "release_force", "status"',
+    },
+  ]);
+  t.same(errorsOf('command', { ...hold, args: { ...hold.args, for: 0 } }), [
+    { path: '/args/for', message: 'must be >= 1' },
+  ]);
+});
+
+t.test('command result (CONTRACT §9)', async (t) => {
+  const done = {
+    kind: 'aimlock.command-result/v1',
+    device: 'drone-07',
+    id: '7f3c2a10-5b7e-4c1e-9d3a-0a1b2c3d4e5f',
+    action: 'hold',
+    status: 'done',
+    code: 'ok',
+    detail: 'hold in place until 2026-11-24T03:13:30.000Z',
+    key_id: 'ops-2026',
+    data: { hold: { until: '2026-11-24T03:13:30.000Z' } },
+    ts: '2026-11-24T03:12:01.000Z',
+  };
+  expectValid(t, 'command-result', done, 'a done hold with data');
+  expectValid(
+    t,
+    'command-result',
+    {
+      ...done,
+      id: '',
+      action: null,
+      status: 'refused',
+      code: 'invalid_json',
+      key_id: undefined,
+      data: undefined,
+    },
+    'a refusal of something unreadable',
+  );
+  for (const status of ['accepted', 'done', 'refused', 'duplicate'])
+    expectValid(t, 'command-result', { ...done, status }, `status ${status}`);
+  t.same(errorsOf('command-result', { ...done, status: 'applied' }), [
+    { path: '/status', message: 'must be one of "accepted", "done", "refused", "duplicate"' },
+  ]);
+  t.same(errorsOf('command-result', { ...done, code: 'Not-A-Code' }), [
+    { path: '/code', message: 'must match ^[a-z][a-z0-9_]{1,63}$' },
   ]);
 });
 

@@ -30,6 +30,8 @@ t.test('topics', async (t) => {
     result: 'aimlock/v1/north/drone-07/config/result',
     telemetry: 'aimlock/v1/north/drone-07/telemetry',
     status: 'aimlock/v1/north/drone-07/status',
+    command: 'aimlock/v1/north/drone-07/command',
+    commandResult: 'aimlock/v1/north/drone-07/command/result',
   });
   t.strictSame(fleetWildcards('aimlock/v1', 'north'), {
     status: 'aimlock/v1/north/+/status',
@@ -41,6 +43,10 @@ t.test('topics', async (t) => {
   t.strictSame(parseDeviceTopic('aimlock/v1', 'north', 'aimlock/v1/north/d9/config/result'), {
     device: 'd9',
     kind: 'result',
+  });
+  t.strictSame(parseDeviceTopic('aimlock/v1', 'north', 'aimlock/v1/north/d9/command/result'), {
+    device: 'd9',
+    kind: 'commandResult',
   });
   t.equal(parseDeviceTopic('aimlock/v1', 'north', 'aimlock/v1/south/d9/status'), null, 'other fleet');
   t.equal(parseDeviceTopic('aimlock/v1', 'north', 'aimlock/v1/north/d9/other'), null, 'unknown leaf');

@@ -119,8 +119,9 @@ function runBoardTest({ image, pkg, only, tapFile }) {
           AIMLOCK_VM_IMAGE: JSON.stringify(image),
           AIMLOCK_VM_DEB: pkg,
           AIMLOCK_VM_ONLY: only ?? '',
-          // tap's own per-file timeout: the lane's budget (25 min on 2 cores) plus a margin.
-          TAP_TIMEOUT: '1800',
+          // tap's own per-file timeout: a ceiling against a hung board, not the lane's budget (~12–15 min idle on
+          // 2 cores): under load 13–36 a run whose every scenario passed reached 30 minutes in its last one.
+          TAP_TIMEOUT: '2400',
         },
       },
     );

@@ -6,7 +6,7 @@ import type { KeyObject } from 'node:crypto';
 import type { ResultCode } from '../errors.js';
 import type { AimConfig, Limits, PushEnvelope, SchemaError } from '../schemas/index.js';
 import { underConfig, validate, validateEnvelope } from '../schemas/index.js';
-import { verifyEnvelope } from '../sign/index.js';
+import { type KeyCapabilities, missingCapability, verifyEnvelope } from '../sign/index.js';
 import { checkLimits } from './limits.js';
 
 /** CONTRACT §5: a push envelope is at most 64 KiB. */
@@ -17,6 +17,8 @@ export interface ScreenContext {
   now: number;
   requireSignature: boolean;
   keys: Map<string, KeyObject>;
+  /** What each key may sign ({keys_dir}/ID.caps); a key missing here may push (the default). */
+  caps?: ReadonlyMap<string, KeyCapabilities>;
   limits: Limits;
   /** Why limits.json could not be loaded (missing, unreadable, invalid): every push is refused, fail closed. */
   limitsProblem?: string | null;
@@ -90,6 +92,9 @@ export function screenPush(payload: Buffer, ctx: ScreenContext): Screened {
       return reject('keys_unreadable', `no signature can be checked: ${ctx.keysProblem}`, envelope);
     const sig = verifyEnvelope(envelope, ctx.keys);
     if (!sig.ok) return reject(sig.code, sig.detail, envelope);
+    // CONTRACT §9: a key whose .caps file omits `push` signs commands only.
+    const missing = missingCapability(ctx.caps, sig.keyId, 'push');
+    if (missing) return reject('capability_missing', missing, envelope);
   }
   if (ctx.seenIds.has(envelope.id)) {
     return {

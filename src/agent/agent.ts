@@ -6,11 +6,13 @@ import type { Logger } from 'pino';
 import { readLive, unrecorded } from '../accept/live.js';
 import { readHold } from '../board/hold.js';
 import { type Board, openBoard } from '../board/open.js';
+import { CommandHandler } from '../command/handler.js';
 import { evidence, type Observation } from '../lock/observe.js';
 import type { LoadedSettings } from '../settings/load.js';
 import { TECHNICIAN_EVENTS, type TechnicianReport } from '../store/deferred-events.js';
 import { Outbox } from '../store/outbox.js';
 import { type AgentState, readState } from '../store/state.js';
+import type { PushMeta } from '../transport/inbound.js';
 import { Transport } from '../transport/index.js';
 import { serveControl } from './control.js';
 import { publishDeferredEvents } from './deferred.js';
@@ -38,6 +40,7 @@ export class Agent {
   private readonly desired: DesiredState;
   private readonly watchdog: Watchdog;
   private readonly transport: Transport;
+  private readonly commands: CommandHandler;
   private readonly notify = new SdNotify();
   private control: Server | null = null;
   private instance: InstanceLock | null = null;
@@ -51,13 +54,17 @@ export class Agent {
   private completedAtStart: Completed | null = null;
   private timers = new Set<NodeJS.Timeout>();
 
+  /**
+   * `opts.commands: false`: the agent leaves operator commands alone (it does not subscribe to them): the
+   * simulator's own responder answers for its drones instead, and a drone must not answer twice.
+   */
   constructor(
     readonly settings: LoadedSettings,
     private readonly log: Logger,
     /** `instanceLock: false`: the caller already keeps a second agent off this board (the simulator holds one
      *  lock for all its boards: each of 10,000 per-board locks is a line of /proc/locks, which every lock
      *  observation on the machine reads whole). */
-    private readonly opts: { instanceLock?: boolean } = {},
+    private readonly opts: { instanceLock?: boolean; commands?: boolean } = {},
   ) {
     this.board = openBoard(settings, 'aimlockd', log);
     this.trust = new TrustInputs(this.board.paths, log);
@@ -104,7 +111,22 @@ export class Agent {
       log,
       agentVersion: AGENT_VERSION,
       onPush: (payload, meta) => this.onPush(payload, meta.retained),
+      ...(opts.commands !== false
+        ? { onCommand: (payload: Buffer, meta: PushMeta) => this.commands.handle(payload, meta.retained) }
+        : {}),
       statusNow: () => this.statusDoc(),
+    });
+    // Operator commands (CONTRACT §9): screened and carried out in src/command/; the actions end in the same
+    // reactions as a technician's command on the control socket (onControl).
+    this.commands = new CommandHandler({
+      device: settings.device,
+      board: this.board,
+      signing: () => this.trust.signing,
+      control: (req) => this.onControl(req),
+      landingInProgress: () => this.desired.landingNow,
+      status: () => this.statusDoc(),
+      send: (doc) => this.transport.send('commandResult', doc),
+      log,
     });
   }
 
@@ -124,6 +146,7 @@ export class Agent {
     });
     this.transport.on('offline', () => this.log.warn('MQTT broker unreachable; results wait in the outbox'));
     this.reload();
+    await this.commands.load();
     await this.readState();
     const boot = this.settings.lock.auto_reclaim !== 'never';
     const first = await this.board.locksmith.observe();

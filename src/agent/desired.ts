@@ -82,6 +82,11 @@ export class DesiredState {
     return this.desired?.envelope ?? null;
   }
 
+  /** A push is being written under the lock right now (a hold placed now waits for it: see command/actions.ts). */
+  get landingNow(): boolean {
+    return this.landing !== null;
+  }
+
   /** The waiting push as the status tells it (`code`: its last answer, or `landing` before the first). */
   get waiting(): { id: string; version: number; code: string } | null {
     const c = this.desired;

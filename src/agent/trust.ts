@@ -9,14 +9,15 @@ import type { Logger } from 'pino';
 import { LimitsFileError, loadLimits } from '../accept/limits.js';
 import { type ScreenContext, type Screened, screenPush } from '../accept/screen.js';
 import type { PushEnvelope } from '../schemas/index.js';
-import { loadTrustedKeys } from '../sign/index.js';
+import { loadAllCapabilities, loadTrustedKeys } from '../sign/index.js';
 
-type Inputs = Pick<ScreenContext, 'keys' | 'limits' | 'limitsProblem' | 'keysProblem'>;
+type Inputs = Pick<ScreenContext, 'keys' | 'caps' | 'limits' | 'limitsProblem' | 'keysProblem'>;
 type Rest = Omit<ScreenContext, keyof Inputs>;
 
 export class TrustInputs {
   private inputs: Inputs = {
     keys: new Map(),
+    caps: new Map(),
     limits: {},
     limitsProblem: 'not loaded yet',
     keysProblem: null,
@@ -31,6 +32,9 @@ export class TrustInputs {
     const { keys, problems, dirError } = loadTrustedKeys(this.paths.keysDir);
     for (const p of problems) this.log.warn({ keys_dir: this.paths.keysDir }, p);
     if (dirError) this.log.error({ keys_dir: this.paths.keysDir }, `${dirError}; signed pushes are refused`);
+    // Beside the keys, from the same directory, at the same moment: a key and what it may sign change together.
+    const caps = loadAllCapabilities(this.paths.keysDir, keys.keys());
+    for (const c of caps.values()) if (c.problem) this.log.error({ keys_dir: this.paths.keysDir }, c.problem);
     let limits = {};
     let limitsProblem: string | null = null;
     try {
@@ -40,8 +44,21 @@ export class TrustInputs {
       limitsProblem = err.message;
       this.log.error({ limits: this.paths.limits }, `${err.message}; every push is refused until then`);
     }
-    this.inputs = { keys, limits, limitsProblem, keysProblem: dirError ?? null };
-    this.log.info({ keys: [...keys.keys()], limits: this.paths.limits }, 'trusted keys and limits loaded');
+    this.inputs = { keys, caps, limits, limitsProblem, keysProblem: dirError ?? null };
+    this.log.info(
+      {
+        keys: [...keys.keys()],
+        caps: Object.fromEntries([...caps].map(([id, c]) => [id, [...c.caps]])),
+        limits: this.paths.limits,
+      },
+      'trusted keys and limits loaded',
+    );
+  }
+
+  /** The keys and what each may sign, as loaded now (the command screen's half of the inputs). */
+  get signing(): Pick<ScreenContext, 'keys' | 'caps' | 'keysProblem'> {
+    const { keys, caps, keysProblem } = this.inputs;
+    return { keys, caps, keysProblem };
   }
 
   /** The whole screening of a push against the inputs as loaded now. */

@@ -9,6 +9,7 @@ import type { Actor } from '../lock/actor.js';
 import { atomicWrite } from '../store/atomic.js';
 import { readText } from '../store/json-file.js';
 import { explainLink, inParent, type OwnedTree, UnsafePathError } from '../store/owned.js';
+import type { Board } from './open.js';
 
 export interface Hold {
   reason: string;
@@ -82,6 +83,23 @@ function unreadable(path: string, now: number, why: string): Hold {
 
 export async function writeHold(path: string, hold: Hold, tree?: OwnedTree): Promise<void> {
   await atomicWrite(path, `${JSON.stringify(hold, null, 2)}\n`, { tree });
+}
+
+/**
+ * Puts the board on hold and audits it: the one way a hold is placed, by the technician's `aimlock hold` /
+ * `release --force` and by an operator's command alike. Telling a running agent is the caller's part.
+ */
+export async function placeHold(
+  board: Pick<Board, 'paths' | 'tree' | 'actor' | 'audit'>,
+  reason: string,
+  until: string | null,
+  origin: string,
+  extra: Record<string, unknown> = {},
+): Promise<Hold> {
+  const hold: Hold = { reason, since: new Date().toISOString(), until, by: board.actor, origin };
+  await writeHold(board.paths.hold, hold, board.tree);
+  await board.audit({ event: 'hold', reason, until, origin, actor: board.actor, ...extra });
+  return hold;
 }
 
 export async function clearHold(path: string, tree?: OwnedTree): Promise<boolean> {

@@ -1,5 +1,5 @@
 // How a technician sees the lock: an lslocks-style table plus the one next step for each verdict.
-import type { Observation } from '../lock/observe.js';
+import { evidence, type Observation } from '../lock/observe.js';
 import type { OwnerRecord, Verdict } from '../lock/types.js';
 import { heartbeatAgeMs } from '../lock/verdict.js';
 import { termSafe } from '../term-safe.js';
@@ -17,6 +17,11 @@ export const NEXT_STEP: Record<Verdict, string> = {
   CLEARED:
     'the lock bit was cleared under a live writer: let it finish or stop it, then aimlock release --force --reason "…"',
 };
+
+/** What `aimlock locks --json` prints, and an operator's `locks` command gets as its data: one shape. */
+export function locksJson(o: Observation, config: string): Record<string, unknown> {
+  return { file: o.lockFile, config, ...evidence(o), visibility: o.visibility };
+}
 
 /** The heartbeat's age as the verdict measures it (monotonic within the record's boot, see lock/mono.ts). */
 function age(o: Observation, r: OwnerRecord): string {

@@ -28,6 +28,8 @@ export const DEFAULT_BROKER_URL = 'mqtt://127.0.0.1:1883';
 export const DEFAULT_TOPIC_PREFIX = 'aimlock/v1';
 /** How long after the last retained message (or the SUBACK) a snapshot is considered complete. */
 export const DEFAULT_QUIET_MS = 300;
+/** A 20 ms tick that comes this late means the process was not running (a loaded machine), not that it was quiet. */
+const STALL_MS = 100;
 
 export type { Result, Status };
 
@@ -186,12 +188,24 @@ export class OperatorClient extends EventEmitter<OperatorEvents> {
     const started = Date.now();
     const deadline = started + (opts.maxMs ?? 5000);
     await this.subscribe(filter);
-    const subacked = Date.now();
+    // Quiet is counted only in time this process was awake to read: on a loaded machine a process can sleep
+    // past the whole window with the retained messages already waiting in its socket (a CLI then saw one
+    // device of six). A late tick restarts the window, and setImmediate lets pending reads run before a verdict.
+    let quietFrom = Date.now();
+    let lastTick = quietFrom;
     for (;;) {
       if (complete()) return;
-      const since = Math.max(subacked, this.lastRetainedAt);
-      const left = Math.min(since + waitMs, deadline) - Date.now();
-      if (left <= 0) return;
+      const now = Date.now();
+      if (now - lastTick > STALL_MS) quietFrom = now;
+      lastTick = now;
+      const since = Math.max(quietFrom, this.lastRetainedAt);
+      const left = Math.min(since + waitMs, deadline) - now;
+      if (left <= 0) {
+        const seen = this.lastRetainedAt;
+        await new Promise((r) => setImmediate(r));
+        if (this.lastRetainedAt === seen || Date.now() >= deadline) return;
+        continue;
+      }
       await new Promise((r) => setTimeout(r, Math.min(left, 20)));
     }
   }

@@ -10,7 +10,7 @@
 import { clearHold, type Hold, readHold, writeHold } from '../board/hold.js';
 import { type Board, openBoard } from '../board/open.js';
 import { notifyAgent, reportToAgent } from '../cli/control.js';
-import { evidence } from '../lock/observe.js';
+import { evidence, liveHolders } from '../lock/observe.js';
 import { loadSettings } from '../settings/load.js';
 import type { SignedCommand } from './command/types.js';
 
@@ -121,14 +121,11 @@ export class SimBoard {
     const hold = await this.placeHold(`release --force: ${reason}`, holdForS, 'release --force', who);
     const { released, observation: o } = await b.locksmith.forceRelease(b.actor, reason);
     if (!released) {
-      const holders = o.holders
-        .filter((h) => !h.blocked)
-        .map((h) => `${h.kind} pid ${h.pid} (${h.command ?? '?'})`);
       return {
         status: 'refused',
         code: 'kernel_lock_held',
         detail:
-          `a live process still holds a kernel lock: ${holders.join(', ') || 'unknown holder'}; nothing was ` +
+          `a live process still holds a kernel lock: ${liveHolders(o)}; nothing was ` +
           `cleared, the agent stays on hold until ${hold.until}. Stop that process, then send it again`,
         data: { lock: evidence(o), hold },
       };

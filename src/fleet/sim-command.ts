@@ -1,6 +1,6 @@
 // The simulator's command responder (CONTRACT §9): one MQTT connection for every simulated drone of a process,
-// subscribed to `{prefix}/{fleet}/+/command`, screening each command in the push's order (size, JSON, schema,
-// device, expiry, signature, id) and answering on `…/command/result` as the device would. What a command does
+// subscribed to `{prefix}/{fleet}/+/command`, screening each command with the device's own screen
+// (src/command/screen.ts: size, JSON, schema, device, expiry, signature, capability, id) and answering on `…/command/result` as the device would. What a command does
 // on a drone is sim-command-act.ts; this file is the screening and the answering.
 //
 // Cheap by design, for a 1,000-drone hold point: the schema is compiled once per process and the trusted keys
@@ -15,15 +15,14 @@
 import { createPublicKey, type KeyObject, randomUUID } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { verifyEnvelope } from '../sign/index.js';
-import { MAX_COMMAND_TTL_MS } from './command/envelope.js';
-import { checkCommand } from './command/schemas.js';
+import type { SignedCommand } from '../command/envelope.js';
+import { screenCommand } from '../command/screen.js';
+import { COMMAND_CODES } from '../errors.js';
+import { CAPABILITIES, type KeyCapabilities } from '../sign/index.js';
 import { commandResultTopic, fleetCommandFilters, parseCommandTopic } from './command/topics.js';
-import type { CommandAction, CommandResult, SignedCommand } from './command/types.js';
+import type { CommandResult } from './command/types.js';
 import { type ActOutcome, SimBoard } from './sim-command-act.js';
 
-/** schemas/command.schema.json: at most 16 KiB. */
-export const MAX_COMMAND_BYTES = 16 * 1024;
 /** Ids remembered per drone for `duplicate`; older ones are forgotten (they have long expired by then). */
 const MAX_IDS_PER_DEVICE = 1000;
 
@@ -53,14 +52,13 @@ export interface Responder {
   stop(): Promise<void>;
 }
 
-type Screened =
-  | { ok: true; command: SignedCommand }
-  | { ok: false; id: string; action: CommandAction | null; code: string; detail: string; keyId?: string };
-
 export async function startResponder(opts: ResponderOptions): Promise<Responder> {
   const prefix = opts.prefix ?? 'aimlock/v1';
   const now = opts.clock ?? Date.now;
   const keys = new Map<string, KeyObject>(opts.keys.map((k) => [k.id, createPublicKey(k.publicPem)]));
+  // The simulator has no .caps files: every trusted key may do everything (a real board reads them).
+  const all: KeyCapabilities = { caps: new Set(CAPABILITIES), source: 'simulator' };
+  const caps = new Map(opts.keys.map((k) => [k.id, all]));
   const boards = new Map(opts.devices.map((d) => [d.device, new SimBoard(d.device, d.settingsFile)]));
   const landing = new Set(opts.landingDevices ?? []);
   const landingMs = opts.landingMs ?? 1500;
@@ -91,61 +89,6 @@ export async function startResponder(opts: ResponderOptions): Promise<Responder>
     client
       .publishAsync(commandResultTopic(prefix, opts.fleet, device), JSON.stringify(msg), { qos: 1 })
       .catch((err: unknown) => opts.log?.warn({ err, device }, 'simulator: command answer not published'));
-  };
-
-  const screen = (device: string, payload: Buffer): Screened => {
-    const refuse = (
-      code: string,
-      detail: string,
-      id = '',
-      action: CommandAction | null = null,
-    ): Screened => ({
-      ok: false,
-      id,
-      action,
-      code,
-      detail,
-    });
-    if (payload.length > MAX_COMMAND_BYTES)
-      return refuse('too_large', `the command is ${payload.length} bytes; at most ${MAX_COMMAND_BYTES}`);
-    let doc: unknown;
-    try {
-      doc = JSON.parse(payload.toString('utf8'));
-    } catch {
-      return refuse('invalid_json', 'the command is not JSON');
-    }
-    const rec = (typeof doc === 'object' && doc !== null ? doc : {}) as Record<string, unknown>;
-    const id = typeof rec.id === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(rec.id) ? rec.id : '';
-    const action = (
-      ['hold', 'resume', 'locks', 'reclaim', 'release_force', 'status'].includes(rec.action as string)
-        ? rec.action
-        : null
-    ) as CommandAction | null;
-    const checked = checkCommand(doc);
-    if (!checked.ok) {
-      const first = checked.errors[0];
-      return refuse('schema_invalid', `${first?.path || '/'}: ${first?.message ?? 'invalid'}`, id, action);
-    }
-    const c = checked.value;
-    if (c.device !== device)
-      return refuse('wrong_device', `the command is for ${c.device}, this is ${device}`, id, action);
-    const issued = Date.parse(c.issued_at);
-    const expires = Date.parse(c.expires_at);
-    if (!(expires > issued) || expires - issued > MAX_COMMAND_TTL_MS)
-      return refuse(
-        'schema_invalid',
-        '/expires_at: must be after issued_at and at most 10 minutes after it',
-        id,
-        action,
-      );
-    if (expires <= now()) return refuse('expired', `the command expired at ${c.expires_at}`, id, action);
-    const v = verifyEnvelope(c, keys);
-    if (!v.ok)
-      return {
-        ...(refuse(v.code, v.detail, id, action) as Screened & { ok: false }),
-        keyId: c.signature.key_id,
-      };
-    return { ok: true, command: c };
   };
 
   const finish = (device: string, c: SignedCommand, out: ActOutcome) =>
@@ -199,32 +142,29 @@ export async function startResponder(opts: ResponderOptions): Promise<Responder>
     if (where?.kind !== 'command') return;
     const board = boards.get(where.device);
     if (!board) return; // another process's drone
-    const s = screen(where.device, payload);
-    if (!s.ok) {
-      answer(where.device, {
-        id: s.id,
-        action: s.action,
-        status: 'refused',
-        code: s.code,
-        detail: s.detail,
-        ...(s.keyId && /^[A-Za-z0-9._-]{1,64}$/.test(s.keyId) ? { key_id: s.keyId } : {}),
-      });
-      return;
-    }
-    const c = s.command;
     const ids = seen.get(where.device) ?? new Set<string>();
     seen.set(where.device, ids);
-    if (ids.has(c.id)) {
+    // The device's own screening (src/command/screen.ts), so the simulator refuses exactly what a board would.
+    const s = screenCommand(payload, {
+      device: where.device,
+      now: now(),
+      keys,
+      caps,
+      executed: (id) => ids.has(id),
+    });
+    if (!s.ok) {
+      const r = s.refusal;
       answer(where.device, {
-        id: c.id,
-        action: c.action,
-        status: 'duplicate',
-        code: 'duplicate',
-        detail: 'this command id was already executed; nothing done',
-        key_id: c.signature.key_id,
+        id: r.id,
+        action: r.action,
+        status: COMMAND_CODES[r.code].status,
+        code: r.code,
+        detail: r.detail,
+        ...(r.keyId ? { key_id: r.keyId } : {}),
       });
       return;
     }
+    const c = s.command as SignedCommand;
     ids.add(c.id);
     if (ids.size > MAX_IDS_PER_DEVICE) ids.delete(ids.values().next().value!);
     void execute(where.device, board, c);

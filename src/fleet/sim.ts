@@ -259,7 +259,9 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
     );
 
     await eachLimited(devices, opts.startConcurrency ?? SIM_DEFAULTS.startConcurrency, async (d) => {
+      // Exactly one answers commands: the agents only when asked to (--commands agent), else the responder.
       const agent = new Agent(loadSettings(d.settingsFile), log.child({ device: d.device }), {
+        commands: opts.commands === 'agent',
         instanceLock: false,
       });
       agents.push(agent);

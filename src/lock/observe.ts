@@ -146,6 +146,15 @@ export async function observe(
 /** A verdict's reason without its full stop, for use inside a longer sentence. */
 export const clause = (reason: string) => reason.replace(/\.+$/, '');
 
+/**
+ * The live kernel holders (not those merely waiting) as `FLOCK pid 123 (sh)`, for a refusal that must name
+ * who to stop: the device's release_force and the simulator's say it the same way.
+ */
+export function liveHolders(o: Observation): string {
+  const live = o.holders.filter((h) => !h.blocked).map((h) => `${h.kind} pid ${h.pid} (${h.command ?? '?'})`);
+  return live.join(', ') || 'unknown holder';
+}
+
 /** The evidence a log line, a result or a telemetry event carries about the lock. */
 export function evidence(o: Observation) {
   return {

@@ -11,7 +11,9 @@ export type SchemaName =
   | 'telemetry'
   | 'status'
   | 'agent-settings'
-  | 'limits';
+  | 'limits'
+  | 'command'
+  | 'command-result';
 
 export const SCHEMA_NAMES: readonly SchemaName[] = [
   'aim-config',
@@ -21,6 +23,8 @@ export const SCHEMA_NAMES: readonly SchemaName[] = [
   'status',
   'agent-settings',
   'limits',
+  'command',
+  'command-result',
 ];
 
 /** A schema document as parsed from disk; only the members this module walks are typed. */

@@ -6,6 +6,8 @@ import type { SchemaName } from './files.js';
 import type {
   AgentSettings,
   AimConfig,
+  CommandEnvelope,
+  CommandResult,
   Limits,
   PushEnvelope,
   Result,
@@ -28,6 +30,8 @@ export interface SchemaTypes {
   status: Status;
   'agent-settings': AgentSettings;
   limits: Limits;
+  command: CommandEnvelope;
+  'command-result': CommandResult;
 }
 
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: SchemaError[] };

@@ -173,7 +173,8 @@ export interface Result {
     | 'rolled_back'
     | 'apply_incomplete'
     | 'limits_unreadable'
-    | 'keys_unreadable';
+    | 'keys_unreadable'
+    | 'capability_missing';
   /**
    * One human sentence explaining the code.
    */
@@ -557,4 +558,122 @@ export interface AllowedUpdateWindows {
    * @minItems 1
    */
   allowed: ['any' | 'hover' | 'grounded', ...('any' | 'hover' | 'grounded')[]];
+}
+
+/**
+ * An operator's command to one device, published QoS 1, not retained, on aimlock/v1/{fleet}/{device}/command (at most 16 KiB). Checked in the push's order: size, JSON, schema, device, expiry, signature (and the key's capability for the action), id. The signature covers the RFC 8785 canonical JSON of the envelope without its `signature` member; unlike a push it is always required. expires_at must be after issued_at and at most 10 minutes after it.
+ */
+export type CommandEnvelope = {
+  /**
+   * Names this message type and its version.
+   */
+  kind: 'aimlock.command/v1';
+  /**
+   * Unique id of this command (a UUID is usual); an id already executed is answered `duplicate` and not executed again.
+   */
+  id: string;
+  /**
+   * Device id this command is meant for; any other device answers `wrong_device`.
+   */
+  device: string;
+  /**
+   * When the operator issued the command (RFC 3339, with offset).
+   */
+  issued_at: string;
+  /**
+   * Required: after this instant (RFC 3339) the command is answered `expired` and never executed; at most 10 minutes after issued_at.
+   */
+  expires_at: string;
+  /**
+   * What the device is asked to do; the signing key must have this capability ({keys_dir}/{key_id}.caps).
+   */
+  action: 'hold' | 'resume' | 'locks' | 'reclaim' | 'release_force' | 'status';
+  args: Arguments;
+  signature: CommandSignature;
+};
+
+/**
+ * The action's arguments: `hold` takes `reason` and `for` (seconds); `release_force` takes `reason` and `hold_for` (seconds); the others take none (`{}`).
+ */
+export interface Arguments {
+  /**
+   * Why (audited on the device and kept in the operator's record).
+   */
+  reason?: string;
+  /**
+   * `hold`: seconds until the hold expires by itself.
+   */
+  for?: number;
+  /**
+   * `release_force`: seconds the agent stays on hold after the bypass.
+   */
+  hold_for?: number;
+}
+
+/**
+ * Operator signature over the canonical envelope without this member; always required for commands.
+ */
+export interface CommandSignature {
+  /**
+   * Signature algorithm; only ed25519.
+   */
+  alg: 'ed25519';
+  /**
+   * Name of the trusted public key, the file {keys_dir}/{key_id}.pub on the board.
+   */
+  key_id: string;
+  /**
+   * The 64-byte ed25519 signature, standard base64 with padding.
+   */
+  value: string;
+}
+
+/**
+ * The device's answer to one command, published on aimlock/v1/{fleet}/{device}/command/result (not retained). `accepted` is an interim answer (the command is valid and under way, e.g. a hold waiting for a landing in progress to finish); a final answer (`done`, `refused` or `duplicate`) always follows it.
+ */
+export interface CommandResult {
+  /**
+   * Names this message type and its version.
+   */
+  kind: 'aimlock.command-result/v1';
+  /**
+   * The answering device.
+   */
+  device: string;
+  /**
+   * Id of the command answered; the empty string when it could not be read (invalid JSON, no or malformed id).
+   */
+  id: string;
+  /**
+   * The command's action; null when it could not be read.
+   */
+  action: 'hold' | 'resume' | 'locks' | 'reclaim' | 'release_force' | 'status' | null;
+  /**
+   * `accepted` (interim, a final answer follows), `done`, `refused` (nothing done) or `duplicate` (this id was already executed; nothing done).
+   */
+  status: 'accepted' | 'done' | 'refused' | 'duplicate';
+  /**
+   * Stable machine-readable reason from the registry (CONTRACT sections 5 and 9); codes are never reused once retired.
+   */
+  code: string;
+  /**
+   * One human sentence: what happened and, when refused, what to do next.
+   */
+  detail: string;
+  /**
+   * The key that signed the command, when it could be read.
+   */
+  key_id?: string;
+  data?: CommandData;
+  /**
+   * When the device answered (RFC 3339).
+   */
+  ts: string;
+}
+
+/**
+ * The action's answer: `locks` the same evidence `aimlock locks --json` prints, `status` the device's status, `reclaim`/`release_force` the lock verdict and evidence, `hold` the hold in place.
+ */
+export interface CommandData {
+  [k: string]: unknown | undefined;
 }

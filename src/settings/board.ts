@@ -19,6 +19,8 @@ export interface BoardPaths {
   deferredEvents: string;
   /** A technician's hold (aimlock hold / release --force), honoured by the agent even across restarts. */
   hold: string;
+  /** Ids of operator commands already executed (command/executed.ts), so a redelivery is never run twice. */
+  commands: string;
   limits: string;
   keysDir: string;
   socket: string;
@@ -40,6 +42,7 @@ export function boardPaths(settings: Pick<Settings, 'paths'>): BoardPaths {
     outbox: join(stateDir, 'outbox'),
     deferredEvents: join(stateDir, 'deferred-events'),
     hold: join(stateDir, 'hold.json'),
+    commands: join(stateDir, 'commands.json'),
     limits: settings.paths.limits,
     keysDir: settings.paths.keys_dir,
     socket: settings.paths.socket,

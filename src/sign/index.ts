@@ -1,5 +1,16 @@
 // Push signatures, shared by `aimlock sign` / `push` and the agent's verifier (CONTRACT §5, §7).
+
 export { canonicalBytes, canonicalJson } from './canonical.js';
+export {
+  CAPABILITIES,
+  type Capability,
+  DEFAULT_CAPABILITIES,
+  type KeyCapabilities,
+  loadAllCapabilities,
+  loadCapabilities,
+  missingCapability,
+  parseCapabilities,
+} from './caps.js';
 export {
   type EnvelopeSignature,
   SIGNATURE_ALG,

@@ -22,12 +22,30 @@ export interface PushMeta {
   retained: boolean;
 }
 
+export type InboundHandler = (payload: Buffer, meta: PushMeta) => Promise<void>;
+
+/**
+ * `onCommand` (CONTRACT §9): operator commands on their own topic go through the same one-at-a-time pipeline
+ * as pushes, so a command and a push never interleave and each is acknowledged once handled.
+ */
 export function installPushHandler(
   client: MqttClient,
-  opts: { pushTopic: string; onPush: (payload: Buffer, meta: PushMeta) => Promise<void>; log: Logger },
+  opts: {
+    pushTopic: string;
+    onPush: InboundHandler;
+    commandTopic?: string;
+    onCommand?: InboundHandler;
+    log: Logger;
+  },
 ): void {
   client.handleMessage = (packet, done) => {
-    if (packet.topic !== opts.pushTopic) {
+    const handler =
+      packet.topic === opts.pushTopic
+        ? opts.onPush
+        : opts.commandTopic !== undefined && packet.topic === opts.commandTopic
+          ? opts.onCommand
+          : undefined;
+    if (!handler) {
       opts.log.warn({ topic: packet.topic }, 'message on a topic the agent never subscribed to; ignored');
       done();
       return;
@@ -37,7 +55,7 @@ export function installPushHandler(
     const started = Date.now();
     let settled: Promise<void>;
     try {
-      settled = Promise.resolve(opts.onPush(payload, { retained: packet.retain === true }));
+      settled = Promise.resolve(handler(payload, { retained: packet.retain === true }));
     } catch (err) {
       settled = Promise.reject(err);
     }
@@ -45,7 +63,7 @@ export function installPushHandler(
       .catch((err: unknown) => {
         opts.log.error(
           { err, topic: packet.topic, dup: packet.dup },
-          'push handler failed; acknowledged anyway',
+          'message handler failed; acknowledged anyway',
         );
       })
       .finally(() => {

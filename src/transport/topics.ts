@@ -11,6 +11,10 @@ export interface DeviceTopics {
   telemetry: string;
   /** device → operator, retained; the last will sets `"state":"offline"`. */
   status: string;
+  /** operator → device, not retained: a signed command (CONTRACT §9). */
+  command: string;
+  /** device → operator, not retained: the command's answers. */
+  commandResult: string;
 }
 
 export function topicsFor(prefix: string, fleet: string, device: string): DeviceTopics {
@@ -22,6 +26,8 @@ export function topicsFor(prefix: string, fleet: string, device: string): Device
     result: `${base}/config/result`,
     telemetry: `${base}/telemetry`,
     status: `${base}/status`,
+    command: `${base}/command`,
+    commandResult: `${base}/command/result`,
   };
 }
 
@@ -50,6 +56,8 @@ const KINDS = new Map<string, keyof DeviceTopics>([
   ['config/result', 'result'],
   ['telemetry', 'telemetry'],
   ['status', 'status'],
+  ['command', 'command'],
+  ['command/result', 'commandResult'],
 ]);
 
 function checkLevel(what: string, value: string): void {

@@ -3,7 +3,7 @@
 //
 // INVARIANTS
 // - start() never blocks on the broker: MQTT.js connects and reconnects in the background (with backoff).
-// - On every connect, in this order on the wire: SUBSCRIBE push (QoS 1, also when the session is present:
+// - On every connect, in this order on the wire: SUBSCRIBE push and command (QoS 1, also when the session is present:
 //   the re-subscribe makes the broker send the retained desired push again), retained status, then the
 //   outbox, oldest first.
 // - A push is acknowledged (PUBACK) only after onPush has settled (inbound.ts).
@@ -35,6 +35,8 @@ export interface TransportOptions {
   /** Called for each incoming push, one at a time; the PUBACK is sent when it settles. At least once: a
    *  push whose onPush did not settle before a crash or lost connection is delivered again. */
   onPush: (payload: Buffer, meta: PushMeta) => Promise<void>;
+  /** Called for each operator command (CONTRACT §9), in the same one-at-a-time pipeline as pushes. */
+  onCommand?: (payload: Buffer, meta: PushMeta) => Promise<void>;
   /** The current status document (state online/hold, applied, lock, …). */
   statusNow: () => object;
   /** MQTT protocol level, 4 (3.1.1, default) or 5. */
@@ -46,7 +48,7 @@ export interface TransportEvents {
   offline: [];
 }
 
-export type SendKind = 'result' | 'telemetry';
+export type SendKind = 'result' | 'telemetry' | 'commandResult';
 
 export class Transport extends EventEmitter<TransportEvents> {
   readonly topics: DeviceTopics;
@@ -82,7 +84,12 @@ export class Transport extends EventEmitter<TransportEvents> {
     const client = mqtt.connect(url, options);
     this.client = client;
     attachBackoff(client, { firstMs: BACKOFF_FIRST_MS, maxMs: BACKOFF_MAX_MS });
-    installPushHandler(client, { pushTopic: this.topics.push, onPush: this.opts.onPush, log: this.log });
+    installPushHandler(client, {
+      pushTopic: this.topics.push,
+      onPush: this.opts.onPush,
+      ...(this.opts.onCommand ? { commandTopic: this.topics.command, onCommand: this.opts.onCommand } : {}),
+      log: this.log,
+    });
 
     client.on('packetsend', (packet) => {
       // CONNECT is the first packet on every new socket (first connect and each reconnect).
@@ -183,9 +190,13 @@ export class Transport extends EventEmitter<TransportEvents> {
     const sessionPresent = connack.sessionPresent === true;
     this.log.info({ session_present: sessionPresent }, 'connected to the MQTT broker');
     noDelay(client);
-    client.subscribe(this.topics.push, { qos: 1 }, (err, granted) => {
-      const refused = granted?.find((g) => g.qos === 0x80 || g.qos > 2);
-      if (err || refused) this.log.error({ err, granted }, `subscription to ${this.topics.push} refused`);
+    // Commands are subscribed beside pushes; a broker ACL that refuses the command topic (one not yet updated
+    // for CONTRACT §9) costs the commands only, never the pushes.
+    const topics = this.opts.onCommand ? [this.topics.push, this.topics.command] : [this.topics.push];
+    client.subscribe(topics, { qos: 1 }, (err, granted) => {
+      const refused = granted?.filter((g) => g.qos === 0x80 || g.qos > 2) ?? [];
+      for (const g of refused) this.log.error({ granted: g }, `subscription to ${g.topic} refused`);
+      if (err) this.log.error({ err, topics }, 'subscription refused');
     });
     const status = this.currentStatus();
     if (status) this.publishRetainedStatus(client, status);

@@ -1,4 +1,10 @@
-import { clearHold, type Hold, parseDuration, readHold, writeHold } from '../../board/hold.js';
+import {
+  clearHold,
+  type Hold,
+  parseDuration,
+  placeHold as placeBoardHold,
+  readHold,
+} from '../../board/hold.js';
 import { CliError, EXIT } from '../../errors.js';
 import type { Command, Context } from '../command.js';
 import { notifyAgent } from '../control.js';
@@ -33,9 +39,7 @@ export async function placeHold(
   origin: string,
 ): Promise<Hold> {
   const board = ctx.board();
-  const hold: Hold = { reason, since: new Date().toISOString(), until, by: board.actor, origin };
-  await writeHold(board.paths.hold, hold, board.tree);
-  await board.audit({ event: 'hold', reason, until, origin, actor: board.actor });
+  const hold = await placeBoardHold(board, reason, until, origin);
   await notifyAgent(board.paths.socket, { cmd: 'hold_changed' });
   return hold;
 }

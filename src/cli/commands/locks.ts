@@ -1,8 +1,7 @@
 import { EXIT } from '../../errors.js';
-import { evidence } from '../../lock/observe.js';
 import { CONSISTENT } from '../../lock/types.js';
 import type { Command } from '../command.js';
-import { renderLocks } from '../lock-view.js';
+import { locksJson, renderLocks } from '../lock-view.js';
 import { refuseRemoteOnly, remote, SINGLE_OPTIONS } from '../remote/options.js';
 import { remoteLocks } from '../remote/single.js';
 
@@ -28,10 +27,7 @@ Example: aimlock locks --device drone-05 --fleet alpha --key ops-2026.key`,
     if (ctx.values.device !== undefined) return remoteLocks(ctx, remote(ctx, '30s'));
     refuseRemoteOnly(ctx, 'aimlock locks --device D --fleet F --key KEY');
     const o = await ctx.board().locksmith.observe();
-    ctx.emit(
-      { file: o.lockFile, config: ctx.board().paths.config, ...evidence(o), visibility: o.visibility },
-      renderLocks(o),
-    );
+    ctx.emit(locksJson(o, ctx.board().paths.config), renderLocks(o));
     return CONSISTENT.has(o.verdict) ? EXIT.ok : EXIT.lock;
   },
 };

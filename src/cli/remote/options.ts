@@ -1,9 +1,10 @@
 // The remote forms' options (CONTRACT §9), shared by hold, resume, locks, reclaim and release: which fleet and
 // devices, the signing key, how long to wait, and where the operator's record goes. A command is remote when it
 // names devices (--device, --devices or --all); without them it is the board's own local form, unchanged.
+
+import { MAX_COMMAND_TTL_MS } from '../../command/envelope.js';
 import { CliError } from '../../errors.js';
 import { CommandClient } from '../../fleet/command/client.js';
-import { MAX_COMMAND_TTL_MS } from '../../fleet/command/envelope.js';
 import { CommandRecord, defaultRecordFile } from '../../fleet/command/record.js';
 import { BrokerUnreachable } from '../../fleet/operator-connect.js';
 import type { Context, Options } from '../command.js';

@@ -10,10 +10,10 @@
 //   one we sent: anybody may publish on a result topic the broker lets them, a stray answer settles nothing.
 // - Each device's outcome is settled once; a late second final answer (a redelivery) changes nothing.
 import type { KeyObject } from 'node:crypto';
+import { buildCommand, signCommand } from '../../command/envelope.js';
+import { validate } from '../../schemas/index.js';
 import { OperatorClient, type Status } from '../operator.js';
 import type { OperatorConnectOptions } from '../operator-connect.js';
-import { buildCommand, signCommand } from './envelope.js';
-import { checkCommandResult } from './schemas.js';
 import { commandTopic, fleetCommandFilters, parseCommandTopic } from './topics.js';
 import {
   type CommandAction,
@@ -184,7 +184,7 @@ export class CommandClient {
     } catch {
       return;
     }
-    const checked = checkCommandResult(doc);
+    const checked = validate<CommandResult>('command-result', doc);
     if (!checked.ok) return;
     const r = checked.value;
     const p = this.pending.get(r.id);

@@ -18,7 +18,7 @@
 //   retained status (`applied.id` = our push id → a synthetic `applied`).
 import type { KeyObject } from 'node:crypto';
 import { type OperatorClient, type Result, type Status, signedPush } from '../operator.js';
-import { resume as resumeActions, step } from './machine.js';
+import { advance, resume as resumeActions } from './machine.js';
 import type { Progress } from './progress.js';
 import type { RecordWriter, RolloutRecord } from './store.js';
 import { summary as summarize } from './summary.js';
@@ -201,8 +201,9 @@ export class RolloutRunner {
   }
 
   private async feed(event: RolloutEvent): Promise<void> {
-    const before = this.state;
-    const { state, actions } = step(before, event);
+    // In place (machine.ts advance()): a copy of the whole state per answer cost O(fleet) each time.
+    const state = this.state;
+    const { actions, before } = advance(state, event);
     this.record = { ...this.record, state, updatedAt: (this.o.now?.() ?? new Date()).toISOString() };
     this.o.progress.step(before, state);
     this.o.writer.save(this.record);
