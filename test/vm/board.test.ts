@@ -25,7 +25,9 @@ for (const s of chosen) {
     const t0 = performance.now();
     const since = Math.floor(Date.now() / 1000) - 1;
     const ms = await board.calibrate();
-    st.comment(`speed before ${s.id}: python3 -c pass ${ms.toFixed(0)} ms on the board (x${board.speed.toFixed(1)})`);
+    st.comment(
+      `speed before ${s.id}: python3 -c pass ${ms.toFixed(0)} ms on the board (x${board.speed.toFixed(1)})`,
+    );
     try {
       await s.run(st, board);
     } finally {
