@@ -3,7 +3,7 @@
 // `strace --inject`, which makes every fsync(2) on the config directory fail with EIO — the directory fsync
 // that makes the config's rename durable, i.e. a failure AFTER the point of no return. The trace also
 // proves that no fsync is retried after EIO (apply.ts / atomic.ts: the data may be gone, a retry may lie).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
@@ -11,6 +11,7 @@ import { parseConf } from '../src/store/conf.js';
 import { agentBoard, envelope, operator, startAgent } from './helpers/agent.js';
 import { configWith } from './helpers/board.js';
 import { startMosquitto } from './helpers/mosquitto.js';
+import { tracedPid } from './helpers/strace.js';
 
 const straceMissing = spawnSync('strace', ['-V']).status === 0 ? null : 'strace is not installed';
 
@@ -61,15 +62,7 @@ else
           ],
         ],
       });
-      // strace's child is the agent; strace leaves it running when it dies itself, so it is reaped by pid too.
-      const agentPid = Number(
-        execFileSync('pgrep', ['-P', String(faulty.child.pid)], { encoding: 'utf8' }).trim(),
-      );
-      t.teardown(() => {
-        try {
-          process.kill(agentPid, 'SIGKILL');
-        } catch {}
-      });
+      const agentPid = tracedPid(t, faulty.child.pid);
       const r = await push(2);
       t.equal(r.code, 'rolled_back', String(r.detail));
       t.match(String(r.detail), /version 2 was renamed into place but .*EIO/);
@@ -141,14 +134,7 @@ if (!straceMissing)
           ],
         ],
       });
-      const agentPid = Number(
-        execFileSync('pgrep', ['-P', String(faulty.child.pid)], { encoding: 'utf8' }).trim(),
-      );
-      t.teardown(() => {
-        try {
-          process.kill(agentPid, 'SIGKILL');
-        } catch {}
-      });
+      const agentPid = tracedPid(t, faulty.child.pid);
       const r = await push(2);
       t.equal(r.code, 'rolled_back', String(r.detail));
       t.match(String(r.detail), /version 2 could not be recorded .*EIO/);

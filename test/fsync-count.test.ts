@@ -4,13 +4,14 @@
 // are counted per push between the instants their results arrived (strace's -ttt wall clock and Date.now()
 // are the same clock). Start-up, the first push (it makes history/ and the lock folder) and shutdown fall
 // outside the windows. The per-file breakdown is printed, so a failure says which write grew a sync.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { agentBoard, envelope, operator, startAgent } from './helpers/agent.js';
 import { configWith } from './helpers/board.js';
 import { startMosquitto } from './helpers/mosquitto.js';
+import { tracedPid } from './helpers/strace.js';
 
 /** The promise of src/store/DURABILITY.md: config + state record + outbox journal (+ its first directory sync). */
 const FSYNC_BUDGET = 5;
@@ -92,14 +93,7 @@ else
         ],
       ],
     });
-    const agentPid = Number(
-      execFileSync('pgrep', ['-P', String(agent.child.pid)], { encoding: 'utf8' }).trim(),
-    );
-    t.teardown(() => {
-      try {
-        process.kill(agentPid, 'SIGKILL');
-      } catch {}
-    });
+    const agentPid = tracedPid(t, agent.child.pid);
 
     // The first push makes folders (history/, outbox/): a one-off cost, outside the windows.
     const first = await push(1);
