@@ -67,7 +67,10 @@ export function untilFlockFree(
       // Closed only once the child is gone: a grant racing the kill then still falls under the first case.
       timer = setTimeout(() => child.kill('SIGKILL'), left);
     }
-    child.once('error', () => finish(true, FALLBACK_MS));
+    child.once('error', () => {
+      live.delete(child); // a child that never started emits no exit
+      finish(true, FALLBACK_MS);
+    });
     child.once('exit', (code, signal) => {
       if (signal === 'SIGKILL' && Date.now() >= deadline) finish(false);
       else if (code === 0) finish(true);
