@@ -4,10 +4,9 @@
 // verifier and key map it shares; no clock of its own and no I/O.
 import type { KeyObject } from 'node:crypto';
 import type { CommandCode } from '../errors.js';
-import { derivedValidator } from '../schemas/ajv.js';
 import { type SchemaError, toSchemaErrors } from '../schemas/errors.js';
-import { schemaDoc } from '../schemas/files.js';
 import type { CommandEnvelope } from '../schemas/index.js';
+import { validator } from '../schemas/validators.js';
 import { type KeyCapabilities, missingCapability, verifyEnvelope } from '../sign/index.js';
 import { COMMAND_ACTIONS, type CommandAction, MAX_COMMAND_TTL_MS } from './envelope.js';
 
@@ -36,21 +35,6 @@ export interface CommandRefusal {
 export type ScreenedCommand =
   | { ok: true; command: CommandEnvelope; keyId: string }
   | { ok: false; refusal: CommandRefusal };
-
-/**
- * command.schema.json with `signature` loosened to any object and no longer required, as the push screen does
- * (schemas/envelope.ts): an unsigned command is `signature_missing` and a malformed signature
- * `signature_invalid`, not `schema_invalid`. verifyEnvelope enforces the signature's closed shape.
- */
-function screenSchema(): object {
-  const doc = schemaDoc('command');
-  const { $id: _id, title: _title, ...rest } = doc;
-  return {
-    ...rest,
-    required: (doc.required as string[]).filter((k) => k !== 'signature'),
-    properties: { ...doc.properties, signature: { type: 'object' } },
-  };
-}
 
 function echo(value: unknown): Pick<CommandRefusal, 'id' | 'action' | 'keyId'> {
   const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
@@ -86,7 +70,8 @@ export function screenCommand(payload: Buffer, ctx: CommandScreenContext): Scree
   } catch (err) {
     return refuse('invalid_json', `command is not JSON: ${(err as Error).message}`, null);
   }
-  const fn = derivedValidator('command-screen', screenSchema);
+  // command.schema.json with `signature` loosened to any object and optional (schemas/derived.ts).
+  const fn = validator('command-screen');
   if (!fn(value)) {
     const errors = toSchemaErrors(fn.errors);
     return refuse(

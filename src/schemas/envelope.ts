@@ -1,42 +1,18 @@
 // The push envelope checked apart from what it carries: the first schema step of screening (DESIGN "Flow of
 // one push": envelope schema → device → expiry → signature → id/version → aim-config schema → limits).
 // schemas/push.schema.json stays the one description of a whole push; this is it with `config` and
-// `signature` loosened to their shape, so that a push from the wrong device, expired, unsigned or badly signed
+// `signature` loosened to their shape (derived.ts), so that a push from the wrong device, expired, unsigned or badly signed
 // is refused for that before its config is judged, and a malformed signature is `signature_invalid`.
-import { derivedValidator } from './ajv.js';
 import { type SchemaError, toSchemaErrors } from './errors.js';
-import { schemaDoc } from './files.js';
 import type { ValidationResult } from './index.js';
 import type { PushEnvelope } from './types.gen.js';
+import { validator } from './validators.js';
 
 /** An envelope whose own members are valid; `config` is an object of sections, not yet checked. */
 export type Envelope = Omit<PushEnvelope, 'config' | 'signature'> & { config: object; signature?: object };
 
-const SCALAR = { type: ['string', 'number', 'boolean', 'null'] };
-
-function envelopeSchema(): object {
-  const push = schemaDoc('push');
-  const { $id: _id, title: _title, ...rest } = push;
-  return {
-    ...rest,
-    properties: {
-      ...push.properties,
-      // Two levels (sections of scalars) is all a config has; anything deeper is refused here, before the
-      // signature check walks it.
-      config: {
-        type: 'object',
-        maxProperties: 16,
-        additionalProperties: {
-          anyOf: [SCALAR, { type: 'object', maxProperties: 32, additionalProperties: SCALAR }],
-        },
-      },
-      signature: { type: 'object' },
-    },
-  };
-}
-
 export function validateEnvelope(value: unknown): ValidationResult<Envelope> {
-  const fn = derivedValidator('push-envelope', envelopeSchema);
+  const fn = validator('push-envelope');
   if (fn(value)) return { ok: true, value: value as Envelope };
   return { ok: false, errors: toSchemaErrors(fn.errors) };
 }

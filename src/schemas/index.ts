@@ -1,6 +1,5 @@
 // Validation against the JSON Schemas of schemas/ (the contract's single source), their defaults, and the
 // TypeScript types generated from them (`npm run schemas:types`).
-import { validator } from './ajv.js';
 import { type SchemaError, toSchemaErrors } from './errors.js';
 import type { SchemaName } from './files.js';
 import type {
@@ -14,6 +13,7 @@ import type {
   Status,
   Telemetry,
 } from './types.gen.js';
+import { validator } from './validators.js';
 
 export { applyDefaults, schemaDefaults } from './defaults.js';
 export { type Envelope, underConfig, validateEnvelope } from './envelope.js';
