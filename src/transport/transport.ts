@@ -12,11 +12,12 @@
 //   incoming packet, so waiting for a PUBACK from inside onPush would never end.
 // - Nagle is off on every socket (see noDelay()).
 import { EventEmitter } from 'node:events';
-import mqtt, { type IConnackPacket, type MqttClient } from 'mqtt';
+import type { IConnackPacket, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { Settings } from '../settings/load.js';
 import type { Outbox } from '../store/outbox.js';
 import { attachBackoff } from './backoff.js';
+import { connectMqtt } from './client.js';
 import { BACKOFF_FIRST_MS, buildConnectOptions, offlineStatus, redactOptions } from './connect-options.js';
 import { OutboxFlusher } from './flusher.js';
 import { installPushHandler, type PushMeta } from './inbound.js';
@@ -81,7 +82,7 @@ export class Transport extends EventEmitter<TransportEvents> {
       protocolVersion: this.opts.protocolVersion ?? 4,
     });
     this.log.info({ url, options: redactOptions(options) }, 'connecting to the MQTT broker');
-    const client = mqtt.connect(url, options);
+    const client = connectMqtt(url, options);
     this.client = client;
     attachBackoff(client, { firstMs: BACKOFF_FIRST_MS, maxMs: BACKOFF_MAX_MS });
     installPushHandler(client, {

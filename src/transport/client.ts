@@ -1,0 +1,60 @@
+// The MQTT.js client for a broker URL, built with only the stream builder that URL needs. mqtt.connect() loads
+// every transport it knows on its first call (WebSocket: the `ws` package with Node's http, https and zlib;
+// TLS; TCP with SOCKS): on the agent that was ~2 MiB of its idle memory and tens of milliseconds of its start
+// (README "Performance"). For the agent's own schemes this builds the client as mqtt.connect() does, from
+// MQTT.js's own TCP or TLS builder (SOCKS proxy from MQTTJS_SOCKS_PROXY included); anything else (ws, wss, a URL
+// with credentials or a query, unix sockets) goes through mqtt.connect() unchanged.
+import { createRequire } from 'node:module';
+import type { Duplex } from 'node:stream';
+import mqtt, { type IClientOptions, MqttClient } from 'mqtt';
+
+type StreamBuilder = (client: MqttClient, opts: IClientOptions) => Duplex;
+
+/** URL scheme → MQTT.js's builder module (`mqtt/lib/connect/*`) and the protocol name it is registered under. */
+const NARROW: Readonly<Record<string, { module: 'tcp' | 'tls'; protocol: IClientOptions['protocol'] }>> = {
+  'mqtt:': { module: 'tcp', protocol: 'mqtt' },
+  'tcp:': { module: 'tcp', protocol: 'tcp' },
+  'mqtts:': { module: 'tls', protocol: 'mqtts' },
+  'ssl:': { module: 'tls', protocol: 'ssl' },
+};
+
+const require = createRequire(import.meta.url);
+
+function narrowable(url: string): URL | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined;
+  }
+  const plain =
+    u.username === '' && u.password === '' && u.search === '' && (u.pathname === '' || u.pathname === '/');
+  return NARROW[u.protocol] !== undefined && plain && u.hostname !== '' ? u : undefined;
+}
+
+/** mqtt.connect(url, options), without loading the transports `url` does not use. */
+export function connectMqtt(url: string, options: IClientOptions): MqttClient {
+  const u = narrowable(url);
+  // A client certificate turns mqtt: into mqtts: inside mqtt.connect(); left to it.
+  if (u === undefined || (options.cert && options.key && NARROW[u.protocol]!.module === 'tcp')) {
+    return mqtt.connect(url, options);
+  }
+  const { module, protocol } = NARROW[u.protocol]!;
+  const build = (require(`mqtt/lib/connect/${module}`) as { default: StreamBuilder }).default;
+  // What mqtt.connect() derives from the URL and the environment (connect/index.js), for these schemes.
+  const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
+  const opts: IClientOptions = {
+    ...(u.port !== '' ? { port: Number(u.port) } : {}),
+    host,
+    ...options,
+    protocol,
+    defaultProtocol: protocol,
+  };
+  if (opts.socksProxy === undefined && process.env.MQTTJS_SOCKS_PROXY !== undefined) {
+    opts.socksProxy = process.env.MQTTJS_SOCKS_PROXY;
+  }
+  const client = new MqttClient((c) => build(c, opts), opts);
+  // As mqtt.connect(): an 'error' without a listener must not throw; the transport logs them.
+  client.on('error', () => {});
+  return client;
+}
