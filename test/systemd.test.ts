@@ -40,3 +40,23 @@ t.test('the unit keeps /proc whole and V8 working', async (t) => {
   t.match(unit, /^Type=notify$/m);
   t.match(unit, /^WatchdogSec=/m);
 });
+
+t.test("this Node takes the unit's Node flags, and the agent starts under them", async (t) => {
+  // A flag this Node does not know stops the agent before it logs a line ("bad option"): only the journal
+  // would say why. The ARM lane runs the staged wrapper, which carries the same flags, on its own Node.
+  const unit = readFileSync(UNIT, 'utf8');
+  const flags = /^ExecStart=\S*node((?:\s+-\S+)*)\s+\S+\/dist\/agent\/main\.js/m
+    .exec(unit)?.[1]
+    ?.trim()
+    .split(/\s+/);
+  t.ok(flags && flags.length > 0, `ExecStart names Node flags: ${flags?.join(' ')}`);
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const r = spawnSync(process.execPath, [...(flags ?? []), join(ROOT, 'dist/agent/main.js'), '--version'], {
+    encoding: 'utf8',
+    env,
+  });
+  t.equal(r.status, 0, `exit 0 (stderr: ${r.stderr.trim()})`);
+  t.match(r.stdout, /^\d+\.\d+\.\d+/, 'prints its version');
+  t.equal(r.stderr, '', 'no warning from V8 or Node about a flag');
+});
