@@ -1,4 +1,4 @@
-// The compiled agent as the bench runs it: with the Node flags the systemd unit gives it, its log lines watched
+// The compiled agent as the bench runs it: with the Node flags and environment the systemd unit gives it, its log lines watched
 // as they arrive (no polling, so that start → ready is timed to the line, not to a poll interval).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -13,6 +13,31 @@ export function unitNodeFlags(): string[] {
   return m[1]!.trim().split(/\s+/).filter(Boolean);
 }
 
+/** The unit's `Environment=` assignments (KEY=VALUE words, no quoting): the agent's environment on a board. */
+export function unitEnvironment(): Record<string, string> {
+  const unit = readFileSync(join(ROOT, 'systemd/aimlockd.service'), 'utf8');
+  const env: Record<string, string> = {};
+  for (const m of unit.matchAll(/^Environment=(.*)$/gm)) {
+    for (const word of m[1]!.trim().split(/\s+/)) {
+      const eq = word.indexOf('=');
+      if (eq > 0) env[word.slice(0, eq)] = word.slice(eq + 1);
+    }
+  }
+  return env;
+}
+
+/** `--flag … NAME=value …` (one string) as Node flags and environment assignments. */
+export function splitFlagSet(set: string): { flags: string[]; env: Record<string, string> } {
+  const flags: string[] = [];
+  const env: Record<string, string> = {};
+  for (const word of set.split(/\s+/).filter(Boolean)) {
+    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(word);
+    if (m) env[m[1]!] = m[2]!;
+    else flags.push(word);
+  }
+  return { flags, env };
+}
+
 export interface BenchAgent {
   child: ChildProcess;
   pid: number;
@@ -21,9 +46,13 @@ export interface BenchAgent {
   stop(): Promise<void>;
 }
 
-export function spawnAgent(settingsFile: string, flags: string[]): BenchAgent {
-  // Without tap's loader hooks (NODE_OPTIONS), as in the field.
-  const env = { ...process.env };
+export function spawnAgent(
+  settingsFile: string,
+  flags: string[],
+  extraEnv: Record<string, string> = unitEnvironment(),
+): BenchAgent {
+  // Without tap's loader hooks (NODE_OPTIONS), as in the field; with the unit's Environment=.
+  const env = { ...process.env, ...extraEnv };
   delete env.NODE_OPTIONS;
   const child = spawn(
     process.execPath,
@@ -81,11 +110,12 @@ export async function startToReady(
   settingsFile: string,
   flags: string[],
   samples: number,
+  env: Record<string, string> = unitEnvironment(),
 ): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < samples; i++) {
     const t0 = performance.now();
-    const agent = spawnAgent(settingsFile, flags);
+    const agent = spawnAgent(settingsFile, flags, env);
     try {
       await agent.line(/^aimlockd ready/);
       out.push(performance.now() - t0);

@@ -7,8 +7,8 @@
 //
 // N (default 1000): measured pushes to each of peer and agent, after 20 unmeasured ones; they alternate
 // (peer, agent, peer, …) so that load from other work on the machine falls on both alike.
-// --starts K (default 15): start → ready samples. --node-flags: Node flags for the agent instead of the
-// unit's (systemd/aimlockd.service ExecStart), to measure what a flag costs. The agent answers `applied` only
+// --starts K (default 15): start → ready samples. --node-flags: Node flags (and NAME=value environment words)
+// for the agent instead of the unit's (systemd/aimlockd.service ExecStart and Environment=), to measure what a flag costs. The agent answers `applied` only
 // once config and state are durable (src/store/DURABILITY.md).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -20,7 +20,14 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { agentBoard, envelope, prefix } from '../test/helpers/agent.js';
 import { configWith, ROOT } from '../test/helpers/board.js';
 import { startMosquitto } from '../test/helpers/mosquitto.js';
-import { type BenchAgent, spawnAgent, startToReady, unitNodeFlags } from './agent-proc.js';
+import {
+  type BenchAgent,
+  spawnAgent,
+  splitFlagSet,
+  startToReady,
+  unitEnvironment,
+  unitNodeFlags,
+} from './agent-proc.js';
 import { cpuMs, hwmKiB, machineLine, median, pct, rssKiB } from './proc.js';
 
 const { values, positionals } = parseArgs({
@@ -34,8 +41,11 @@ if (!Number.isInteger(N) || N < 1 || !Number.isInteger(STARTS) || STARTS < 1) {
   console.error('usage: push-latency.ts [N] [--starts K] [--node-flags "…"]   (N, K: positive integers)');
   process.exit(2);
 }
-const flags =
-  values['node-flags'] !== undefined ? values['node-flags'].split(/\s+/).filter(Boolean) : unitNodeFlags();
+// --node-flags may carry NAME=value words too (the agent's environment instead of the unit's Environment=).
+const { flags, env } =
+  values['node-flags'] !== undefined
+    ? splitFlagSet(values['node-flags'])
+    : { flags: unitNodeFlags(), env: unitEnvironment() };
 
 const cleanups: Array<() => void | Promise<void>> = [];
 const shim = { teardown: (fn: () => void | Promise<void>) => cleanups.push(fn) };
@@ -147,9 +157,9 @@ try {
   });
 
   // Start → ready first, on the board as it will be pushed to (the first sample also creates the state).
-  const starts = await startToReady(board.settingsFile, flags, STARTS);
+  const starts = await startToReady(board.settingsFile, flags, STARTS, env);
 
-  const agent: BenchAgent = spawnAgent(board.settingsFile, flags);
+  const agent: BenchAgent = spawnAgent(board.settingsFile, flags, env);
   cleanups.push(() => agent.stop());
   await agent.line(/^aimlockd ready/);
   await agent.line(/^connected to the MQTT broker/);
@@ -198,7 +208,9 @@ try {
 
   console.log(machineLine());
   console.log(
-    `agent node flags: ${flags.length ? flags.join(' ') : '(none)'}; N = ${N} (after ${WARM} warm-up)`,
+    `agent node flags: ${flags.length ? flags.join(' ') : '(none)'}${Object.entries(env)
+      .map(([k, v]) => ` ${k}=${v}`)
+      .join('')}; N = ${N} (after ${WARM} warm-up)`,
   );
   console.log(
     row(

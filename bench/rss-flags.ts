@@ -1,5 +1,6 @@
-// Idle VmRSS of the agent under each set of Node flags given (one set per argument), to choose the unit's
-// flags; latency and CPU cost of a set: `npm run bench -- N --node-flags "…"`.
+// Idle VmRSS of the agent under each set of Node flags given (one set per argument; NAME=value words set the
+// agent's environment instead of the unit's Environment=), to choose the unit's flags; latency and CPU cost of
+// a set: `npm run bench -- N --node-flags "…"`.
 //
 //   node --import @tapjs/typescript/import bench/rss-flags.ts "" "--max-semi-space-size=1" …
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -7,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { agentBoard } from '../test/helpers/agent.js';
 import { startMosquitto } from '../test/helpers/mosquitto.js';
-import { spawnAgent } from './agent-proc.js';
+import { spawnAgent, splitFlagSet } from './agent-proc.js';
 import { hwmKiB, rssKiB } from './proc.js';
 
 const cleanups: Array<() => void | Promise<void>> = [];
@@ -22,7 +23,8 @@ try {
     rmSync(socketDir, { recursive: true, force: true });
   });
   for (const set of process.argv.slice(2)) {
-    const agent = spawnAgent(board.settingsFile, set.split(/\s+/).filter(Boolean));
+    const { flags, env } = splitFlagSet(set);
+    const agent = spawnAgent(board.settingsFile, flags, env);
     await agent.line(/^connected to the MQTT broker/);
     await new Promise((r) => setTimeout(r, 3000)); // idle: past the settle window and a GC look or two
     console.log(
