@@ -63,10 +63,11 @@ export class Agent {
     private readonly log: Logger,
     /** `instanceLock: false`: the caller already keeps a second agent off this board (the simulator holds one
      *  lock for all its boards: each of 10,000 per-board locks is a line of /proc/locks, which every lock
-     *  observation on the machine reads whole). */
-    private readonly opts: { instanceLock?: boolean; commands?: boolean } = {},
+     *  observation on the machine reads whole). `keepDirsOpen: false`: the state directory is walked on every
+     *  use instead of kept open (store/owned.ts), for a caller running thousands of agents. */
+    private readonly opts: { instanceLock?: boolean; commands?: boolean; keepDirsOpen?: boolean } = {},
   ) {
-    this.board = openBoard(settings, 'aimlockd', log);
+    this.board = openBoard(settings, 'aimlockd', log, { keepOpen: opts.keepDirsOpen ?? true });
     this.trust = new TrustInputs(this.board.paths, log);
     const policy = settings.lock.auto_reclaim;
     this.board.locksmith.onReclaim = (previous) => void this.reclaimed(previous).catch(this.logError);
@@ -190,6 +191,7 @@ export class Agent {
     await this.transport.stop();
     await new Promise<void>((resolve) => (this.control ? this.control.close(() => resolve()) : resolve()));
     await this.instance?.release();
+    this.board.tree.close();
     this.log.info('aimlockd stopped');
   }
 
