@@ -19,7 +19,7 @@
 // - Root appends too (a technician's command), into a directory the agent's user owns: the log is opened
 //   through owned.ts — never through a link, only as a regular file with one link, and a log root creates
 //   belongs to the agent's user (else the agent's next append fails EACCES).
-import { close, constants, fdatasync, fstat, fsyncSync, read, write } from 'node:fs';
+import { close, constants, fdatasync, fstat, fsync, read, write } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -64,6 +64,8 @@ const writeP = promisify(write);
 const readP = promisify(read);
 const datasyncP = promisify(fdatasync);
 const closeP = promisify(close);
+// On the pool, not the event loop (as atomic.ts's directory fsync): still awaited before the line counts as written.
+const fsyncP = promisify(fsync);
 
 /** `tree`: the state directory the log is in (owned.ts); the board always passes it. */
 export async function appendAudit(
@@ -96,7 +98,7 @@ export async function appendAudit(
       await closeP(fd);
     }
     // An empty file may have just been created: its directory entry must survive a power cut too.
-    if (size === 0 && sync) fsyncSync(dir.fd);
+    if (size === 0 && sync) await fsyncP(dir.fd);
   });
 }
 
