@@ -161,17 +161,41 @@ async function main() {
   const roMessages = messages - m0;
   let applied = 0;
   let outcome = `exit ${ro.code}`;
+  // Why a rollout did not finish: its reason, each wave's verdict, and how the devices' answers split.
+  const why: string[] = [];
   try {
-    const sum = JSON.parse(ro.stdout) as { outcome: string; devices: Array<{ status: string }> };
+    const sum = JSON.parse(ro.stdout) as {
+      outcome: string;
+      reason: string | null;
+      waves: Array<{ label: string; status: string; reason: string | null; devices: string[] }>;
+      devices: Array<{ status: string; code: string | null }>;
+    };
     applied = sum.devices.filter((d) => d.status === 'applied').length;
     outcome = sum.outcome;
+    if (sum.outcome !== 'done') {
+      why.push(`  reason: ${sum.reason}`);
+      for (const w of sum.waves)
+        why.push(
+          `  ${w.label} (${w.devices.length}): ${w.status}${w.reason ? ` — ${w.reason.slice(0, 300)}` : ''}`,
+        );
+      const split = new Map<string, number>();
+      for (const d of sum.devices) {
+        const k = `${d.status}${d.code ? `/${d.code}` : ''}`;
+        split.set(k, (split.get(k) ?? 0) + 1);
+      }
+      why.push(`  answers: ${[...split].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    }
   } catch {
     outcome += `: ${ro.stderr.slice(0, 300)}`;
   }
 
   // The hold point, when this build's CLI can put a fleet on hold.
   const holdHelp = await operatorRun(['hold', '--help']);
-  let holdLines = ['hold point: not available yet (this build has no aimlock hold --fleet)'];
+  let holdLines = [
+    HOLD === 0
+      ? 'hold point: not asked for (HOLD 0)'
+      : 'hold point: not available yet (this build has no aimlock hold --fleet)',
+  ];
   if (/--fleet/.test(holdHelp.stdout) && HOLD! > 0) {
     const devices = Array.from({ length: HOLD! }, (_, i) => name(i + 1)).join(',');
     const h0 = messages;
@@ -188,11 +212,25 @@ async function main() {
       '120s',
       '--record',
       join(dir, 'commands.jsonl'),
+      '--json',
     ]);
     const toLast = lastHoldAck > hold.t0 ? lastHoldAck - hold.t0 : Number.NaN;
+    // The operator's own figure: its first command published → the last final answer it got (what the fleet
+    // took, without Node's start, the connection and the fleet's retained statuses before the first publish).
+    let own = 'no summary';
+    try {
+      const sum = JSON.parse(hold.stdout) as {
+        acknowledged: number;
+        devices: number;
+        elapsed_ms: number | null;
+      };
+      own =
+        `${sum.acknowledged}/${sum.devices} acknowledged, first publish → last answer ` +
+        (sum.elapsed_ms === null ? 'none' : s(sum.elapsed_ms));
+    } catch {}
     holdLines = [
       `hold point over ${HOLD} drones: exit ${hold.code}, wall ${s(hold.ms)}, last acknowledgement after ${s(toLast)}` +
-        ` (goal: within 5 s)`,
+        ` (goal: within 5 s); ${own}`,
       `  operator peak RSS ${mib(hold.peakKiB)}; ${messages - h0} messages through the core, ${((messages - h0) / (hold.ms / 1000)).toFixed(0)}/s`,
     ];
     if (hold.code !== 0) holdLines.push(`  stderr: ${hold.stderr.slice(0, 300)}`);
@@ -218,6 +256,7 @@ async function main() {
     `  wall ${s(ro.ms)}; last applied after ${s(lastApplied - ro.t0)}; operator peak RSS ${mib(ro.peakKiB)}`,
   );
   console.log(`  ${roMessages} messages through the core, ${(roMessages / (ro.ms / 1000)).toFixed(0)}/s`);
+  for (const line of why) console.log(line);
   for (const line of holdLines) console.log(line);
   console.log(`total wall ${s(performance.now() - t00)} (stopping the fleet is not counted)`);
 }
