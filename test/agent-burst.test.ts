@@ -78,7 +78,9 @@ t.test(`a burst of ${COUNT} pushes: all answered, few applied, the newest is liv
 
   const applied = op.results.filter((r) => r.status === 'applied');
   t.comment(`applied ${applied.length} of ${COUNT} pushes: v${applied.map((r) => r.version).join(', v')}`);
-  t.ok(applied.length < 20, `only a handful of applies (${applied.length})`);
+  // How many land depends on how fast one apply is against the burst's arrival (a faster store lands more of
+  // the versions going by); what coalescing promises is that most pushes are superseded, not landed one by one.
+  t.ok(applied.length <= COUNT / 10, `a few applies, not one per push (${applied.length})`);
   const last = applied.find((r) => r.id === ids[COUNT - 1]);
   t.ok(last, `version ${COUNT} was applied`);
   t.same(

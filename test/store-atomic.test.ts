@@ -50,24 +50,7 @@ type Step = 'write' | 'fsync';
 const eio = (what: string) => Object.assign(new Error(`EIO: injected ${what} failure`), { code: 'EIO' });
 
 async function failingAtomic(t: Test, step: Step) {
-  const realP = await import('node:fs/promises');
   const realS = await import('node:fs');
-  const open = async (...args: Parameters<typeof realP.open>) => {
-    const fh = await realP.open(...args);
-    const failing = step === 'write' ? 'writeFile' : 'sync';
-    return new Proxy(fh, {
-      get(target, prop) {
-        if (prop === failing) {
-          return async () => {
-            await target.write(Buffer.alloc(100, 'N'));
-            throw eio(step);
-          };
-        }
-        const value = Reflect.get(target, prop);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
-  };
   const writeSync = (fd: number, buf: Buffer) => {
     realS.writeSync(fd, buf, 0, Math.min(100, buf.length));
     if (step === 'write') throw eio(step);
@@ -77,9 +60,13 @@ async function failingAtomic(t: Test, step: Step) {
     if (step === 'fsync') throw eio(step);
     realS.fsyncSync(fd);
   };
+  // atomicWrite: everything synchronous but the fsyncs, which go through fs.fsync on the thread pool.
+  const fsync = (fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+    if (step === 'fsync') process.nextTick(cb, eio(step));
+    else realS.fsync(fd, cb);
+  };
   return t.mockImport<typeof import('../src/store/atomic.js')>('../src/store/atomic.js', {
-    'node:fs/promises': { ...realP, open },
-    'node:fs': { ...realS, writeSync, fsyncSync },
+    'node:fs': { ...realS, writeSync, fsyncSync, fsync },
   });
 }
 

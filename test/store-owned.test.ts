@@ -8,6 +8,7 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -89,3 +90,55 @@ t.test(
     t.same(readdirSync(join(root, 'locks', 'cfg')), ['owner.json'], 'no temporary left');
   },
 );
+
+t.test(
+  'kept open (the agent): a kept directory is used again only while its path still names it',
+  async (t) => {
+    const root = t.testdir({ a: {}, elsewhere: {} });
+    const tree = new OwnedTree(root, { keepOpen: true });
+    t.teardown(() => tree.close());
+    const fdsNow = () => readdirSync('/proc/self/fd').length;
+
+    const first = tree.openDir(join(root, 'a'), false);
+    first.close();
+    const again = tree.openDir(join(root, 'a'), false);
+    t.equal(again.fd, first.fd, 'the same fd, handed out again');
+    again.close();
+
+    // Removed and made again: the kept fd names a deleted directory; the next use walks to the new one.
+    rmSync(join(root, 'a'), { recursive: true });
+    mkdirSync(join(root, 'a'));
+    await atomicWrite(join(root, 'a', 'x'), 'new dir\n', { tree });
+    t.equal(
+      readFileSync(join(root, 'a', 'x'), 'utf8'),
+      'new dir\n',
+      'written in the directory the path names now',
+    );
+
+    // A link planted in its place after it was kept: refused, as a fresh walk refuses it.
+    renameSync(join(root, 'a'), join(root, 'a-real'));
+    symlinkSync(join(root, 'elsewhere'), join(root, 'a'));
+    await t.rejects(atomicWrite(join(root, 'a', 'y'), 'z', { tree }), UnsafePathError, 'the link is refused');
+    t.same(readdirSync(join(root, 'elsewhere')), [], 'nothing written where the link points');
+
+    tree.openDir(join(root, 'a-real'), false).close(); // kept
+    const before = fdsNow();
+    tree.close();
+    t.ok(fdsNow() < before, 'close() gives the kept descriptors back');
+  },
+);
+
+t.test('kept open: a directory dropped from the cache stays open for a write still using it', async (t) => {
+  const root = t.testdir({ a: {} });
+  const tree = new OwnedTree(root, { keepOpen: true });
+  t.teardown(() => tree.close());
+  const inUse = tree.openDir(join(root, 'a'), false); // a write holding it across an await
+  renameSync(join(root, 'a'), join(root, 'a-old'));
+  mkdirSync(join(root, 'a'));
+  const fresh = tree.openDir(join(root, 'a'), false); // drops the kept one from the cache
+  t.not(fresh.fd, inUse.fd, 'a new fd for the new directory');
+  writeFileSync(inUse.at('still-mine'), 'x');
+  t.same(readdirSync(join(root, 'a-old')), ['still-mine'], 'the old fd still names the directory it opened');
+  inUse.close();
+  fresh.close();
+});

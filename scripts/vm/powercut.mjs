@@ -3,7 +3,7 @@
 //
 //   npm run test:powercut                   full: 200 recorded applies, 50 hard power cuts
 //   npm run test:powercut -- --ci           CI: 30 applies, 3 power cuts (the counts are printed)
-//   npm run test:powercut -- --applies N --cuts N --sample N
+//   npm run test:powercut -- --applies N --cuts N --sample N   (0 applies or 0 cuts: that half is skipped)
 //   npm run test:powercut -- --break fsync  the agent with every fsync a no-op: the run must find lost answers
 //   npm run test:powercut -- --deb FILE     a given package instead of building one
 //

@@ -1,12 +1,23 @@
 // When a config may land (CONTRACT §5 update_window): the vehicle state file holds one word. A missing or
 // unreadable file counts as `flying`: when in doubt, the aim controller is in use.
-import { readFile } from 'node:fs/promises';
+import { closeSync, constants as fsc, fstatSync, openSync, readFileSync } from 'node:fs';
 
 export type VehicleState = 'grounded' | 'hover' | 'flying';
 
+/**
+ * Read synchronously: one word, usually on a tmpfs (/run); an asynchronous read cost four thread-pool trips.
+ * Opened O_NONBLOCK and read only as a regular file, so a FIFO put there cannot hang the agent (it reads as
+ * `flying`, like anything else unreadable).
+ */
 export async function readVehicleState(path: string): Promise<VehicleState> {
   try {
-    const word = (await readFile(path, 'utf8')).trim();
+    const fd = openSync(path, fsc.O_RDONLY | fsc.O_NONBLOCK);
+    let word: string;
+    try {
+      word = fstatSync(fd).isFile() ? readFileSync(fd, 'utf8').trim() : '';
+    } finally {
+      closeSync(fd);
+    }
     return word === 'grounded' || word === 'hover' ? word : 'flying';
   } catch {
     return 'flying';

@@ -26,9 +26,15 @@ export interface Board {
   audit(entry: Record<string, unknown>, opts?: { sync?: boolean }): Promise<void>;
 }
 
-export function openBoard(settings: Settings, program: 'aimlock' | 'aimlockd', log?: LockLogger): Board {
+export function openBoard(
+  settings: Settings,
+  program: 'aimlock' | 'aimlockd',
+  log?: LockLogger,
+  /** `keepOpen`: a long-lived process keeps the tree's directories open between uses (store/owned.ts). */
+  opts: { keepOpen?: boolean } = {},
+): Board {
   const paths = boardPaths(settings);
-  const tree = new OwnedTree(paths.stateDir);
+  const tree = new OwnedTree(paths.stateDir, { keepOpen: opts.keepOpen });
   // Made through the tree: a directory root makes here is the agent's user's from its first instant on.
   for (const dir of [paths.stateDir, paths.lockDir, paths.history, dirname(paths.config)]) {
     openDirectory(dir, tree, true).close();

@@ -263,6 +263,8 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
       const agent = new Agent(loadSettings(d.settingsFile), log.child({ device: d.device }), {
         commands: opts.commands === 'agent',
         instanceLock: false,
+        // Six directories kept open per board would be 60,000 descriptors at 10,000 boards.
+        keepDirsOpen: false,
       });
       agents.push(agent);
       await agent.start();

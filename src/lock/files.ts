@@ -1,7 +1,12 @@
 // The persistent half of the lock: lock bit, owner record and generation counter, beside each other in
 // `{state_dir}/locks/{config name}/`. Unlike kernel locks they survive their writer — which is exactly how
-// ghosts are born — so every write here is atomic (temp file + rename) and only ever made while both kernel
-// locks are held: the bit is written last on acquire and cleared first on release.
+// ghosts are born — so every write here is atomic for its readers and only ever made while both kernel locks
+// are held: the bit is written last on acquire and cleared first on release. Records (owner, intents) are
+// replaced by temp file + rename. The bit and the generation are overwritten in place: a rename over an
+// existing file makes ext4 start writing the new file out at once (auto_da_alloc), 0.7 ms a rename on this
+// machine's disk against 7 µs for an overwrite, and the two of them were three renames a push. An overwrite is
+// whole for readers here: the bit changes one byte (`0`/`1`), and the generation only grows (generation.ts),
+// so its new digits cover the old ones.
 //
 // None of it is fsync'd (src/store/DURABILITY.md): it is meaningful only within one boot. After a power cut
 // the boot id differs, so whatever bit and record the disk kept — the last ones, older ones, or an empty file
@@ -12,11 +17,20 @@
 // The folder is in the state directory, which the agent's user owns, and root technicians write here too:
 // every access goes through the tree (store/owned.ts) — no link followed, what root makes is the agent's.
 // A link found where a record belongs is read as the worst case: a set bit, a corrupt owner record.
-import { mkdir, readdir, unlink } from 'node:fs/promises';
+import {
+  closeSync,
+  constants as fsc,
+  fstatSync,
+  ftruncateSync,
+  readdirSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite, sweepTempFiles } from '../store/atomic.js';
 import { readText } from '../store/json-file.js';
-import { inDirectory, inParent, type OwnedTree } from '../store/owned.js';
+import { explainLink, inDirectory, inParent, type OwnedTree, openInPlace } from '../store/owned.js';
 import type { IntentRecord, LockBit, OwnerRead, OwnerRecord } from './types.js';
 
 const OWNER_KEYS: Array<[keyof OwnerRecord, 'number' | 'string']> = [
@@ -114,7 +128,7 @@ export class LockFiles {
 
   /** Pids with an intent file (left behind by processes killed mid-transition, among others). */
   async intentPids(): Promise<number[]> {
-    const names = await inDirectory(this.intentsDir, this.tree, false, (d) => readdir(d.at(''))).catch(
+    const names = await inDirectory(this.intentsDir, this.tree, false, (d) => readdirSync(d.at(''))).catch(
       () => [] as string[],
     );
     return names.map((n) => Number.parseInt(n, 10)).filter((n) => Number.isSafeInteger(n) && n > 0);
@@ -146,7 +160,7 @@ export class LockFiles {
 
   /** Caller holds both kernel locks. Not durable: generation.ts keeps tokens unique across power cuts. */
   async writeGeneration(n: number): Promise<void> {
-    await atomicWrite(this.generationPath, `${n}\n`, { tree: this.tree, durable: false });
+    await this.overwrite(this.generationPath, `${n}\n`);
   }
 
   /** The durable reservation (generation.ts), or null when absent or unreadable (then the counter counts). */
@@ -165,7 +179,7 @@ export class LockFiles {
 
   /** Caller holds both kernel locks. Not durable: after a power cut any bit reads FREE or STALE (header). */
   async writeBit(bit: 0 | 1): Promise<void> {
-    await atomicWrite(this.bitPath, `${bit}\n`, { tree: this.tree, durable: false });
+    await this.overwrite(this.bitPath, `${bit}\n`);
   }
 
   /**
@@ -173,7 +187,7 @@ export class LockFiles {
    * space: the way to clear the bit when a full disk refuses writeBit(0)'s temporary file.
    */
   async removeBit(): Promise<void> {
-    await unlink(this.bitPath).catch((err: NodeJS.ErrnoException) => {
+    await this.remove(this.bitPath).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;
     });
   }
@@ -206,8 +220,35 @@ export class LockFiles {
     return inDirectory(this.dir, this.tree, false, (d) => sweepTempFiles(d.at('.')));
   }
 
-  /** unlink(2) removes a link itself, never its target; the folder is reached without links. */
+  /**
+   * Overwrites `path` in place from its first byte (header: why not temp + rename), never through a link and
+   * only when it is a regular file with one link (owned.ts openInPlace); cut to `text` when it was longer (a
+   * technician's `echo 0 >` leaves `0\n`, a hand edit may leave more).
+   */
+  private overwrite(path: string, text: string): Promise<void> {
+    return inParent(path, this.tree, this.tree !== undefined, (dir, name) => {
+      let fd: number;
+      try {
+        fd = openInPlace(dir, name, fsc.O_WRONLY, 0o644);
+      } catch (err) {
+        throw explainLink(err, path);
+      }
+      try {
+        const bytes = Buffer.from(text);
+        if (writeSync(fd, bytes, 0, bytes.length, 0) !== bytes.length)
+          throw new Error(`short write to ${path}`);
+        if (fstatSync(fd).size > bytes.length) ftruncateSync(fd, bytes.length);
+      } finally {
+        closeSync(fd);
+      }
+    });
+  }
+
+  /**
+   * unlink(2) removes a link itself, never its target; the folder is reached without links. Synchronous like
+   * every other call on these few-byte records (store/owned.ts readBytesSync says why).
+   */
   private remove(path: string): Promise<void> {
-    return inParent(path, this.tree, false, (d, name) => unlink(d.at(name)));
+    return inParent(path, this.tree, false, (d, name) => unlinkSync(d.at(name)));
   }
 }

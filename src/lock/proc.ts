@@ -3,8 +3,11 @@
 // Never open the `.lock` file here: closing ANY fd of that file drops the calling process's fcntl (POSIX)
 // lock, and the agent reading a status may be the very process holding it. The file is identified by
 // `stat` (device + inode) and matched against /proc/locks.
-import { readFileSync, readlinkSync } from 'node:fs';
-import { readFile, readlink, stat } from 'node:fs/promises';
+//
+// Reads are synchronous: procfs answers from kernel memory and never waits on a disk, while each asynchronous
+// read was a thread-pool round trip per open, fstat, read and close — most of a push's system calls.
+// The functions keep their promise signatures so that a slower source could come back without touching callers.
+import { readFileSync, readlinkSync, statSync } from 'node:fs';
 import type { KernelHolder, ProcessFacts, Visibility } from './types.js';
 
 /** Inode of the initial (host) pid namespace: a kernel constant (PROC_PID_INIT_INO, 0xEFFFFFFC). */
@@ -78,23 +81,21 @@ export function parseProcLocks(
 export async function readKernelHolders(lockPath: string, procRoot = '/proc'): Promise<KernelHolder[]> {
   let st: { dev: bigint; ino: bigint };
   try {
-    st = await stat(lockPath, { bigint: true });
+    st = statSync(lockPath, { bigint: true });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;
   }
-  const text = await readFile(`${procRoot}/locks`, 'utf8');
+  const text = readFileSync(`${procRoot}/locks`, 'utf8');
   const holders = parseProcLocks(text, devMajorMinor(st.dev), st.ino);
-  await Promise.all(
-    holders.map(async (h) => {
-      if (h.pid <= 0) return;
-      try {
-        h.command = (await readFile(`${procRoot}/${h.pid}/comm`, 'utf8')).replace(/\n$/, '');
-      } catch {
-        // gone since, or hidden: the table shows no command
-      }
-    }),
-  );
+  for (const h of holders) {
+    if (h.pid <= 0) continue;
+    try {
+      h.command = readFileSync(`${procRoot}/${h.pid}/comm`, 'utf8').replace(/\n$/, '');
+    } catch {
+      // gone since, or hidden: the table shows no command
+    }
+  }
   return holders;
 }
 
@@ -122,7 +123,7 @@ export async function processFacts(pid: number, procRoot = '/proc'): Promise<Pro
   if (!Number.isInteger(pid) || pid <= 0) return { alive: false, start: null };
   let text: string;
   try {
-    text = await readFile(statPath(pid, procRoot), 'utf8');
+    text = readFileSync(statPath(pid, procRoot), 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ESRCH') return { alive: false, start: null };
@@ -145,11 +146,16 @@ function statPath(pid: number, procRoot: string): string {
   return pid === process.pid ? `${procRoot}/${pid}/task/${pid}/stat` : `${procRoot}/${pid}/stat`;
 }
 
+/** Our own start time never changes: read once (each intent and owner record names it). */
+let cachedSelfStart: number | undefined;
+
 /** Field 22 of our own stat, as every other process reads it (for our owner record). */
 export function selfStart(procRoot = '/proc'): number {
+  if (procRoot === '/proc' && cachedSelfStart !== undefined) return cachedSelfStart;
   const path = statPath(process.pid, procRoot);
   const parsed = parseStat(readFileSync(path, 'utf8'));
   if (!parsed) throw new Error(`cannot parse ${path}`);
+  if (procRoot === '/proc') cachedSelfStart = parsed.start;
   return parsed.start;
 }
 
@@ -174,7 +180,7 @@ export function pidNamespace(pid: number | 'self', procRoot = '/proc'): string |
 
 async function readNs(path: string): Promise<{ ns: string } | { error: string }> {
   try {
-    return { ns: await readlink(path) };
+    return { ns: readlinkSync(path) };
   } catch (e) {
     return { error: (e as NodeJS.ErrnoException).code ?? String(e) };
   }
@@ -189,7 +195,7 @@ function unescapeMount(s: string): string {
 async function procMountOptions(procRoot: string): Promise<string[] | null> {
   let found: string[] | null = null;
   try {
-    const text = await readFile(`${procRoot}/self/mountinfo`, 'utf8');
+    const text = readFileSync(`${procRoot}/self/mountinfo`, 'utf8');
     for (const line of text.split('\n')) {
       const f = line.split(' ');
       const sep = f.indexOf('-', 6);
@@ -201,7 +207,7 @@ async function procMountOptions(procRoot: string): Promise<string[] | null> {
     // fall back to /proc/mounts
   }
   try {
-    const text = await readFile(`${procRoot}/mounts`, 'utf8');
+    const text = readFileSync(`${procRoot}/mounts`, 'utf8');
     for (const line of text.split('\n')) {
       const f = line.split(' ');
       if (f[2] !== 'proc' || unescapeMount(f[1] ?? '') !== '/proc') continue;

@@ -34,16 +34,12 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { open, readdir, rename, unlink } from 'node:fs/promises';
+import { open, readdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { type OwnedTree, openParent } from './owned.js';
+import { type Dir, type OwnedTree, openParent } from './owned.js';
 
-// The directory fsync of the async form runs on libuv's pool like every other step of it, never on the event
-// loop: a process that writes for many boards at once (the simulator, 1,000 holds in one burst) otherwise
-// waits out each journal commit in turn, nothing else running meanwhile. The promise still resolves only once
-// the rename is durable.
-const fsyncP = promisify(fsync);
+const fsyncAsync = promisify(fsync);
 
 export interface AtomicWriteOptions {
   /** Exact mode of the new file (applied with fchmod, so the umask does not change it). Default 0644 less the umask. */
@@ -101,6 +97,11 @@ function toBuffer(data: string | Buffer): Buffer {
   return typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
 }
 
+/**
+ * Everything but the fsyncs runs synchronously: open, write, close and rename of a small file on the board's
+ * own disk take microseconds, while each was a thread-pool round trip. The fsyncs wait on the disk for
+ * milliseconds and stay off the event loop, so MQTT keeps flowing while a write becomes durable.
+ */
 export async function atomicWrite(
   path: string,
   data: string | Buffer,
@@ -113,21 +114,18 @@ export async function atomicWrite(
   const tmp = dir.at(tempNameFor(basename(path)));
   let renamed = false;
   try {
-    const fh = await open(tmp, TEMP_FLAGS, opts.mode ?? DEFAULT_MODE);
     try {
+      const fd = writeTemp(dir, tmp, data, opts);
       try {
-        dir.adopt(fh.fd);
-        if (opts.mode !== undefined) await fh.chmod(opts.mode);
-        await fh.writeFile(toBuffer(data));
-        if (durable) await fh.sync();
+        if (durable) await fsyncAsync(fd);
       } finally {
-        await fh.close();
+        closeSync(fd);
       }
-      await rename(tmp, dir.at(basename(path)));
+      renameSync(tmp, dir.at(basename(path)));
       renamed = true;
-      if (syncDir) await fsyncP(dir.fd);
+      if (syncDir) await fsyncAsync(dir.fd);
     } catch (err) {
-      if (!renamed) await unlink(tmp).catch(() => {});
+      if (!renamed) removeQuietly(tmp);
       throw err;
     }
   } catch (err) {
@@ -147,12 +145,9 @@ export function atomicWriteSync(path: string, data: string | Buffer, opts: Atomi
   const tmp = dir.at(tempNameFor(basename(path)));
   let renamed = false;
   try {
-    const fd = openSync(tmp, TEMP_FLAGS, opts.mode ?? DEFAULT_MODE);
     try {
+      const fd = writeTemp(dir, tmp, data, opts);
       try {
-        dir.adopt(fd);
-        if (opts.mode !== undefined) fchmodSync(fd, opts.mode);
-        writeAllSync(fd, toBuffer(data));
         if (durable) fsyncSync(fd);
       } finally {
         closeSync(fd);
@@ -161,11 +156,7 @@ export function atomicWriteSync(path: string, data: string | Buffer, opts: Atomi
       renamed = true;
       if (syncDir) fsyncSync(dir.fd);
     } catch (err) {
-      if (!renamed) {
-        try {
-          unlinkSync(tmp);
-        } catch {}
-      }
+      if (!renamed) removeQuietly(tmp);
       throw err;
     }
   } catch (err) {
@@ -173,6 +164,26 @@ export function atomicWriteSync(path: string, data: string | Buffer, opts: Atomi
   } finally {
     dir.close();
   }
+}
+
+/** The temporary, created and written whole (owned by the tree's owner when root made it); returns its fd. */
+function writeTemp(dir: Dir, tmp: string, data: string | Buffer, opts: AtomicWriteOptions): number {
+  const fd = openSync(tmp, TEMP_FLAGS, opts.mode ?? DEFAULT_MODE);
+  try {
+    dir.adopt(fd);
+    if (opts.mode !== undefined) fchmodSync(fd, opts.mode);
+    writeAllSync(fd, toBuffer(data));
+    return fd;
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {} // already gone, or the directory is unwritable: a sweeper removes it later
 }
 
 /** Makes a rename or unlink in `dir` durable: without it the directory entry may be lost on power cut. */

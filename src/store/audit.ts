@@ -19,11 +19,11 @@
 // - Root appends too (a technician's command), into a directory the agent's user owns: the log is opened
 //   through owned.ts — never through a link, only as a regular file with one link, and a log root creates
 //   belongs to the agent's user (else the agent's next append fails EACCES).
-import { close, constants, fdatasync, fstat, fsync, read, write } from 'node:fs';
+import { closeSync, constants, fdatasync, fstatSync, fsyncSync, readSync, writeSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { C, flock, isBusy } from '../lock/fs-ext.js';
+import { C, flockNow } from '../lock/fs-ext.js';
 import { explainLink, inParent, type OwnedTree, openInPlace, READ_NOFOLLOW } from './owned.js';
 
 export interface AuditEntry {
@@ -45,27 +45,28 @@ export function auditLine(entry: Record<string, unknown>, closeTornLine = false)
 
 const TURN_WAIT_MS = 2000;
 
-/** Our turn at the log (true), or false when another holder kept it past TURN_WAIT_MS. */
-async function takeTurn(fd: number): Promise<boolean> {
-  const deadline = Date.now() + TURN_WAIT_MS;
-  for (;;) {
-    try {
-      await flock(fd, C.LOCK_EX | C.LOCK_NB);
-      return true;
-    } catch (err) {
-      if (!isBusy(err) || Date.now() > deadline) return false;
-      await sleep(2);
-    }
+/**
+ * Our turn at the log, taken now: true, or false when another holder has it. A log that cannot be locked at all
+ * (say, a filesystem without flock) answers true: the line goes in without its turn, as it always did.
+ */
+function takeTurn(fd: number): boolean {
+  try {
+    return flockNow(fd, C.LOCK_EX);
+  } catch {
+    return true;
   }
 }
 
-const fstatP = promisify(fstat);
-const writeP = promisify(write);
-const readP = promisify(read);
+/** Waits for our turn; after TURN_WAIT_MS the line goes in anyway (a stuck holder must not stop the audit). */
+async function waitTurn(fd: number): Promise<void> {
+  const deadline = Date.now() + TURN_WAIT_MS;
+  while (Date.now() <= deadline) {
+    await sleep(2);
+    if (takeTurn(fd)) return;
+  }
+}
+
 const datasyncP = promisify(fdatasync);
-const closeP = promisify(close);
-// On the pool, not the event loop (as atomic.ts's directory fsync): still awaited before the line counts as written.
-const fsyncP = promisify(fsync);
 
 /** `tree`: the state directory the log is in (owned.ts); the board always passes it. */
 export async function appendAudit(
@@ -87,18 +88,19 @@ export async function appendAudit(
     }
     let size: number;
     try {
-      await takeTurn(fd); // released by close
-      size = (await fstatP(fd)).size;
-      const buf = auditLine(entry, size > 0 && (await byteAt(fd, size - 1)) !== NEWLINE);
-      const { bytesWritten } = await writeP(fd, buf, 0, buf.length);
+      // Only the fdatasync leaves the event loop: the turn, fstat, pread and write take microseconds.
+      if (!takeTurn(fd)) await waitTurn(fd); // released by close
+      size = fstatSync(fd).size;
+      const buf = auditLine(entry, size > 0 && byteAt(fd, size - 1) !== NEWLINE);
+      const bytesWritten = writeSync(fd, buf, 0, buf.length);
       if (bytesWritten !== buf.length)
         throw new Error(`short write to ${path} (${bytesWritten} of ${buf.length} bytes)`);
       if (sync) await datasyncP(fd);
     } finally {
-      await closeP(fd);
+      closeSync(fd);
     }
     // An empty file may have just been created: its directory entry must survive a power cut too.
-    if (size === 0 && sync) await fsyncP(dir.fd);
+    if (size === 0 && sync) fsyncSync(dir.fd);
   });
 }
 
@@ -151,8 +153,8 @@ export async function readAuditTail(path: string, bytes: number): Promise<AuditE
   }
 }
 
-async function byteAt(fd: number, position: number): Promise<number | undefined> {
+function byteAt(fd: number, position: number): number | undefined {
   const buf = Buffer.alloc(1);
-  const { bytesRead } = await readP(fd, buf, 0, 1, position);
+  const bytesRead = readSync(fd, buf, 0, 1, position);
   return bytesRead === 1 ? buf[0] : undefined;
 }

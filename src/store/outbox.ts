@@ -25,9 +25,10 @@
 //   burst of enqueues cannot overshoot the bound or reuse a sequence number, and journal lines never interleave.
 // - Nothing is retried after a failed write or fdatasync (after EIO a retry may lie): the operation fails, and
 //   the journal is rewritten from memory before the next append (a failed write may have left half a line).
-import { constants as fsc } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { closeSync, fdatasync, constants as fsc, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { atomicWrite, sweepTempFiles } from './atomic.js';
 import { isRecord, readJsonFile, writeJsonFile } from './json-file.js';
 import {
@@ -38,6 +39,8 @@ import {
   messageLine,
   parseJournal,
 } from './outbox-journal.js';
+
+const fdatasyncAsync = promisify(fdatasync);
 
 export interface OutboxMessage {
   topic: string;
@@ -168,31 +171,34 @@ export class Outbox {
     index.delete(seq);
   }
 
-  /** One write(2) of whole lines at the end of the journal; fdatasync when `sync`. Never retried. */
+  /**
+   * One write(2) of whole lines at the end of the journal; fdatasync when `sync`. Never retried. Only the
+   * fdatasync leaves the event loop: open, write and close of a local file take microseconds.
+   */
   private async append(lines: string, sync: boolean): Promise<void> {
     if (this.suspect) await this.rewrite(this.index ?? new Map());
     const buf = Buffer.from(lines, 'utf8');
-    const fh = await open(this.journal, APPEND_FLAGS);
+    const fd = openSync(this.journal, APPEND_FLAGS);
     try {
-      const { bytesWritten } = await fh.write(buf, 0, buf.length);
+      const bytesWritten = writeSync(fd, buf, 0, buf.length);
       if (bytesWritten !== buf.length)
         throw new Error(`short write to ${this.journal} (${bytesWritten} of ${buf.length} bytes)`);
-      if (sync) await fh.datasync();
+      if (sync) await fdatasyncAsync(fd);
     } catch (err) {
       this.suspect = true;
       throw err;
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
   }
 
   /** Empties the journal (every message is out). Not synced: at worst a power cut sends them again. */
   private async truncate(): Promise<void> {
-    const fh = await open(this.journal, fsc.O_WRONLY | fsc.O_NOFOLLOW);
+    const fd = openSync(this.journal, fsc.O_WRONLY | fsc.O_NOFOLLOW);
     try {
-      await fh.truncate(0);
+      ftruncateSync(fd, 0);
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
     this.dead = 0;
     this.suspect = false;

@@ -24,6 +24,17 @@
 //   socket (cli/control.ts checks the name first) and the observe-only stat of the .lock file in proc.ts.
 // - The root itself is trusted as configured: it may be reached through links above it (/var → /data on some
 //   boards), and the agent's user cannot replace it (its parent is not theirs).
+//
+// KEPT OPEN (the agent only: `new OwnedTree(root, { keepOpen: true })`)
+// - Walking a directory down from the root costs an open, an fstat and a close per level; the agent touches the
+//   tree about forty times per push, which made the walks most of a push's system calls. A long-lived process
+//   keeps each directory it walked open and hands the same fd out again while an lstat of its path still names
+//   the same directory (dev and inode). The fd was opened by the no-link walk, so it is a real directory of the
+//   tree; if the path now names something else (a directory removed and made again, a link planted in its
+//   place) the fd is dropped and the path walked again, which refuses the link as before.
+// - A directory handed out is counted (Dir.retain/close): one dropped from the cache while a write is still
+//   using it is closed when that write closes it, never under it (a reused fd number would aim the write's
+//   rename at another directory).
 import {
   closeSync,
   fchownSync,
@@ -32,9 +43,9 @@ import {
   lstatSync,
   mkdirSync,
   openSync,
+  readFileSync,
   type Stats,
 } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 
 /** Mode of the directories made under the tree (systemd's StateDirectoryMode=0750). */
@@ -63,7 +74,8 @@ const isRoot = () => process.geteuid?.() === 0;
 
 /** A directory held open by fd; names inside it are reached through the fd, never through its path again. */
 export class Dir {
-  private closed = false;
+  /** Holders of this fd: the caller, plus the tree's cache while it keeps the directory open. */
+  private refs = 1;
   constructor(
     readonly fd: number,
     readonly path: string,
@@ -95,16 +107,57 @@ export class Dir {
     return err;
   }
 
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    closeSync(this.fd);
+  /** One more holder: each must close() it. */
+  retain(): this {
+    this.refs += 1;
+    return this;
   }
+
+  close(): void {
+    if (this.refs <= 0) return;
+    this.refs -= 1;
+    if (this.refs === 0) closeSync(this.fd);
+  }
+}
+
+interface Kept {
+  dir: Dir;
+  dev: number;
+  ino: number;
 }
 
 /** The state directory: the one tree whose contents the agent's user owns and may tamper with. */
 export class OwnedTree {
-  constructor(readonly root: string) {}
+  private readonly kept = new Map<string, Kept>();
+  constructor(
+    readonly root: string,
+    private readonly opts: { keepOpen?: boolean } = {},
+  ) {}
+
+  /**
+   * `dir` opened by `open`, or (keepOpen) the fd kept from an earlier open while its path still names that same
+   * directory: one lstat instead of a walk. The caller closes what it gets either way.
+   */
+  reuse(dir: string, open: () => Dir): Dir {
+    if (!this.opts.keepOpen) return open();
+    const kept = this.kept.get(dir);
+    if (kept) {
+      const st = lstatOrNull(dir);
+      if (st?.isDirectory() && st.dev === kept.dev && st.ino === kept.ino) return kept.dir.retain();
+      this.kept.delete(dir);
+      kept.dir.close();
+    }
+    const fresh = open();
+    const st = fstatSync(fresh.fd);
+    this.kept.set(dir, { dir: fresh.retain(), dev: st.dev, ino: st.ino });
+    return fresh;
+  }
+
+  /** Closes the directories kept open (a stopped agent); later opens walk again. */
+  close(): void {
+    for (const kept of this.kept.values()) kept.dir.close();
+    this.kept.clear();
+  }
 
   /** True when `path` is the root or below it. */
   contains(path: string): boolean {
@@ -114,6 +167,10 @@ export class OwnedTree {
 
   /** Opens `dir` without following links below the root; missing directories are made (owned) when `create`. */
   openDir(dir: string, create: boolean): Dir {
+    return this.reuse(dir, () => this.walk(dir, create));
+  }
+
+  private walk(dir: string, create: boolean): Dir {
     if (create) mkdirSync(this.root, { recursive: true, mode: DIR_MODE });
     let fd = openSync(this.root, fsc.O_RDONLY | fsc.O_DIRECTORY);
     const st = fstatSync(fd);
@@ -171,8 +228,19 @@ function describe(parent: Dir, name: string): string {
 /** Opens `dir`: through `tree` when it is inside it, else plainly (outside the tree, links are not ours). */
 export function openDirectory(dir: string, tree: OwnedTree | undefined, create: boolean): Dir {
   if (tree?.contains(dir)) return tree.openDir(dir, create);
-  if (create) mkdirSync(dir, { recursive: true });
-  return new Dir(openSync(dir, fsc.O_RDONLY | fsc.O_DIRECTORY), dir, null);
+  const open = () => {
+    if (create) mkdirSync(dir, { recursive: true });
+    return new Dir(openSync(dir, fsc.O_RDONLY | fsc.O_DIRECTORY), dir, null);
+  };
+  return tree ? tree.reuse(dir, open) : open();
+}
+
+function lstatOrNull(path: string): Stats | null {
+  try {
+    return lstatSync(path);
+  } catch {
+    return null; // gone or unreadable: walked again, which says why if it matters
+  }
 }
 
 /** The directory holding `path` (see openDirectory). */
@@ -252,15 +320,28 @@ export const READ_NOFOLLOW = fsc.O_RDONLY | fsc.O_NOFOLLOW;
  * The bytes of `path`, read without following a link at its name or (inside `tree`) in its directories: what
  * root reads there may end up in a file the agent's user can read (a restored config, an audit line).
  */
-export function readBytes(path: string, tree?: OwnedTree): Promise<Buffer> {
-  return inParent(path, tree, false, async (dir, name) => {
+export async function readBytes(path: string, tree?: OwnedTree): Promise<Buffer> {
+  return readBytesSync(path, tree);
+}
+
+/**
+ * readBytes, synchronously: the records are a few hundred bytes on the board's own disk, and each asynchronous
+ * open, fstat, read and close was a thread-pool round trip — a push reads a dozen of them.
+ */
+export function readBytesSync(path: string, tree?: OwnedTree): Buffer {
+  const dir = openParent(path, tree, false);
+  try {
     // O_NONBLOCK: a FIFO planted where a record belongs must not hang a root command in open(2).
-    const fh = await open(dir.at(name), READ_NOFOLLOW | fsc.O_NONBLOCK);
+    const fd = openSync(dir.at(basename(path)), READ_NOFOLLOW | fsc.O_NONBLOCK);
     try {
-      if (!(await fh.stat()).isFile()) throw new UnsafePathError(path, 'it is not a regular file');
-      return await fh.readFile();
+      if (!fstatSync(fd).isFile()) throw new UnsafePathError(path, 'it is not a regular file');
+      return readFileSync(fd);
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
-  });
+  } catch (err) {
+    throw dir.named(err);
+  } finally {
+    dir.close();
+  }
 }

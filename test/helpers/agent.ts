@@ -2,7 +2,7 @@
 // that signs pushes, publishes them and collects what the device answers.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync, type KeyObject, randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -68,6 +68,7 @@ export async function startAgent(
   const main = join(runtime.root, 'dist/agent/main.js');
   const [node, args] = plainNode([main, '--settings', board.settingsFile], runtime);
   const [file, argv]: [string, string[]] = opts.wrap ? opts.wrap([node, ...args]) : [node, args];
+  const startedAt = Date.now();
   const child = spawn(file, argv, {
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
@@ -106,6 +107,7 @@ export async function startAgent(
     throw new Error(`agent did not log ${pattern} within ${timeoutMs} ms:\n${logs.slice(-30).join('\n')}`);
   };
   await waitLog(/^aimlockd ready/);
+  await untilSubscribed(board.settingsFile, startedAt);
   return {
     child,
     logs,
@@ -120,6 +122,43 @@ export async function startAgent(
       await exited(child);
     },
   };
+}
+
+/**
+ * READY does not wait for the broker (by design), so a non-retained push a test sends right after it could reach
+ * the broker before the agent's SUBSCRIBE and be lost. The agent publishes its retained status after SUBSCRIBE on
+ * the same connection, so a status of this start seen on the broker means the subscription is in place. Bounded:
+ * a test whose broker is down (or needs TLS or credentials) on purpose goes on after it.
+ */
+async function untilSubscribed(settingsFile: string, since: number, timeoutMs = 5000): Promise<void> {
+  const s = JSON.parse(readFileSync(settingsFile, 'utf8')) as {
+    broker?: { url?: string };
+    device: string;
+    fleet: string;
+  };
+  const url = s.broker?.url;
+  if (!url?.startsWith('mqtt://')) return;
+  const client = await mqtt
+    .connectAsync(url, { clientId: `probe-${randomUUID()}`, reconnectPeriod: 0, connectTimeout: timeoutMs })
+    .catch(() => null);
+  if (!client) return;
+  try {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      client.on('message', (_topic, payload) => {
+        try {
+          const doc = JSON.parse(payload.toString()) as { state?: string; ts?: string };
+          if (doc.state !== 'offline' && Date.parse(doc.ts ?? '') >= since - 1000) {
+            clearTimeout(timer);
+            resolve();
+          }
+        } catch {} // not a status document: keep waiting
+      });
+      client.subscribe(`${prefix(s.device, s.fleet)}/status`, { qos: 1 });
+    });
+  } finally {
+    await client.endAsync(true);
+  }
 }
 
 export const prefix = (device = 'drone-07', fleet = 'alpha') => `aimlock/v1/${fleet}/${device}`;

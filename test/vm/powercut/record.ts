@@ -93,7 +93,10 @@ export async function record(board: PowerBoard, opts: RecordOptions): Promise<Le
     } else {
       await pushAndMark('push');
     }
-    if (ledger.actions.length % 25 === 0) opts.progress(`recorded ${ledger.actions.length} applies`);
+    if (ledger.actions.length % 25 === 0) {
+      opts.progress(`recorded ${ledger.actions.length} applies`);
+      await board.calibrate();
+    }
   }
   // Everything still unflushed is logged when the target goes away (its end mark and final super too).
   await board.must(
