@@ -22,7 +22,12 @@ t.test('limits: parsing, the refusal sentence, the collector interval', async (t
     'Max open files            1024                 4096                 files     \n';
   t.same(openFilesLimit(text), { soft: 1024, hard: 4096 });
   t.equal(openFilesLimit('nothing here'), null);
-  t.equal(descriptorProblem(100, 0, { soft: 1024, hard: 1024 }), null);
+  t.equal(descriptorProblem(96, 0, { soft: 1024, hard: 1024 }), null, '96 × 10 + 64 = 1024 fit');
+  t.match(
+    descriptorProblem(97, 0, { soft: 1024, hard: 1024 }),
+    /run at most 96 per simulator/,
+    'one more does not',
+  );
   t.equal(descriptorProblem(100_000, 0, null), null, 'no limit known: no refusal');
   const why = descriptorProblem(1000, 0, { soft: 1024, hard: 1024 });
   // 10 a drone: 2 always, 8 more while a push lands on every drone at once (a rollout's 100% wave).
