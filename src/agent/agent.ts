@@ -9,12 +9,14 @@ import { type Board, openBoard } from '../board/open.js';
 import { CommandHandler } from '../command/handler.js';
 import { evidence, type Observation } from '../lock/observe.js';
 import type { LoadedSettings } from '../settings/load.js';
-import { TECHNICIAN_EVENTS, type TechnicianReport } from '../store/deferred-events.js';
 import { Outbox } from '../store/outbox.js';
 import { type AgentState, readState } from '../store/state.js';
 import type { PushMeta } from '../transport/inbound.js';
 import { Transport } from '../transport/index.js';
+import { auditRejection } from './audit-rejection.js';
+import { bootLook } from './boot-look.js';
 import { serveControl } from './control.js';
+import { answerControl } from './control-requests.js';
 import { publishDeferredEvents } from './deferred.js';
 import { DesiredState } from './desired.js';
 import { InstanceLock } from './instance-lock.js';
@@ -149,19 +151,9 @@ export class Agent {
     this.reload();
     await this.commands.load();
     await this.readState();
-    const boot = this.settings.lock.auto_reclaim !== 'never';
-    const first = await this.board.locksmith.observe();
     // The first status (sent on connect) already carries a verdict; the collector's first tick refines it.
-    let verdict = first.verdict;
-    if (first.verdict === 'STALE' && boot && first.visibility.complete) {
-      const { reclaimed, observation } = await this.board.locksmith.reclaim(this.board.actor, {
-        reason: 'boot reclaim: owner provably gone',
-      });
-      if (reclaimed) {
-        verdict = 'FREE';
-        await this.reclaimed(observation);
-      }
-    }
+    const { verdict, reclaimed } = await bootLook(this.board, this.settings.lock.auto_reclaim);
+    if (reclaimed) await this.reclaimed(reclaimed);
     this.noteVerdict(verdict);
     this.completedAtStart = await recoverAtStart(this.board, this.log);
     const failed = this.completedAtStart?.hookFailed;
@@ -266,24 +258,7 @@ export class Agent {
       { id: f.id, version: f.version, status: doc.status, code: f.code },
       `push ${doc.status}: ${f.detail}`,
     );
-    // Rejections are audited here, for every code; applies and rollbacks under the lock, by applyConfig.
-    if (doc.status === 'rejected' && f.code !== 'rolled_back' && f.code !== 'apply_incomplete') {
-      // A full or failing disk must not swallow the answer: the audit line is given up on, loudly.
-      await this.board
-        .audit({
-          event: 'rejected',
-          id: f.id,
-          version: f.version,
-          ...(f.rollout ? { rollout: f.rollout } : {}),
-          code: f.code,
-          detail: f.detail,
-          ...(f.errors?.length ? { errors: f.errors } : {}),
-          actor: this.board.actor,
-        })
-        .catch((err: unknown) =>
-          this.log.error({ err, id: f.id, code: f.code }, 'rejection not written to the audit log'),
-        );
-    }
+    if (doc.status === 'rejected') await auditRejection(this.board, f, this.log);
     await this.transport.send('result', doc);
     // The retained status carries the last answer (results are not retained) and what still waits; an answer
     // that changes neither (superseded, duplicate) leaves it alone.
@@ -326,44 +301,21 @@ export class Agent {
     void this.transport.publishStatus().catch(this.logError);
   }
 
-  private async onControl(req: Record<string, unknown>): Promise<Record<string, unknown>> {
-    switch (req.cmd) {
-      case 'status':
-        return {
-          ok: true,
-          ...this.statusDoc(),
-          pending: this.desired.pending,
-          connected: this.transport.connected,
-        };
-      case 'hold_changed':
-        await this.currentHold();
-        // A landing that checked the hold before the file appeared may still be taking the lock: answer only
-        // once it is over, so `release --force` (hold first, then clear) cannot free the lock under it.
-        await this.desired.idle();
-        this.desired.kick();
-        return { ok: true };
-      case 'reclaim':
-        await this.watchdog.tick();
-        return { ok: true };
-      case 'force_released':
-      case 'reclaimed': {
-        // What a technician's command did: release --force, or reclaim (also an apply that reclaimed a ghost
-        // on its way in). The same fields as cli/control.ts leaves in deferred-events/ when no agent runs.
-        const event = TECHNICIAN_EVENTS[req.cmd as TechnicianReport];
-        this.log.info({ event, lock: req.previous, actor: req.actor }, 'a technician changed the lock');
-        await this.telemetry(event, {
-          file: this.board.paths.fileName,
-          reason: req.reason,
-          actor: req.actor,
-          previous: req.previous,
-        });
-        await this.watchdog.tick();
-        this.desired.kick();
-        return { ok: true };
-      }
-      default:
-        return { ok: false, error: `unknown command ${String(req.cmd)}` };
-    }
+  private onControl(req: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return answerControl(req, {
+      fileName: this.board.paths.fileName,
+      log: this.log,
+      status: () => ({
+        ...this.statusDoc(),
+        pending: this.desired.pending,
+        connected: this.transport.connected,
+      }),
+      readHold: () => this.currentHold(),
+      idle: () => this.desired.idle(),
+      kick: () => this.desired.kick(),
+      lookAtLock: () => this.watchdog.tick(),
+      telemetry: (event, fields) => this.telemetry(event, fields),
+    });
   }
 
   private statusDoc(): Record<string, unknown> {
