@@ -8,79 +8,28 @@
 //   bit and owner under our own kernel locks: the outside look may be out of date by the time we act.
 // - "taking lock" is logged before any wait, so a deadlock shows in the log.
 import { randomUUID } from 'node:crypto';
-import type { OwnedTree } from '../store/owned.js';
 import type { Actor } from './actor.js';
 import { LockFiles } from './files.js';
 import { nextGeneration } from './generation.js';
 import { Heartbeat } from './heartbeat.js';
 import { Intents } from './intents.js';
 import { KernelLock, KernelLockBusy } from './kernel.js';
+import { type AcquireOptions, LockError, type LockLease, type LocksmithOptions } from './locksmith-types.js';
 import { monoNow } from './mono.js';
 import { clause, evidence, type Observation, observe, observeOnce } from './observe.js';
 import { bootId, pidNamespace, selfStart } from './proc.js';
 import type { OwnerRecord, Verdict } from './types.js';
 import { freesOnFlock, untilFlockFree } from './wake.js';
 
-export interface LockLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
-
-export type AuditFn = (entry: Record<string, unknown>) => Promise<void>;
-
-export interface LocksmithOptions {
-  /** The state directory (store/owned.ts): lock files are reached without links, root's files are the agent's. */
-  tree?: OwnedTree;
-  /** `{config}.lock`: the file the kernel locks are taken on. */
-  lockFile: string;
-  /** `{state_dir}/locks/{config name}`: lock bit, owner record, generation. */
-  lockDir: string;
-  /** Name of the managed file, as mismatch messages say it (`aim_lock_config.conf`). */
-  fileName: string;
-  device: string;
-  /** Program name recorded as `holder` (aimlockd, aimlock). */
-  holder: string;
-  heartbeatMs: number;
-  heartbeatTtlMs: number;
-  audit: AuditFn;
-  log?: LockLogger;
-  now?: () => number;
-}
-
-export type LockErrorCode = 'lock_hot' | 'lock_mismatch';
-
-/** The lock could not be taken: `lock_hot` (a consistent holder kept it past the wait) or `lock_mismatch`. */
-export class LockError extends Error {
-  constructor(
-    readonly code: LockErrorCode,
-    readonly observation: Observation,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface AcquireOptions {
-  waitMs: number;
-  purpose: string;
-  /** Reclaim a STALE lock on the way in (auto_reclaim policy); otherwise STALE is a mismatch. */
-  reclaimStale: boolean;
-  actor: Actor;
-  /**
-   * The lease's ceiling: past it the heartbeat stops, so observers see HUNG (a technician's case) instead of
-   * a healthy HELD that would make every other writer wait for ever. Unset: no ceiling.
-   */
-  maxHoldMs?: number;
-}
-
-/** A held lock. `generation` is the fencing token of this acquisition. */
-export interface LockLease {
-  readonly generation: number;
-  readonly owner: OwnerRecord;
-  /** What the lock looked like on the way in (FREE, or STALE when a ghost was reclaimed to get here). */
-  readonly found: Observation;
-  release(): Promise<void>;
-}
+export {
+  type AcquireOptions,
+  type AuditFn,
+  LockError,
+  type LockErrorCode,
+  type LockLease,
+  type LockLogger,
+  type LocksmithOptions,
+} from './locksmith-types.js';
 
 const WAITABLE: ReadonlySet<Verdict> = new Set(['FREE', 'HELD', 'STALE']);
 
