@@ -4,7 +4,9 @@
 //
 //   npm run build && node --import @tapjs/typescript/import bench/hold-point.ts [N] [LANDING]
 //
-// N ≤ 500 (one simulator process); LANDING drones are mid-landing (accepted first, done 1.5 s later).
+// N drones in one simulator process (this one); LANDING drones are mid-landing (accepted first, done 1.5 s
+// later). OPERATOR_NODE_FLAGS="--cpu-prof --cpu-prof-dir=DIR" profiles the operator CLI as it runs; run this
+// script itself with --cpu-prof for the simulator.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -16,6 +18,16 @@ import { startMosquitto } from '../test/helpers/mosquitto.js';
 
 const N = Number(process.argv[2] ?? 300);
 const LANDING = Number(process.argv[3] ?? 0);
+
+/** CPU time (utime + stime) of a live process so far, in ms (10 ms ticks); 0 once it is gone. */
+function cpuMs(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
 
 /** Peak resident set of a live process (VmHWM), in KiB; 0 once it is gone. */
 function peakKiB(pid: number): number {
@@ -56,22 +68,35 @@ try {
     if (action === 'hold') args.push('--reason', 'bench hold point', '--for', '5m');
     args.push('--record', join(dir, 'commands.jsonl'), '--timeout', '120s');
     const started = Date.now();
-    const child = spawn(...plainNode([CLI, ...args]), { stdio: ['ignore', 'pipe', 'pipe'] });
+    // OPERATOR_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the operator as it runs.
+    const flags = (process.env.OPERATOR_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(...plainNode([...flags, CLI, ...args]), { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout!.on('data', (d) => {
       out += d;
     });
     let peak = 0;
+    let opCpu = 0;
+    const simCpu0 = process.cpuUsage();
     const sampler = setInterval(() => {
       peak = Math.max(peak, peakKiB(child.pid!));
+      opCpu = Math.max(opCpu, cpuMs(child.pid!));
     }, 50);
     const code = await new Promise<number | null>((r) => child.once('exit', r));
     clearInterval(sampler);
+    const simCpu = process.cpuUsage(simCpu0);
     const s = JSON.parse(out) as { acknowledged: number; devices: number; elapsed_ms: number };
     console.log(
       `${action}: exit ${code}, ${s.acknowledged}/${s.devices} acknowledged; first publish → last answer ` +
         `${(s.elapsed_ms / 1000).toFixed(2)} s; whole command ${((Date.now() - started) / 1000).toFixed(2)} s; ` +
         `operator peak RSS ${(peak / 1024).toFixed(1)} MiB`,
+    );
+    // CPU time is what a loaded machine stretches: at a load of 13 on 2 cores a process gets about a sixth of
+    // a core, so the simulator's CPU per command, not the wall time on a quiet machine, says what scales.
+    console.log(
+      `  CPU: simulator ${((simCpu.user + simCpu.system) / 1000).toFixed(0)} ms (` +
+        `${((simCpu.user + simCpu.system) / 1000 / N).toFixed(2)} ms a drone, all its agents included), ` +
+        `operator ≈ ${opCpu} ms (sampled every 50 ms, Node start included)`,
     );
   };
   await run('hold');

@@ -1,9 +1,9 @@
 // The fleet at scale through Mosquitto bridges: N simulated drones (real agents, `aimlock sim` processes) split
 // over E edge brokers, each bridged to one core (examples/mosquitto-bridge.conf, via test/helpers/bridge.ts);
-// from the core, a canary + waves `aimlock rollout --all`, then a hold point over H drones (`aimlock hold
-// --fleet`, when this build has it). Prints figures; asserts nothing.
+// from the core, a canary + waves `aimlock rollout --all`, then a hold point over H drones spread over the fleet
+// (`aimlock hold --fleet`, when this build has it). Prints figures; asserts nothing.
 //
-//   npm run bench:scale                                  (builds first; 10,000 drones, 2 edges, hold over 1,000)
+//   npm run bench:scale          (builds first; 10,000 drones, 2 edges, 4 simulators each, hold over 1,000)
 //   node --import @tapjs/typescript/import bench/scale.ts [DRONES] [EDGES] [SIMS_PER_EDGE] [HOLD]
 //
 // Figures: wall time of each phase; the operator's peak RSS (VmHWM of `aimlock rollout` / `aimlock hold`);
@@ -21,7 +21,7 @@ import { CLI, configWith, plainNode } from '../test/helpers/board.js';
 import { startBridged } from '../test/helpers/bridge.js';
 import { exited, waitForLine } from '../test/helpers/procs.js';
 
-const [DRONES, EDGES, SIMS_PER_EDGE, HOLD] = [10_000, 2, 2, 1000].map((d, i) =>
+const [DRONES, EDGES, SIMS_PER_EDGE, HOLD] = [10_000, 2, 4, 1000].map((d, i) =>
   Number(process.argv[2 + i] ?? d),
 );
 const FLEET = 'scale';
@@ -93,6 +93,15 @@ async function main() {
   writeFileSync(join(dir, 'ops-scale.pub'), pair.publicPem);
 
   // The observer on the core: every status (to know all are up), and a count of every message.
+  /** First and last instant each kind of command traffic was seen where, with how many. */
+  const passing = new Map<string, { first: number; last: number; n: number }>();
+  const seenAt = (where: string, at: number) => {
+    const p = passing.get(where);
+    if (p) {
+      p.last = at;
+      p.n++;
+    } else passing.set(where, { first: at, last: at, n: 1 });
+  };
   const obs = await mqtt.connectAsync(net.core.url, { clientId: `bench-${randomUUID()}`, clean: true });
   cleanups.push(() => obs.endAsync(true));
   const online = new Set<string>();
@@ -110,13 +119,32 @@ async function main() {
       lastApplied = performance.now();
     } else if (topic.endsWith('/command/result') && payload.includes('"done"')) {
       lastHoldAck = performance.now();
+      seenAt('core: results', lastHoldAck);
+    } else if (topic.endsWith('/command')) {
+      seenAt('core: commands', performance.now());
     }
   });
   await obs.subscribeAsync(`aimlock/v1/${FLEET}/#`, { qos: 1 });
+  // Where a hold point's time goes: when its commands and results pass the core and the edges (observers on
+  // each edge too, subscribed to the command topics only), first and last, from the operator's start.
+  for (const [i, edge] of net.edges.entries()) {
+    const o = await mqtt.connectAsync(edge.broker.url, {
+      clientId: `bench-edge-${randomUUID()}`,
+      clean: true,
+    });
+    cleanups.push(() => o.endAsync(true));
+    o.on('message', (topic) => {
+      seenAt(`edge ${i + 1}: ${topic.endsWith('/result') ? 'results' : 'commands'}`, performance.now());
+    });
+    await o.subscribeAsync([`aimlock/v1/${FLEET}/+/command`, `aimlock/v1/${FLEET}/+/command/result`], {
+      qos: 1,
+    });
+  }
 
   // The simulators: SIMS_PER_EDGE per edge, each its own range of drone numbers.
   const per = DRONES! / SIMS;
   const sims: ChildProcess[] = [];
+  const simStderr: string[][] = [];
   const tSims = performance.now();
   for (let i = 0; i < SIMS; i++) {
     const edge = net.edges[Math.floor(i / SIMS_PER_EDGE!)]!;
@@ -124,6 +152,13 @@ async function main() {
     args.push('--digits', String(digits), '--fleet', FLEET, '--broker', edge.broker.url);
     args.push('--pub', join(dir, 'ops-scale.pub'), '--log-level', 'error', '-q');
     const child = spawn(node, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // What a simulator said on stderr (its agents' errors), the last lines kept for the end of the run.
+    const said: string[] = [];
+    simStderr.push(said);
+    child.stderr!.on('data', (d: Buffer) => {
+      said.push(...d.toString().split('\n').filter(Boolean));
+      said.splice(0, Math.max(0, said.length - 20));
+    });
     cleanups.push(async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
       const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
@@ -161,19 +196,56 @@ async function main() {
   const roMessages = messages - m0;
   let applied = 0;
   let outcome = `exit ${ro.code}`;
+  // Why a rollout did not finish: its reason, each wave's verdict, and how the devices' answers split.
+  const why: string[] = [];
   try {
-    const sum = JSON.parse(ro.stdout) as { outcome: string; devices: Array<{ status: string }> };
+    const sum = JSON.parse(ro.stdout) as {
+      outcome: string;
+      reason: string | null;
+      waves: Array<{ label: string; status: string; reason: string | null; devices: string[] }>;
+      devices: Array<{ device: string; status: string; code: string | null; detail: string | null }>;
+    };
     applied = sum.devices.filter((d) => d.status === 'applied').length;
     outcome = sum.outcome;
+    if (sum.outcome !== 'done') {
+      why.push(`  reason: ${sum.reason}`);
+      for (const w of sum.waves)
+        why.push(
+          `  ${w.label} (${w.devices.length}): ${w.status}${w.reason ? ` — ${w.reason.slice(0, 300)}` : ''}`,
+        );
+      const split = new Map<string, number>();
+      for (const d of sum.devices) {
+        const k = `${d.status}${d.code ? `/${d.code}` : ''}`;
+        split.set(k, (split.get(k) ?? 0) + 1);
+      }
+      why.push(`  answers: ${[...split].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+      // A few of the failures in the devices' own words (one per distinct detail, device names taken out).
+      const seen = new Set<string>();
+      for (const d of sum.devices) {
+        if (d.status !== 'rejected' || !d.detail) continue;
+        const shape = d.detail.replaceAll(d.device, 'DEVICE').replace(/\d+/g, 'N');
+        if (seen.has(shape) || seen.size >= 3) continue;
+        seen.add(shape);
+        why.push(`  ${d.device}: ${d.detail.slice(0, 400)}`);
+      }
+    }
   } catch {
     outcome += `: ${ro.stderr.slice(0, 300)}`;
   }
 
   // The hold point, when this build's CLI can put a fleet on hold.
   const holdHelp = await operatorRun(['hold', '--help']);
-  let holdLines = ['hold point: not available yet (this build has no aimlock hold --fleet)'];
+  let holdLines = [
+    HOLD === 0
+      ? 'hold point: not asked for (HOLD 0)'
+      : 'hold point: not available yet (this build has no aimlock hold --fleet)',
+  ];
   if (/--fleet/.test(holdHelp.stdout) && HOLD! > 0) {
-    const devices = Array.from({ length: HOLD! }, (_, i) => name(i + 1)).join(',');
+    // Spread over the fleet (every DRONES/HOLD-th drone), so each simulator answers its share: 1,000 real
+    // drones each answer on a CPU of their own, and 1,000 held drones in one simulator process measured that
+    // process's share of a loaded machine (20–28 s), not the hold point.
+    const stride = Math.max(1, Math.floor(DRONES! / HOLD!));
+    const devices = Array.from({ length: HOLD! }, (_, i) => name(i * stride + 1)).join(',');
     const h0 = messages;
     const hold = await operatorRun([
       'hold',
@@ -188,14 +260,34 @@ async function main() {
       '120s',
       '--record',
       join(dir, 'commands.jsonl'),
+      '--json',
     ]);
     const toLast = lastHoldAck > hold.t0 ? lastHoldAck - hold.t0 : Number.NaN;
+    // The operator's own figure: its first command published → the last final answer it got (what the fleet
+    // took, without Node's start, the connection and the fleet's retained statuses before the first publish).
+    let own = 'no summary';
+    try {
+      const sum = JSON.parse(hold.stdout) as {
+        acknowledged: number;
+        devices: number;
+        elapsed_ms: number | null;
+      };
+      own =
+        `${sum.acknowledged}/${sum.devices} acknowledged, first publish → last answer ` +
+        (sum.elapsed_ms === null ? 'none' : s(sum.elapsed_ms));
+    } catch {}
     holdLines = [
       `hold point over ${HOLD} drones: exit ${hold.code}, wall ${s(hold.ms)}, last acknowledgement after ${s(toLast)}` +
-        ` (goal: within 5 s)`,
+        ` (goal: within 5 s); ${own}`,
       `  operator peak RSS ${mib(hold.peakKiB)}; ${messages - h0} messages through the core, ${((messages - h0) / (hold.ms / 1000)).toFixed(0)}/s`,
     ];
     if (hold.code !== 0) holdLines.push(`  stderr: ${hold.stderr.slice(0, 300)}`);
+    for (const where of [...passing.keys()].sort()) {
+      const p = passing.get(where)!;
+      holdLines.push(
+        `  ${where}: ${p.n}, first after ${s(p.first - hold.t0)}, last after ${s(p.last - hold.t0)}`,
+      );
+    }
   }
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -218,8 +310,14 @@ async function main() {
     `  wall ${s(ro.ms)}; last applied after ${s(lastApplied - ro.t0)}; operator peak RSS ${mib(ro.peakKiB)}`,
   );
   console.log(`  ${roMessages} messages through the core, ${(roMessages / (ro.ms / 1000)).toFixed(0)}/s`);
+  for (const line of why) console.log(line);
   for (const line of holdLines) console.log(line);
   console.log(`total wall ${s(performance.now() - t00)} (stopping the fleet is not counted)`);
+  for (const [i, said] of simStderr.entries()) {
+    if (said.length === 0) continue;
+    console.log(`simulator ${i + 1}, its last stderr lines:`);
+    for (const l of said.slice(-5)) console.log(`  ${l.slice(0, 400)}`);
+  }
 }
 
 main()

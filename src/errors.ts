@@ -165,6 +165,11 @@ export const CLI_ERRORS = {
     exit: EXIT.usage,
     meaning: "this board's limits.json is missing, unreadable or invalid; fix it (no narrowing is {})",
   },
+  // As limits_unreadable: the board's own setup is broken, not the command line or an input (`keys list`).
+  keys_unreadable: {
+    exit: EXIT.usage,
+    meaning: "this board's keys_dir is missing or unreadable; restore it, then systemctl reload aimlockd",
+  },
   already_running: {
     exit: EXIT.lock,
     meaning: "another aimlockd already runs on this board's state directory",

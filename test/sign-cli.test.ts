@@ -25,7 +25,10 @@ t.test('--help of both', async (t) => {
   t.match(sign.stdout, /aimlock sign FILE --key KEY/);
   t.match(sign.stdout, /RFC 8785/);
   const list = await aimlock(null, ['--help']);
-  t.match(list.stdout, /\n {2}keys +make an operator signing key pair/);
+  t.match(
+    list.stdout,
+    /\n {2}keys +list the keys this board trusts and what each may sign; make an operator/,
+  );
   t.match(list.stdout, /\n {2}sign +sign a push envelope/);
 });
 

@@ -305,9 +305,18 @@ t.test(
     ]);
     openssl(['pkey', '-in', join(dir, 'ec.pem'), '-pubout', '-out', join(dir, 'ec.pub')]);
     writeFileSync(join(dir, 'big.pub'), 'x'.repeat(100_000));
-    const { keys, problems } = loadTrustedKeys(dir);
+    const { keys, problems, skipped } = loadTrustedKeys(dir);
     t.same([...keys.keys()], ['good']);
     t.equal(problems.length, 6, problems.join('\n'));
+    // The same skips, per file, for `aimlock keys list` (one row each, under the id its file name gives).
+    t.same(
+      skipped.map((s) => s.problem),
+      problems,
+    );
+    t.same(
+      skipped.map((s) => s.id),
+      ['bad id!', 'big', 'dir', 'ec', 'junk', 'leaked'],
+    );
     t.match(problems.join('\n'), /bad id!.*does not match/);
     t.match(problems.join('\n'), /big\.pub is 100000 bytes/);
     t.match(problems.join('\n'), /dir\.pub is not a regular file/);
@@ -318,6 +327,6 @@ t.test(
     t.equal(missing.keys.size, 0);
     t.match(missing.problems, [/ENOENT/]);
     mkdirSync(join(dir, 'empty'));
-    t.same(loadTrustedKeys(join(dir, 'empty')), { keys: new Map(), problems: [] });
+    t.same(loadTrustedKeys(join(dir, 'empty')), { keys: new Map(), problems: [], skipped: [] });
   },
 );

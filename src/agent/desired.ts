@@ -149,6 +149,8 @@ export class DesiredState {
       .catch((err: unknown) => this.deps.onError?.(err))
       .finally(() => {
         this.running = null;
+        // A kick that came during the pass that threw (a newer push) still gets its pass.
+        if (this.again) this.kick();
       });
   }
 
@@ -243,8 +245,13 @@ export class DesiredState {
     }
     if (this.desired !== c) return; // superseded while we looked (already answered); the loop takes the newer
     this.landing = c;
+    // Only the landing itself is in the try: a throw from answering it afterwards (a disk out of descriptors
+    // while the result is queued or the state re-read) is not a landing failure. Caught here, it found the
+    // push already finished (desired null) and died on a TypeError — or, had a newer push come meanwhile,
+    // answered `superseded` for a push that had landed and said so.
+    let out: Awaited<ReturnType<typeof applyConfig>>;
     try {
-      const out = await applyConfig(board, {
+      out = await applyConfig(board, {
         config: c.config,
         id: e.id,
         version: e.version,
@@ -267,17 +274,6 @@ export class DesiredState {
             };
           return expiry(e);
         },
-      });
-      this.landing = null;
-      if (out.status === 'deferred') return this.defer(c, out.code, out.detail);
-      this.finish(c);
-      if (out.hookFailed) await this.deps.onHookFailed(out.hookFailed, e);
-      await this.deps.answer({
-        ...echo(e),
-        code: out.code,
-        detail: out.detail,
-        lock: out.lock,
-        ...(out.status === 'applied' ? { config_sha256: out.sha256 } : {}),
       });
     } catch (err) {
       this.landing = null;
@@ -313,5 +309,16 @@ export class DesiredState {
         lock,
       );
     }
+    this.landing = null;
+    if (out.status === 'deferred') return this.defer(c, out.code, out.detail);
+    this.finish(c);
+    if (out.hookFailed) await this.deps.onHookFailed(out.hookFailed, e);
+    await this.deps.answer({
+      ...echo(e),
+      code: out.code,
+      detail: out.detail,
+      lock: out.lock,
+      ...(out.status === 'applied' ? { config_sha256: out.sha256 } : {}),
+    });
   }
 }

@@ -60,6 +60,14 @@ export async function startResponder(opts: ResponderOptions): Promise<Responder>
   const all: KeyCapabilities = { caps: new Set(CAPABILITIES), source: 'simulator' };
   const caps = new Map(opts.keys.map((k) => [k.id, all]));
   const boards = new Map(opts.devices.map((d) => [d.device, new SimBoard(d.device, d.settingsFile)]));
+  // Each board opened now (settings read, directories checked), not by its first command: 1,000 first opens
+  // inside one hold point were a tenth of its CPU. A board that cannot be opened is left to fail again on its
+  // command, which answers it `internal` with the reason.
+  for (const b of boards.values()) {
+    try {
+      void b.board;
+    } catch {}
+  }
   const landing = new Set(opts.landingDevices ?? []);
   const landingMs = opts.landingMs ?? 1500;
   const seen = new Map<string, Set<string>>();

@@ -2,9 +2,13 @@
 // starts, so that a fleet too big for this process is refused with the way out instead of dying half-started
 // of EMFILE with some drones connected and others not.
 //
-// Descriptors: each drone holds 2 for its whole life — its MQTT socket and its control socket (the lock file
-// is open only while it lands; the simulator holds one instance lock for all its boards, see sim.ts). A hot
-// drone's flock(1) holder adds its 3 pipes.
+// Descriptors: each drone holds 2 for its whole life — its MQTT socket and its control socket (the simulator
+// holds one instance lock for all its boards, see sim.ts) — and more while it lands: the lock file, the state
+// directory and its children opened by fd (store/owned.ts), temporaries, the audit log and the outbox journal.
+// A push to the whole fleet (a rollout's 100% wave) lands every drone at once, so the landing's descriptors
+// are budgeted for every drone: a 10,000-drone run with 2,500 drones a process answered 1,718 pushes
+// `apply_failed` / EMFILE in a 4,000-device wave and aborted its rollout (bench/sim-fds.ts measured 6.3 more
+// a drone at the peak of 400 landings, sampled every 2 ms). A hot drone's flock(1) holder adds its 3 pipes.
 // Node raises its soft RLIMIT_NOFILE to the hard limit at start, so the hard limit is what counts; only root
 // (or systemd's LimitNOFILE=) can raise that.
 //
@@ -16,6 +20,8 @@ import { readFileSync } from 'node:fs';
 import { freemem } from 'node:os';
 
 export const FDS_PER_DRONE = 2;
+/** More while a drone lands (6.3 measured at the peak; the rest is margin for what sampling missed). */
+export const FDS_PER_LANDING = 8;
 export const FDS_PER_HOT = 3;
 /** stdio, the watcher's MQTT socket, pino, libuv's own, the keys and board files being read at start. */
 export const FDS_RESERVE = 64;
@@ -47,7 +53,7 @@ export function openFilesLimit(limitsText?: string): FdLimit | null {
 }
 
 export function descriptorsNeeded(drones: number, hot = 0): number {
-  return drones * FDS_PER_DRONE + hot * FDS_PER_HOT + FDS_RESERVE;
+  return drones * (FDS_PER_DRONE + FDS_PER_LANDING) + hot * FDS_PER_HOT + FDS_RESERVE;
 }
 
 /** Null when `drones` fit this process's descriptors; else a sentence saying what to do instead. */
@@ -55,9 +61,11 @@ export function descriptorProblem(drones: number, hot: number, limit: FdLimit | 
   if (limit === null) return null;
   const need = descriptorsNeeded(drones, hot);
   if (need <= limit.soft) return null;
-  const fit = Math.max(0, Math.floor((limit.soft - FDS_RESERVE - hot * FDS_PER_HOT) / FDS_PER_DRONE));
+  const each = FDS_PER_DRONE + FDS_PER_LANDING;
+  const fit = Math.max(0, Math.floor((limit.soft - FDS_RESERVE - hot * FDS_PER_HOT) / each));
   return (
-    `${drones} drones need about ${need} open files (${FDS_PER_DRONE} each), but this process may open ` +
+    `${drones} drones need about ${need} open files (${each} each: ${FDS_PER_DRONE} always, ` +
+    `${FDS_PER_LANDING} more while a push lands on all of them at once), but this process may open ` +
     `${limit.soft} (hard limit ${limit.hard}); run at most ${fit} per simulator and start several side by side ` +
     `with distinct --first ranges, or raise the hard limit (as root: ulimit -Hn ${need}, or LimitNOFILE=)`
   );

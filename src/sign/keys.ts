@@ -142,6 +142,8 @@ export interface TrustedKeys {
   keys: Map<string, KeyObject>;
   /** One sentence per skipped file (or an unreadable keys_dir); empty when all is well. */
   problems: string[];
+  /** The skipped `.pub` files themselves, each with its sentence (the same as in problems): `aimlock keys list`. */
+  skipped: { id: string; path: string; problem: string }[];
   /** Set when keys_dir itself cannot be listed (missing, not a directory, no permission): a safety input gone. */
   dirError?: string;
 }
@@ -154,6 +156,11 @@ export interface TrustedKeys {
 export function loadTrustedKeys(dir: string): TrustedKeys {
   const keys = new Map<string, KeyObject>();
   const problems: string[] = [];
+  const skipped: TrustedKeys['skipped'] = [];
+  const skip = (id: string, path: string, problem: string): void => {
+    problems.push(problem);
+    skipped.push({ id, path, problem });
+  };
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -161,23 +168,23 @@ export function loadTrustedKeys(dir: string): TrustedKeys {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     const dirError = `keys_dir ${dir} cannot be read (${code}); restore it, then systemctl reload aimlockd`;
     problems.push(dirError);
-    return { keys, problems, dirError };
+    return { keys, problems, skipped, dirError };
   }
   for (const name of names.sort()) {
     if (!name.endsWith('.pub') || name.startsWith('.')) continue;
     const id = name.slice(0, -'.pub'.length);
     const path = join(dir, name);
     if (!isValidKeyId(id)) {
-      problems.push(`${path}: key id "${id}" does not match ${KEY_ID_PATTERN.source}; skipped`);
+      skip(id, path, `${path}: key id "${id}" does not match ${KEY_ID_PATTERN.source}; skipped`);
       continue;
     }
     try {
       keys.set(id, loadPublicKey(path));
     } catch (err) {
-      problems.push(`${err instanceof KeyError ? err.message : `${path}: ${firstLine(err)}`}; skipped`);
+      skip(id, path, `${err instanceof KeyError ? err.message : `${path}: ${firstLine(err)}`}; skipped`);
     }
   }
-  return { keys, problems };
+  return { keys, problems, skipped };
 }
 
 function firstLine(err: unknown): string {

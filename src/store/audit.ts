@@ -19,7 +19,7 @@
 // - Root appends too (a technician's command), into a directory the agent's user owns: the log is opened
 //   through owned.ts — never through a link, only as a regular file with one link, and a log root creates
 //   belongs to the agent's user (else the agent's next append fails EACCES).
-import { closeSync, constants, fdatasync, fstatSync, fsyncSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, fdatasync, fstatSync, fsync, readSync, writeSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -67,6 +67,8 @@ async function waitTurn(fd: number): Promise<void> {
 }
 
 const datasyncP = promisify(fdatasync);
+// The new log's directory fsync leaves the event loop too (a simulator's first hold writes 1,000 new logs).
+const fsyncP = promisify(fsync);
 
 /** `tree`: the state directory the log is in (owned.ts); the board always passes it. */
 export async function appendAudit(
@@ -100,7 +102,7 @@ export async function appendAudit(
       closeSync(fd);
     }
     // An empty file may have just been created: its directory entry must survive a power cut too.
-    if (size === 0 && sync) fsyncSync(dir.fd);
+    if (size === 0 && sync) await fsyncP(dir.fd);
   });
 }
 
