@@ -19,13 +19,17 @@ export interface CutResult {
   recoveredMs: number;
 }
 
-/** Mounts the data disk at boot (before aimlockd: RequiresMountsFor), and enables the agent. */
+/** Mounts the data disk at boot (before aimlockd: RequiresMountsFor), enables the agent, and syncs all of it. */
 export async function prepareForCuts(board: PowerBoard): Promise<void> {
   await board.must(
     `grep -q '^/dev/vdb ' /etc/fstab || echo '/dev/vdb ${BOARD.state} ext4 defaults 0 2' >> /etc/fstab; ` +
       'mkdir -p /etc/systemd/system/aimlockd.service.d && ' +
       `printf '[Unit]\\nRequiresMountsFor=${BOARD.state}\\n' > /etc/systemd/system/aimlockd.service.d/powercut.conf && ` +
-      `systemctl daemon-reload && (mountpoint -q ${BOARD.state} || mount ${BOARD.state}) && systemctl enable aimlockd && systemctl start aimlockd`,
+      `systemctl daemon-reload && (mountpoint -q ${BOARD.state} || mount ${BOARD.state}) && systemctl enable aimlockd && systemctl start aimlockd && ` +
+      // The lab's own setup (fstab line, drop-ins, settings, the enable link) must be on the root disk before the
+      // first cut: unsynced, a cut within the kernel's writeback delay lost them, and the board booted without its
+      // data disk (the agent then wrote to the root file system, and the next check found the disk behind).
+      'sync',
     { timeoutMs: board.budget(40_000) },
   );
   await board.agentUp();
@@ -95,6 +99,10 @@ export async function powerCut(
   // (the retained one, the newest issued).
   const b0 = performance.now();
   await board.boot();
+  // A board that came up without its data disk would land pushes on the root file system: a lab failure, said
+  // as one (not as the next check's "behind an applied answer").
+  const mounted = await board.run(['mountpoint', '-q', BOARD.state]);
+  if (mounted.code !== 0) r.problems.push(`the board booted without its data disk on ${BOARD.state}`);
   const want = board.lastVersion;
   await board
     .waitFor(`the desired push v${want} live after the boot`, board.budget(60_000), async () => {
