@@ -1,12 +1,10 @@
-// The fs-ext binding, loaded once, as promises. fcntl only asynchronously: fs-ext's synchronous fcntl passes
-// F_SETLK an int instead of a struct flock (EFAULT). They run on a libuv worker thread, which is fine: flock
-// locks belong to the open file description and POSIX locks to the process, not to a thread. A non-blocking
-// flock may also be taken synchronously (flockNow): it never waits, and spares a thread-pool round trip.
+// The fs-ext binding, loaded once, as promises. Only the asynchronous calls are used: fs-ext's synchronous
+// fcntl passes F_SETLK an int instead of a struct flock (EFAULT). They run on a libuv worker thread, which is
+// fine: flock locks belong to the open file description and POSIX locks to the process, not to a thread.
 import { createRequire } from 'node:module';
 
 interface FsExt {
   flock(fd: number, flags: number, cb: (err: NodeJS.ErrnoException | null) => void): void;
-  flockSync(fd: number, flags: number): void;
   fcntl(
     fd: number,
     cmd: number,
@@ -21,17 +19,6 @@ export const C = fsExt.constants;
 
 export const flock = (fd: number, flags: number) =>
   new Promise<void>((resolve, reject) => fsExt.flock(fd, flags, (err) => (err ? reject(err) : resolve())));
-
-/** flock(LOCK_NB | …) now: true when taken, false when somebody else holds it; other errors throw. */
-export function flockNow(fd: number, flags: number): boolean {
-  try {
-    fsExt.flockSync(fd, flags | C.LOCK_NB);
-    return true;
-  } catch (err) {
-    if (isBusy(err)) return false;
-    throw err;
-  }
-}
 
 /** fcntl(F_SETLK) with a whole-file lock of `type` (F_WRLCK or F_UNLCK). */
 export const fcntlLock = (fd: number, type: number) =>

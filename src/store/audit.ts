@@ -23,7 +23,7 @@ import { closeSync, constants, fdatasync, fstatSync, fsync, readSync, writeSync 
 import { open, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { C, flockNow } from '../lock/fs-ext.js';
+import { C, flock, isBusy } from '../lock/fs-ext.js';
 import { explainLink, inParent, type OwnedTree, openInPlace, READ_NOFOLLOW } from './owned.js';
 
 export interface AuditEntry {
@@ -46,23 +46,20 @@ export function auditLine(entry: Record<string, unknown>, closeTornLine = false)
 const TURN_WAIT_MS = 2000;
 
 /**
- * Our turn at the log, taken now: true, or false when another holder has it. A log that cannot be locked at all
- * (say, a filesystem without flock) answers true: the line goes in without its turn, as it always did.
+ * Our turn at the log (true), or false when another holder kept it past TURN_WAIT_MS. Taken on the thread pool
+ * even though it never blocks (LOCK_NB): taken synchronously, a writer appending line after line re-took the lock
+ * within microseconds of giving it back, and a second writer polling every 2 ms starved.
  */
-function takeTurn(fd: number): boolean {
-  try {
-    return flockNow(fd, C.LOCK_EX);
-  } catch {
-    return true;
-  }
-}
-
-/** Waits for our turn; after TURN_WAIT_MS the line goes in anyway (a stuck holder must not stop the audit). */
-async function waitTurn(fd: number): Promise<void> {
+async function takeTurn(fd: number): Promise<boolean> {
   const deadline = Date.now() + TURN_WAIT_MS;
-  while (Date.now() <= deadline) {
-    await sleep(2);
-    if (takeTurn(fd)) return;
+  for (;;) {
+    try {
+      await flock(fd, C.LOCK_EX | C.LOCK_NB);
+      return true;
+    } catch (err) {
+      if (!isBusy(err) || Date.now() > deadline) return false;
+      await sleep(2);
+    }
   }
 }
 
@@ -90,8 +87,8 @@ export async function appendAudit(
     }
     let size: number;
     try {
-      // Only the fdatasync leaves the event loop: the turn, fstat, pread and write take microseconds.
-      if (!takeTurn(fd)) await waitTurn(fd); // released by close
+      // Only the turn and the fdatasync leave the event loop: fstat, pread and write take microseconds.
+      await takeTurn(fd); // released by close
       size = fstatSync(fd).size;
       const buf = auditLine(entry, size > 0 && byteAt(fd, size - 1) !== NEWLINE);
       const bytesWritten = writeSync(fd, buf, 0, buf.length);
