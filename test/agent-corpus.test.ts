@@ -18,7 +18,7 @@ t.test('bad-input corpus: each its code, nothing changes, the agent stays up, me
   // alone may grow by more than the bound below on a busy machine before a collection, which says nothing about
   // what a board keeps; a leak still shows (and, past the old-space cap, kills the agent).
   const agent = await startAgent(t, board, {
-    env: { NODE_OPTIONS: '--max-semi-space-size=1 --max-old-space-size=64' },
+    nodeFlags: ['--max-semi-space-size=1', '--single-threaded', '--max-old-space-size=64'],
   });
   const op = await operator(t, broker.url);
   const good = envelope(board.op, { version: 1 });

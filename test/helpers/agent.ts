@@ -53,6 +53,7 @@ export interface RunningAgent {
  * `opts.user`: run it as this uid/gid (the board's state directory must be theirs: helpers/users.ts).
  * `opts.runtime`: another Node and build to run it with (the ARM lane's x64 peer).
  * `opts.wrap`: runs it through another program that execs it (`ip netns exec NS`); the pid stays the agent's.
+ * `opts.nodeFlags`: Node flags for it (NODE_OPTIONS is cleared for every child node: see plainNode).
  */
 export async function startAgent(
   t: Teardown,
@@ -62,11 +63,16 @@ export async function startAgent(
     runtime?: Runtime;
     wrap?: (argv: string[]) => [string, string[]];
     user?: { uid: number; gid: number };
+    /** Node flags before the agent's main (the unit's heap flags, say). */
+    nodeFlags?: string[];
   } = {},
 ): Promise<RunningAgent> {
   const runtime = opts.runtime ?? HERE;
   const main = join(runtime.root, 'dist/agent/main.js');
-  const [node, args] = plainNode([main, '--settings', board.settingsFile], runtime);
+  const [node, args] = plainNode(
+    [...(opts.nodeFlags ?? []), main, '--settings', board.settingsFile],
+    runtime,
+  );
   const [file, argv]: [string, string[]] = opts.wrap ? opts.wrap([node, ...args]) : [node, args];
   const startedAt = Date.now();
   const child = spawn(file, argv, {
