@@ -30,7 +30,14 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite, sweepTempFiles } from '../store/atomic.js';
 import { readText } from '../store/json-file.js';
-import { explainLink, inDirectory, inParent, type OwnedTree, openInPlace } from '../store/owned.js';
+import {
+  explainLink,
+  inDirectory,
+  inParent,
+  type OwnedTree,
+  openInPlace,
+  UnsafePathError,
+} from '../store/owned.js';
 import type { IntentRecord, LockBit, OwnerRead, OwnerRecord } from './types.js';
 
 const OWNER_KEYS: Array<[keyof OwnerRecord, 'number' | 'string']> = [
@@ -223,14 +230,27 @@ export class LockFiles {
   /**
    * Overwrites `path` in place from its first byte (header: why not temp + rename), never through a link and
    * only when it is a regular file with one link (owned.ts openInPlace); cut to `text` when it was longer (a
-   * technician's `echo 0 >` leaves `0\n`, a hand edit may leave more).
+   * technician's `echo 0 >` leaves `0\n`, a hand edit may leave more). Anything else planted at the name — a
+   * link, a second hard link, a FIFO (opened O_NONBLOCK: ENXIO, never a hang) — is replaced the old way, by
+   * temp + rename, which follows nothing and heals the name.
    */
-  private overwrite(path: string, text: string): Promise<void> {
+  private async overwrite(path: string, text: string): Promise<void> {
+    try {
+      await this.overwriteInPlace(path, text);
+    } catch (err) {
+      if (!(err instanceof UnsafePathError)) throw err;
+      await atomicWrite(path, text, { tree: this.tree, durable: false });
+    }
+  }
+
+  private overwriteInPlace(path: string, text: string): Promise<void> {
     return inParent(path, this.tree, this.tree !== undefined, (dir, name) => {
       let fd: number;
       try {
-        fd = openInPlace(dir, name, fsc.O_WRONLY, 0o644);
+        fd = openInPlace(dir, name, fsc.O_WRONLY | fsc.O_NONBLOCK, 0o644);
       } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENXIO')
+          throw new UnsafePathError(path, 'it is a FIFO, not a regular file');
         throw explainLink(err, path);
       }
       try {

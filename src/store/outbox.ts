@@ -56,7 +56,8 @@ export const REFUSED_KEEP = 100;
 /** Done lines tolerated in the journal while messages still wait, before it is compacted (2 syncs). */
 const COMPACT_AT = 256;
 const JOURNAL_MODE = 0o640;
-const APPEND_FLAGS = fsc.O_WRONLY | fsc.O_APPEND | fsc.O_NOFOLLOW;
+// O_NONBLOCK: a FIFO planted where the journal belongs fails the open (ENXIO) instead of freezing the agent.
+const APPEND_FLAGS = fsc.O_WRONLY | fsc.O_APPEND | fsc.O_NOFOLLOW | fsc.O_NONBLOCK;
 
 export function outboxFileName(seq: number): string {
   return `${String(seq).padStart(12, '0')}.json`;
@@ -194,7 +195,7 @@ export class Outbox {
 
   /** Empties the journal (every message is out). Not synced: at worst a power cut sends them again. */
   private async truncate(): Promise<void> {
-    const fd = openSync(this.journal, fsc.O_WRONLY | fsc.O_NOFOLLOW);
+    const fd = openSync(this.journal, fsc.O_WRONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK);
     try {
       ftruncateSync(fd, 0);
     } finally {

@@ -36,6 +36,7 @@
 //   using it is closed when that write closes it, never under it (a reused fd number would aim the write's
 //   rename at another directory).
 import {
+  type BigIntStats,
   closeSync,
   fchownSync,
   constants as fsc,
@@ -122,8 +123,9 @@ export class Dir {
 
 interface Kept {
   dir: Dir;
-  dev: number;
-  ino: number;
+  /** bigint: inode numbers past 2^53 (overlayfs with xino) must not compare equal by rounding. */
+  dev: bigint;
+  ino: bigint;
 }
 
 /** The state directory: the one tree whose contents the agent's user owns and may tamper with. */
@@ -148,8 +150,10 @@ export class OwnedTree {
       kept.dir.close();
     }
     const fresh = open();
-    const st = fstatSync(fresh.fd);
-    this.kept.set(dir, { dir: fresh.retain(), dev: st.dev, ino: st.ino });
+    try {
+      const st = fstatSync(fresh.fd, { bigint: true });
+      this.kept.set(dir, { dir: fresh.retain(), dev: st.dev, ino: st.ino });
+    } catch {} // not kept: used once and closed by the caller
     return fresh;
   }
 
@@ -235,9 +239,9 @@ export function openDirectory(dir: string, tree: OwnedTree | undefined, create: 
   return tree ? tree.reuse(dir, open) : open();
 }
 
-function lstatOrNull(path: string): Stats | null {
+function lstatOrNull(path: string): BigIntStats | null {
   try {
-    return lstatSync(path);
+    return lstatSync(path, { bigint: true });
   } catch {
     return null; // gone or unreadable: walked again, which says why if it matters
   }
