@@ -5,6 +5,8 @@
 //
 //   npm run bench:scale          (builds first; 10,000 drones, 2 edges, 4 simulators each, hold over 1,000)
 //   node --import @tapjs/typescript/import bench/scale.ts [DRONES] [EDGES] [SIMS_PER_EDGE] [HOLD]
+//   (SCALE_BUCKET_S=5 for a finer timeline of the rollout; SCALE_SIM_NODE_FLAGS="--cpu-prof --cpu-prof-dir=D"
+//   to profile the simulators)
 //
 // Figures: wall time of each phase; the operator's peak RSS (VmHWM of `aimlock rollout` / `aimlock hold`);
 // messages per second through the core (everything under the fleet's topics an observer on the core saw,
@@ -108,6 +110,20 @@ async function main() {
   let messages = 0;
   let lastApplied = 0;
   let lastHoldAck = 0;
+  // The rollout's timeline on the core: pushes out and `applied` results back, counted in 30 s buckets from the
+  // rollout's start (where a wave's time goes: publishing, the bridge, or the drones' landings).
+  const BUCKET_MS = Number(process.env.SCALE_BUCKET_S ?? 30) * 1000;
+  let timelineFrom = Number.POSITIVE_INFINITY;
+  let timelineTo = Number.POSITIVE_INFINITY;
+  const timeline = new Map<number, { pushes: number; applied: number }>();
+  const tick = (kind: 'pushes' | 'applied') => {
+    const at = performance.now();
+    if (at < timelineFrom || at > timelineTo) return;
+    const b = Math.floor((at - timelineFrom) / BUCKET_MS);
+    const row = timeline.get(b) ?? { pushes: 0, applied: 0 };
+    row[kind]++;
+    timeline.set(b, row);
+  };
   obs.on('message', (topic, payload) => {
     messages++;
     if (payload.length === 0) return;
@@ -115,8 +131,11 @@ async function main() {
       const doc = JSON.parse(payload.toString()) as { device: string; state: string };
       if (doc.state === 'offline') online.delete(doc.device);
       else online.add(doc.device);
+    } else if (topic.endsWith('/config/push')) {
+      tick('pushes');
     } else if (topic.endsWith('/config/result') && payload.includes('"applied"')) {
       lastApplied = performance.now();
+      tick('applied');
     } else if (topic.endsWith('/command/result') && payload.includes('"done"')) {
       lastHoldAck = performance.now();
       seenAt('core: results', lastHoldAck);
@@ -148,7 +167,16 @@ async function main() {
   const tSims = performance.now();
   for (let i = 0; i < SIMS; i++) {
     const edge = net.edges[Math.floor(i / SIMS_PER_EDGE!)]!;
-    const [node, args] = plainNode([CLI, 'sim', '--drones', String(per), '--first', String(i * per + 1)]);
+    const simFlags = process.env.SCALE_SIM_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+    const [node, args] = plainNode([
+      ...simFlags,
+      CLI,
+      'sim',
+      '--drones',
+      String(per),
+      '--first',
+      String(i * per + 1),
+    ]);
     args.push('--digits', String(digits), '--fleet', FLEET, '--broker', edge.broker.url);
     args.push('--pub', join(dir, 'ops-scale.pub'), '--log-level', 'error', '-q');
     const child = spawn(node, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -178,6 +206,7 @@ async function main() {
   writeFileSync(config, JSON.stringify(configWith((c) => (c.aim.sensitivity = 0.55))));
   const desk = ['--fleet', FLEET, '--broker', net.core.url, '--key', join(dir, 'ops-scale.key')];
   const m0 = messages;
+  timelineFrom = performance.now();
   const ro = await operatorRun([
     'rollout',
     config,
@@ -246,6 +275,7 @@ async function main() {
     // process's share of a loaded machine (20–28 s), not the hold point.
     const stride = Math.max(1, Math.floor(DRONES! / HOLD!));
     const devices = Array.from({ length: HOLD! }, (_, i) => name(i * stride + 1)).join(',');
+    timelineTo = performance.now();
     const h0 = messages;
     const hold = await operatorRun([
       'hold',
@@ -311,6 +341,15 @@ async function main() {
   );
   console.log(`  ${roMessages} messages through the core, ${(roMessages / (ro.ms / 1000)).toFixed(0)}/s`);
   for (const line of why) console.log(line);
+  // Late answers count too: the timeline runs until the hold point starts.
+  const rows = [...timeline].sort(([a], [b]) => a - b);
+  if (rows.length > 0) {
+    console.log(
+      `  timeline on the core (per ${BUCKET_MS / 1000} s from the rollout's start: pushes out / applied back):`,
+    );
+    const cells = rows.map(([b, r]) => `${(b * BUCKET_MS) / 1000}s ${r.pushes}/${r.applied}`);
+    for (let i = 0; i < cells.length; i += 8) console.log(`    ${cells.slice(i, i + 8).join(', ')}`);
+  }
   for (const line of holdLines) console.log(line);
   console.log(`total wall ${s(performance.now() - t00)} (stopping the fleet is not counted)`);
   for (const [i, said] of simStderr.entries()) {

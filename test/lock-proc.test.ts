@@ -104,6 +104,26 @@ t.test('parseProcLocks: a line repeated by a read that straddled a change is one
   );
 });
 
+t.test('parseProcLocks: in a table of thousands, only the lines naming the inode count', async (t) => {
+  // A simulator landing a thousand boards lists thousands of locks; the inode's digits also appear as pids, as
+  // the tail of longer inodes, as a range start, and the file's own line is the last one without a newline.
+  const lines: string[] = [];
+  for (let i = 1; i <= 5000; i++)
+    lines.push(`${i}: FLOCK  ADVISORY  WRITE ${1000 + i} fe:00:${500000 + i} 0 EOF`);
+  lines.push('5001: POSIX  ADVISORY  WRITE 4242 fe:00:14242 0 EOF'); // longer inode ending in the digits
+  lines.push('5002: POSIX  ADVISORY  WRITE 4242 fe:00:42420 0 EOF'); // longer inode starting with them
+  lines.push('5003: POSIX  ADVISORY  WRITE 4242 fe:00:9 4242 EOF'); // range start
+  lines.push('5004: POSIX  ADVISORY  WRITE 4242 fe:01:4242 0 EOF'); // same inode, other device
+  lines.push('5005: -> FLOCK  ADVISORY  WRITE 77 fe:00:4242 0 EOF');
+  lines.push('5006: FLOCK  ADVISORY  WRITE 76 fe:00:4242 0 EOF');
+  t.same(
+    parseProcLocks(lines.join('\n'), { major: 0xfe, minor: 0 }, 4242).map(
+      (h) => `${h.pid}${h.blocked ? ' blocked' : ''}`,
+    ),
+    ['77 blocked', '76'],
+  );
+});
+
 t.test('parseProcLocks: inode numbers above 2^53 compare exactly', async (t) => {
   const text = '1: FLOCK  ADVISORY  WRITE 5 08:01:18446744073709551615 0 EOF\n';
   t.equal(parseProcLocks(text, { major: 8, minor: 1 }, 18446744073709551615n).length, 1);

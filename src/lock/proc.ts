@@ -47,7 +47,7 @@ export function parseProcLocks(
 ): KernelHolder[] {
   const want = BigInt(ino);
   const out: KernelHolder[] = [];
-  for (const line of text.split('\n')) {
+  for (const line of linesNaming(text, want)) {
     const tokens = line.trim().split(/\s+/);
     if (tokens.length < 5 || !/^\d+:$/.test(tokens[0] ?? '')) continue;
     let i = 1;
@@ -72,6 +72,24 @@ export function parseProcLocks(
       out.push(holder);
   }
   return out;
+}
+
+/**
+ * The lines of /proc/locks that can name inode `ino`: those holding `:INO ` (the end of `MAJOR:MINOR:INODE`,
+ * then the range). The table lists every lock on the machine — thousands of lines on a simulator landing a
+ * thousand boards at once, read by every look — so only these few are split and matched; a line found here
+ * is still parsed whole, and one that merely contains the digits elsewhere is rejected by the parse.
+ */
+function* linesNaming(text: string, ino: bigint): Generator<string> {
+  const needle = `:${ino} `;
+  let at = text.indexOf(needle);
+  while (at >= 0) {
+    const start = text.lastIndexOf('\n', at) + 1;
+    const nl = text.indexOf('\n', at);
+    const end = nl < 0 ? text.length : nl;
+    yield text.slice(start, end);
+    at = text.indexOf(needle, end);
+  }
 }
 
 /**
