@@ -3,12 +3,14 @@
 // apply hook (rolled_back) — and the `aimlock sim` command run as an operator runs it.
 import { spawn } from 'node:child_process';
 import { createPrivateKey, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import t from 'tap';
 import { startFleet } from '../src/fleet/sim.js';
 import { planKinds, SimConfigError, spreadIndices } from '../src/fleet/sim-plan.js';
+import { LANDINGS_AT_ONCE } from '../src/fleet/sim-turns.js';
 import { generateKeyPair, signEnvelope } from '../src/sign/index.js';
 import { aimlock, CLI, GOOD_CONFIG, plainNode } from './helpers/board.js';
 import { startMosquitto } from './helpers/mosquitto.js';
@@ -253,7 +255,19 @@ t.test('50 drones in one process: all online, all apply, RSS', async (t) => {
     '3 lock_reclaimed',
   );
 
-  // Agents in one process do not get in each other's way: a push to every drone at once lands everywhere.
+  // Agents in one process do not get in each other's way: a push to every drone at once lands everywhere,
+  // LANDINGS_AT_ONCE boards at a time (sim-turns.ts). Sampled meanwhile: the inodes this process holds a flock
+  // on (the boards' lock files are made by their first landing, so they are picked out afterwards).
+  const samples: number[][] = [];
+  const sampler = setInterval(() => {
+    samples.push(
+      readFileSync('/proc/locks', 'utf8')
+        .split('\n')
+        .filter((l) => l.includes(' FLOCK ') && !l.includes('->') && l.includes(` ${process.pid} `))
+        .map((l) => Number(/:(\d+) /.exec(l)?.[1])),
+    );
+  }, 1);
+  t.teardown(() => clearInterval(sampler));
   const pushes = names.map((d) => op.sign(d, 1));
   await Promise.all(
     pushes.map((doc) =>
@@ -264,6 +278,13 @@ t.test('50 drones in one process: all online, all apply, RSS', async (t) => {
   );
   for (const doc of pushes) await watch.result(String(doc.id), 'applied', 60000);
   t.pass('all 50 applied');
+  clearInterval(sampler);
+  const lockInodes = new Set(
+    fleet.devices.map((d) => statSync(join(d.dir, 'var', 'aim_lock_config.conf.lock')).ino),
+  );
+  const mostAtOnce = Math.max(...samples.map((inodes) => inodes.filter((i) => lockInodes.has(i)).length));
+  t.ok(mostAtOnce > 0, `landings seen holding their locks (${mostAtOnce} at most at once)`);
+  t.ok(mostAtOnce <= LANDINGS_AT_ONCE, `at most ${LANDINGS_AT_ONCE} boards landed at once`);
   t.comment(`RSS after 50 applies: ${(process.memoryUsage().rss / 2 ** 20).toFixed(1)} MiB`);
 
   await fleet.stop();

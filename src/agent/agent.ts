@@ -66,8 +66,14 @@ export class Agent {
     /** `instanceLock: false`: the caller already keeps a second agent off this board (the simulator holds one
      *  lock for all its boards: each of 10,000 per-board locks is a line of /proc/locks, which every lock
      *  observation on the machine reads whole). `keepDirsOpen: false`: the state directory is walked on every
-     *  use instead of kept open (store/owned.ts), for a caller running thousands of agents. */
-    private readonly opts: { instanceLock?: boolean; commands?: boolean; keepDirsOpen?: boolean } = {},
+     *  use instead of kept open (store/owned.ts), for a caller running thousands of agents. `landingTurn`:
+     *  pushes land only in a turn from it (the simulator rations landings across its boards). */
+    private readonly opts: {
+      instanceLock?: boolean;
+      commands?: boolean;
+      keepDirsOpen?: boolean;
+      landingTurn?: () => Promise<() => void>;
+    } = {},
   ) {
     this.board = openBoard(settings, 'aimlockd', log, { keepOpen: opts.keepDirsOpen ?? true });
     this.trust = new TrustInputs(this.board.paths, log);
@@ -87,6 +93,7 @@ export class Agent {
         const again = this.trust.rescreen(e, this.screenContext(await this.readState()));
         return again.ok ? null : again.rejection;
       },
+      landingTurn: opts.landingTurn,
       reclaimStale: policy === 'always',
     });
     this.watchdog = new Watchdog({

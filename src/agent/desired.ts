@@ -38,6 +38,9 @@ export interface DesiredDeps {
   onError?(err: unknown): void;
   /** The screening again, against the keys and limits loaded now: a refusal ends the push (see attempt). */
   rescreen?(envelope: PushEnvelope): Promise<Rejection | null>;
+  /** A turn to land, when landings are rationed (a simulator's boards share one machine: fleet/sim-turns.ts);
+   *  resolves with the function that ends the turn. */
+  landingTurn?(): Promise<() => void>;
   reclaimStale: boolean;
 }
 
@@ -243,7 +246,12 @@ export class DesiredState {
         `update_window "${c.config.update_window}" does not allow an update while ${vehicle}; kept as desired`,
       );
     }
-    if (this.desired !== c) return; // superseded while we looked (already answered); the loop takes the newer
+    const endTurn = (await this.deps.landingTurn?.()) ?? (() => {});
+    if (this.desired !== c) {
+      // superseded while we looked or waited for a turn (already answered); the loop takes the newer
+      endTurn();
+      return;
+    }
     this.landing = c;
     // Only the landing itself is in the try: a throw from answering it afterwards (a disk out of descriptors
     // while the result is queued or the state re-read) is not a landing failure. Caught here, it found the
@@ -276,6 +284,7 @@ export class DesiredState {
         },
       });
     } catch (err) {
+      endTurn();
       this.landing = null;
       if (this.desired !== c) {
         // A newer push arrived while this one tried to land: it is the desired state now.
@@ -309,6 +318,7 @@ export class DesiredState {
         lock,
       );
     }
+    endTurn();
     this.landing = null;
     if (out.status === 'deferred') return this.defer(c, out.code, out.detail);
     this.finish(c);

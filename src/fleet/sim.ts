@@ -26,6 +26,7 @@ import {
   spreadIndices,
 } from './sim-plan.js';
 import { killChild, plantGhost, spawnHotHolder } from './sim-trouble.js';
+import { LANDINGS_AT_ONCE, Turns } from './sim-turns.js';
 
 export { MAX_DRONES, SimConfigError, type SimKind } from './sim-plan.js';
 
@@ -162,6 +163,8 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
   );
   if (fdProblem !== null) throw new SimConfigError(fdProblem);
   const gcIntervalMs = opts.gcIntervalMs ?? defaultGcIntervalMs(names.length);
+  // Pushes land a few boards at a time across this process (sim-turns.ts says why).
+  const turns = new Turns(LANDINGS_AT_ONCE);
   if (!Number.isSafeInteger(gcIntervalMs) || gcIntervalMs < 1) {
     throw new SimConfigError(`gcIntervalMs must be a positive integer (got ${gcIntervalMs})`);
   }
@@ -265,6 +268,7 @@ export async function startFleet(opts: SimFleetOptions): Promise<SimFleet> {
         instanceLock: false,
         // Six directories kept open per board would be 60,000 descriptors at 10,000 boards.
         keepDirsOpen: false,
+        landingTurn: () => turns.take(),
       });
       agents.push(agent);
       await agent.start();
