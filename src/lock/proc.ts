@@ -5,7 +5,10 @@
 // `stat` (device + inode) and matched against /proc/locks.
 //
 // Reads are synchronous: procfs answers from kernel memory and never waits on a disk, while each asynchronous
-// read was a thread-pool round trip per open, fstat, read and close — most of a push's system calls.
+// read was a thread-pool round trip per open, fstat, read and close — most of a push's system calls. One
+// exception in time, not in kind: /proc/locks takes the kernel's file-lock semaphore for writing, which waits
+// for an RCU grace period unless another reader came within a few ms (13 ms here after a quiet spell, 20 µs
+// back to back): the first look of a landing pays it (README, "Performance").
 // The functions keep their promise signatures so that a slower source could come back without touching callers.
 import { readFileSync, readlinkSync, statSync } from 'node:fs';
 import type { KernelHolder, ProcessFacts, Visibility } from './types.js';
