@@ -2,11 +2,13 @@
 // (bench/peer.ts) and the real compiled agent, push → applied, with the ratios agent/peer, CPU per push, the
 // agent's memory and its start → ready time. Figures, never assertions.
 //
-//   npm run bench -- [N] [--starts K] [--node-flags "--flag …"]        (builds first)
+//   npm run bench -- [N] [--starts K] [--gap MS] [--node-flags "--flag …"]   (builds first)
 //   node --import @tapjs/typescript/import bench/push-latency.ts [N] …      (needs a current dist/)
 //
 // N (default 1000): measured pushes to each of peer and agent, after 20 unmeasured ones; they alternate
 // (peer, agent, peer, …) so that load from other work on the machine falls on both alike.
+// --gap MS (default 0): a pause before each peer/agent pair of pushes, as a drone gets a push now and then
+// rather than back to back (after ~20 ms of quiet the first /proc/locks read waits for an RCU grace period).
 // --starts K (default 15): start → ready samples. --node-flags: Node flags (and NAME=value environment words)
 // for the agent instead of the unit's (systemd/aimlockd.service ExecStart and Environment=), to measure what a flag costs. The agent answers `applied` only
 // once config and state are durable (src/store/DURABILITY.md).
@@ -32,13 +34,20 @@ import { cpuMs, hwmKiB, machineLine, median, pct, rssKiB } from './proc.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { starts: { type: 'string', default: '15' }, 'node-flags': { type: 'string' } },
+  options: {
+    starts: { type: 'string', default: '15' },
+    gap: { type: 'string', default: '0' },
+    'node-flags': { type: 'string' },
+  },
 });
 const N = Number(positionals[0] ?? 1000);
 const STARTS = Number(values.starts);
+const GAP_MS = Number(values.gap);
 const WARM = 20;
-if (!Number.isInteger(N) || N < 1 || !Number.isInteger(STARTS) || STARTS < 1) {
-  console.error('usage: push-latency.ts [N] [--starts K] [--node-flags "…"]   (N, K: positive integers)');
+if (!Number.isInteger(N) || N < 1 || !Number.isInteger(STARTS) || STARTS < 1 || !(GAP_MS >= 0)) {
+  console.error(
+    'usage: push-latency.ts [N] [--starts K] [--gap MS] [--node-flags "…"]   (N, K: positive integers)',
+  );
   process.exit(2);
 }
 // --node-flags may carry NAME=value words too (the agent's environment instead of the unit's Environment=).
@@ -180,6 +189,7 @@ try {
     const config = configWith((c) => (c.aim.sensitivity = Number((0.1 + (v % 80) / 100).toFixed(2))));
     const forPeer = envelope(board.op, { device: 'peer-01', version: v, config });
     const forAgent = envelope(board.op, { version: v, config });
+    if (GAP_MS > 0) await idle(GAP_MS);
     const p = await push(peerPrefix, forPeer);
     const a = await push(prefix(), forAgent);
     if (v > WARM) {
@@ -210,7 +220,7 @@ try {
   console.log(
     `agent node flags: ${flags.length ? flags.join(' ') : '(none)'}${Object.entries(env)
       .map(([k, v]) => ` ${k}=${v}`)
-      .join('')}; N = ${N} (after ${WARM} warm-up)`,
+      .join('')}; N = ${N} (after ${WARM} warm-up)${GAP_MS > 0 ? `, ${GAP_MS} ms before each pair` : ''}`,
   );
   console.log(
     row(

@@ -14,7 +14,7 @@
 // - If a later step fails, everything already taken is released before the error propagates.
 // - Only fs-ext's asynchronous calls are used (see fs-ext.ts).
 // - The file is opened through the state directory's tree, never through a link (lock-file.ts).
-import { closeSync } from 'node:fs';
+import { closeSync, fstatSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OwnedTree } from '../store/owned.js';
 import { C, fcntlLock, flock, isBusy } from './fs-ext.js';
@@ -117,6 +117,21 @@ export class KernelLock {
       }
       leaveQueue();
       throw err;
+    }
+  }
+
+  /**
+   * Does the lock file's path still name the file these locks are on (same device and inode)? While it does, no
+   * other process holds a lock on that file: our flock is exclusive and our POSIX write lock covers the whole
+   * file. False when the file was replaced or removed, or cannot be looked at.
+   */
+  stillAtPath(): boolean {
+    try {
+      const held = fstatSync(this.fd, { bigint: true });
+      const named = statSync(this.path, { bigint: true });
+      return held.dev === named.dev && held.ino === named.ino;
+    } catch {
+      return false;
     }
   }
 

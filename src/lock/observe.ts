@@ -27,6 +27,8 @@ export interface ObserveOptions {
   monoNow?: () => number;
   /** Leave out kernel locks held by this pid (ourselves, when deciding under our own kernel locks). */
   excludePid?: number;
+  /** The kernel holders when they are known without /proc/locks (under our own exclusive locks: nobody else). */
+  knownHolders?: KernelHolder[];
 }
 
 export async function observeOnce(
@@ -40,7 +42,7 @@ export async function observeOnce(
   const [bit, owner, allHolders, generation, vis] = await Promise.all([
     files.readBit(),
     files.readOwner(),
-    readKernelHolders(lockFile),
+    opts.knownHolders ?? readKernelHolders(lockFile),
     files.readGeneration(),
     visibility(),
   ]);
