@@ -2,8 +2,9 @@
 // in arrival order.
 //
 // A real drone lands on a machine of its own. A simulator lands a thousand boards on one machine, and every
-// landing looks at its lock twice through /proc/locks — one list for the whole machine, two lines for each
-// landing board, generated whole by the kernel on every read. With every board of a wave landing at once the
+// landing looked at its lock twice through /proc/locks (a free lock no longer needs it; a busy one, and the
+// collector, still do) — one list for the whole machine, two lines for each landing board, generated whole by
+// the kernel on every read. With every board of a wave landing at once the
 // list grew to 7,500 lines (~40 ms of kernel time a read), each landing's looks cost more as more boards
 // landed, heartbeats went stale on a starved event loop, and 3,750 drones had not answered after minutes.
 // Landing a few at a time keeps the list short and the process's CPU on landings that finish; the thread pool
