@@ -1,30 +1,11 @@
 // The compiled agent as the bench runs it: with the Node flags and environment the systemd unit gives it, its log lines watched
 // as they arrive (no polling, so that start → ready is timed to the line, not to a poll interval).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../test/helpers/board.js';
+import { unitEnvironment } from '../test/helpers/unit.js';
 
-/** The flags between the Node binary and main.js in the unit's ExecStart: what a board runs the agent with. */
-export function unitNodeFlags(): string[] {
-  const unit = readFileSync(join(ROOT, 'systemd/aimlockd.service'), 'utf8');
-  const m = /^ExecStart=\S*node((?:\s+-\S+)*)\s+\S+\/dist\/agent\/main\.js/m.exec(unit);
-  if (!m) throw new Error('systemd/aimlockd.service: no ExecStart=…node [flags] …/dist/agent/main.js line');
-  return m[1]!.trim().split(/\s+/).filter(Boolean);
-}
-
-/** The unit's `Environment=` assignments (KEY=VALUE words, no quoting): the agent's environment on a board. */
-export function unitEnvironment(): Record<string, string> {
-  const unit = readFileSync(join(ROOT, 'systemd/aimlockd.service'), 'utf8');
-  const env: Record<string, string> = {};
-  for (const m of unit.matchAll(/^Environment=(.*)$/gm)) {
-    for (const word of m[1]!.trim().split(/\s+/)) {
-      const eq = word.indexOf('=');
-      if (eq > 0) env[word.slice(0, eq)] = word.slice(eq + 1);
-    }
-  }
-  return env;
-}
+export { unitEnvironment, unitNodeFlags } from '../test/helpers/unit.js';
 
 /** `--flag … NAME=value …` (one string) as Node flags and environment assignments. */
 export function splitFlagSet(set: string): { flags: string[]; env: Record<string, string> } {

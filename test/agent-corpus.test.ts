@@ -7,6 +7,7 @@ import { signEnvelope } from '../src/sign/index.js';
 import { agentBoard, envelope, operator, startAgent } from './helpers/agent.js';
 import { configWith } from './helpers/board.js';
 import { startMosquitto } from './helpers/mosquitto.js';
+import { unitNodeFlags } from './helpers/unit.js';
 
 const rssKiB = (pid: number) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
@@ -17,9 +18,7 @@ t.test('bad-input corpus: each its code, nothing changes, the agent stays up, me
   // The heap as the unit sizes it (systemd/aimlockd.service ExecStart): with Node's defaults the young generation
   // alone may grow by more than the bound below on a busy machine before a collection, which says nothing about
   // what a board keeps; a leak still shows (and, past the old-space cap, kills the agent).
-  const agent = await startAgent(t, board, {
-    nodeFlags: ['--max-semi-space-size=1', '--single-threaded', '--max-old-space-size=64'],
-  });
+  const agent = await startAgent(t, board, { nodeFlags: unitNodeFlags() });
   const op = await operator(t, broker.url);
   const good = envelope(board.op, { version: 1 });
   await op.publish(good);
