@@ -8,8 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { parseConf } from '../src/store/conf.js';
-import { agentBoard, envelope, operator, startAgent } from './helpers/agent.js';
-import { configWith } from './helpers/board.js';
+import { agentBoard, operator, pushVersion, startAgent } from './helpers/agent.js';
 import { startMosquitto } from './helpers/mosquitto.js';
 import { tracedPid } from './helpers/strace.js';
 
@@ -28,15 +27,7 @@ else
       const board = agentBoard(dir, broker.url, { paths: { config: 'cfg/aim_lock_config.conf' } });
       board.config = join(cfg, 'aim_lock_config.conf');
       const op = await operator(t, broker.url);
-      const push = async (version: number) => {
-        const doc = envelope(board.op, {
-          version,
-          config: configWith((c) => (c.aim.sensitivity = 0.1 + version / 100)),
-        });
-        const from = op.results.length;
-        await op.publish(doc, { retain: true });
-        return op.result(String(doc.id), /applied|rejected/, 30_000, from);
-      };
+      const push = async (version: number) => (await pushVersion(op, board, version, 30_000)).r;
 
       const healthy = await startAgent(t, board);
       t.equal((await push(1)).code, 'ok');
@@ -98,15 +89,7 @@ if (!straceMissing)
       const trace = join(dir, 'strace.out');
       const board = agentBoard(dir, broker.url);
       const op = await operator(t, broker.url);
-      const push = async (version: number) => {
-        const doc = envelope(board.op, {
-          version,
-          config: configWith((c) => (c.aim.sensitivity = 0.1 + version / 100)),
-        });
-        const from = op.results.length;
-        await op.publish(doc, { retain: true });
-        return op.result(String(doc.id), /applied|rejected/, 30_000, from);
-      };
+      const push = async (version: number) => (await pushVersion(op, board, version, 30_000)).r;
 
       const healthy = await startAgent(t, board);
       t.equal((await push(1)).code, 'ok');

@@ -9,8 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { agentBoard, envelope, operator, startAgent } from './helpers/agent.js';
-import { configWith } from './helpers/board.js';
+import { agentBoard, operator, pushVersion, startAgent } from './helpers/agent.js';
 import { startMosquitto } from './helpers/mosquitto.js';
 import { tracedPid } from './helpers/strace.js';
 
@@ -27,16 +26,7 @@ else
     // The collector looks on its own interval (it reads /proc/locks, as it must): kept out of the windows.
     const board = agentBoard(dir, broker.url, { lock: { gc_interval_ms: 600_000 } });
     const op = await operator(t, broker.url);
-    const push = async (version: number) => {
-      const doc = envelope(board.op, {
-        version,
-        config: configWith((c) => (c.aim.sensitivity = 0.1 + version / 100)),
-      });
-      const from = op.results.length;
-      await op.publish(doc, { retain: true });
-      const r = await op.result(String(doc.id), /applied|rejected/, 60_000, from);
-      return { r, at: Date.now() };
-    };
+    const push = (version: number) => pushVersion(op, board, version);
     const agent = await startAgent(t, board, {
       wrap: (argv) => [
         'strace',

@@ -8,7 +8,15 @@ import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { parseLogLine } from '../../src/cli/pretty-log.js';
 import { signEnvelope } from '../../src/sign/index.js';
-import { GOOD_CONFIG, HERE, makeBoard, plainNode, type Runtime, type TestBoard } from './board.js';
+import {
+  configWith,
+  GOOD_CONFIG,
+  HERE,
+  makeBoard,
+  plainNode,
+  type Runtime,
+  type TestBoard,
+} from './board.js';
 import { exited } from './procs.js';
 
 interface Teardown {
@@ -277,4 +285,24 @@ export async function operator(
       }
     },
   };
+}
+
+/**
+ * Pushes `version` (retained, a config of its own) to the board's agent and waits for its final answer:
+ * `r`, the result; `at`, when it arrived (Date.now(), the clock strace's -ttt uses, for per-push windows).
+ */
+export async function pushVersion(
+  op: Operator,
+  board: { op: OperatorKey },
+  version: number,
+  timeoutMs = 60_000,
+): Promise<{ r: Record<string, unknown>; at: number }> {
+  const doc = envelope(board.op, {
+    version,
+    config: configWith((c) => (c.aim.sensitivity = 0.1 + version / 100)),
+  });
+  const from = op.results.length;
+  await op.publish(doc, { retain: true });
+  const r = await op.result(String(doc.id), /applied|rejected/, timeoutMs, from);
+  return { r, at: Date.now() };
 }
