@@ -38,7 +38,7 @@ export class Turns {
     };
   }
 
-  /** Landings waiting for a turn (for tests and the simulator's summary). */
+  /** Landings waiting for a turn. */
   get queued(): number {
     return this.waiting.length;
   }
