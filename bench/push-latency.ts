@@ -154,7 +154,11 @@ function startPeer(url: string, peerPrefix: string, dir: string, pubKey: string)
 
 try {
   const broker = await startMosquitto(shim);
-  const board = agentBoard(mkdtempSync(join(tmpdir(), 'aimlock-bench-')), broker.url);
+  // The lock timings a board ships with (the defaults, CONTRACT §2), not the tests' quick ones: a ghost collector
+  // every 500 ms would read /proc/locks twice a second and charge the agent for it.
+  const board = agentBoard(mkdtempSync(join(tmpdir(), 'aimlock-bench-')), broker.url, {
+    lock: { wait_ms: 5000, heartbeat_ms: 1000, heartbeat_ttl_ms: 10000, gc_interval_ms: 30000 },
+  });
   const socketDir = dirname(
     (JSON.parse(readFileSync(board.settingsFile, 'utf8')) as { paths: { socket: string } }).paths.socket,
   );

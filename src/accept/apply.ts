@@ -96,8 +96,28 @@ async function readOrNull(path: string, tree: Board['tree']): Promise<Buffer | n
 
 const why = (err: unknown) => (err as Error).message;
 
-/** Throws LockError (lock_hot / lock_mismatch) when the lock cannot be taken; nothing is written then. */
+/**
+ * Throws LockError (lock_hot / lock_mismatch) when the lock cannot be taken; nothing is written then. A lock
+ * that cannot be given back afterwards changes nothing about what landed: the outcome stands, and its detail
+ * says the lock was left set.
+ */
 export async function applyConfig(board: Board, req: ApplyRequest): Promise<ApplyOutcome> {
+  let releaseFailed: Error | undefined;
+  const out = await landUnderLock(board, req, (err) => {
+    releaseFailed = err;
+  });
+  if (releaseFailed === undefined) return out;
+  return {
+    ...out,
+    detail: `${out.detail}; but the lock could not be released afterwards (${releaseFailed.message}): its bit stays set until a technician clears it (aimlock release --force)`,
+  };
+}
+
+function landUnderLock(
+  board: Board,
+  req: ApplyRequest,
+  releaseFailed: (err: Error) => void,
+): Promise<ApplyOutcome> {
   const { locksmith, paths, settings } = board;
   return locksmith.withLock(
     {
@@ -260,6 +280,7 @@ export async function applyConfig(board: Board, req: ApplyRequest): Promise<Appl
         `version ${version} is live (generation ${lease.generation})${auditNote}`,
       );
     },
+    releaseFailed,
   );
 }
 

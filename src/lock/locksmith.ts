@@ -58,12 +58,29 @@ export class Locksmith {
     return untilFlockFree(this.opts.lockFile, Number.POSITIVE_INFINITY, this.opts.tree);
   }
 
-  async withLock<T>(opts: AcquireOptions, fn: (lease: LockLease) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` under the lock, then gives the lock back. A release that fails (the bit or the owner record cannot
+   * be cleared: EPERM, EIO, EROFS; the kernel locks are dropped whatever happens) never replaces what `fn`
+   * returned or threw: by then a landing may have committed, and "apply failed, the old config is still live"
+   * would be a lie. It is logged and handed to `releaseFailed`; the bit it leaves up names a live owner that
+   * holds no kernel lock, a mismatch the collector reports and a technician clears (`aimlock release --force`).
+   */
+  async withLock<T>(
+    opts: AcquireOptions,
+    fn: (lease: LockLease) => Promise<T>,
+    releaseFailed?: (err: Error) => void,
+  ): Promise<T> {
     const lease = await this.acquire(opts);
     try {
       return await fn(lease);
     } finally {
-      await lease.release();
+      await lease.release().catch((err: Error) => {
+        this.opts.log?.warn(
+          { err, purpose: opts.purpose, generation: lease.generation },
+          `could not give the lock on ${this.opts.fileName} back after "${opts.purpose}": ${err.message}; the lock bit stays set — once the cause is fixed, clear it with aimlock release --force`,
+        );
+        releaseFailed?.(err);
+      });
     }
   }
 
