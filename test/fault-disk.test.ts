@@ -4,7 +4,7 @@
 // EACCES (the agent without CAP_DAC_OVERRIDE). Each time: the answer is true, nothing is torn (config whole,
 // state.json parses), the agent stays up, and the next push lands once the fault is gone.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { parseConf } from '../src/store/conf.js';
@@ -141,6 +141,11 @@ else {
       t.match(String(r.detail), /previous config was restored and the controller reloaded/);
       t.same(readFileSync(board.config), before, 'the previous config is live again, byte for byte');
       t.equal(stateVersion(board), 1, 'state.json still says version 1 — and that is true');
+      t.same(
+        readdirSync(board.stateDir).filter((n) => n.startsWith('.state.json.tmp-')),
+        [],
+        'the state record staged beside the failed entry was removed',
+      );
       t.same(
         readFileSync(hookLog, 'utf8').trim().split('\n'),
         ['1 0', '2 0', '1 1'],

@@ -107,35 +107,71 @@ export async function atomicWrite(
   data: string | Buffer,
   opts: AtomicWriteOptions = {},
 ): Promise<void> {
+  await (await stageWrite(path, data, opts)).place();
+}
+
+/** An atomicWrite half done: the temporary is written (and synced, when durable) but not yet visible at `path`. */
+export interface StagedWrite {
+  /** Renames the temporary over `path`, then fsyncs the directory if asked (RenamedNotDurable if only that failed). */
+  place(): Promise<void>;
+  /** Removes the temporary instead: `path` keeps its old content. Harmless after place(). */
+  abandon(): void;
+}
+
+/**
+ * The first half of atomicWrite, for a caller that syncs two files at once and renames one only once the other
+ * has landed (apply.ts: the state record waits for the history entry). The directory stays open by fd until
+ * place() or abandon(): temp, rename and fsync all happen in the same one.
+ */
+export async function stageWrite(
+  path: string,
+  data: string | Buffer,
+  opts: AtomicWriteOptions = {},
+): Promise<StagedWrite> {
   const durable = opts.durable ?? true;
   const syncDir = opts.syncDir ?? durable;
-  // The directory stays open by fd for the whole write: temp, rename and fsync all happen in the same one.
   const dir = openParent(path, opts.tree, opts.tree !== undefined);
   const tmp = dir.at(tempNameFor(basename(path)));
-  let renamed = false;
   try {
+    const fd = writeTemp(dir, tmp, data, opts);
     try {
-      const fd = writeTemp(dir, tmp, data, opts);
-      try {
-        if (durable) await fsyncAsync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, dir.at(basename(path)));
-      renamed = true;
-      if (syncDir) await fsyncAsync(dir.fd);
-    } catch (err) {
-      if (!renamed) removeQuietly(tmp);
-      throw err;
+      if (durable) await fsyncAsync(fd);
+    } finally {
+      closeSync(fd);
     }
   } catch (err) {
+    removeQuietly(tmp);
     const named = dir.named(err); // the real path, not /proc/self/fd/N
-    // Past the rename the new content is what readers see: say so (apply.ts decides what that means).
-    if (renamed) throw new RenamedNotDurable(path, named);
-    throw named;
-  } finally {
     dir.close();
+    throw named;
   }
+  let settled = false;
+  return {
+    async place() {
+      if (settled) throw new Error(`${path}: staged write already placed or abandoned`);
+      settled = true;
+      let renamed = false;
+      try {
+        renameSync(tmp, dir.at(basename(path)));
+        renamed = true;
+        if (syncDir) await fsyncAsync(dir.fd);
+      } catch (err) {
+        if (!renamed) removeQuietly(tmp);
+        const named = dir.named(err);
+        // Past the rename the new content is what readers see: say so (apply.ts decides what that means).
+        if (renamed) throw new RenamedNotDurable(path, named);
+        throw named;
+      } finally {
+        dir.close();
+      }
+    },
+    abandon() {
+      if (settled) return;
+      settled = true;
+      removeQuietly(tmp);
+      dir.close();
+    },
+  };
 }
 
 export function atomicWriteSync(path: string, data: string | Buffer, opts: AtomicWriteOptions = {}): void {

@@ -1,7 +1,7 @@
 // Small JSON records on disk (state, history entries, outbox items): read with a clear error naming the file,
 // written atomically and durably. An absent file and a corrupt one are different answers on purpose: absent
 // means "nothing yet", corrupt means someone must look — it is never silently treated as empty.
-import { type AtomicWriteOptions, atomicWrite } from './atomic.js';
+import { type AtomicWriteOptions, atomicWrite, type StagedWrite, stageWrite } from './atomic.js';
 import { explainLink, type OwnedTree, readBytes } from './owned.js';
 
 export class CorruptFileError extends Error {
@@ -35,8 +35,15 @@ export async function readJsonFile(path: string, tree?: OwnedTree): Promise<unkn
 }
 
 export async function writeJsonFile(path: string, value: unknown, opts?: AtomicWriteOptions): Promise<void> {
-  await atomicWrite(path, `${JSON.stringify(value, null, 2)}\n`, opts);
+  await atomicWrite(path, jsonText(value), opts);
 }
+
+/** writeJsonFile's first half (atomic.ts stageWrite): written and synced, renamed by place(). */
+export function stageJsonFile(path: string, value: unknown, opts?: AtomicWriteOptions): Promise<StagedWrite> {
+  return stageWrite(path, jsonText(value), opts);
+}
+
+const jsonText = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 /** The text of a file, read without following a link at its name or (inside `tree`) in its directories. */
 export async function readText(path: string, tree?: OwnedTree): Promise<string> {

@@ -6,7 +6,8 @@
 // - A missing file is the empty state of a fresh board; a corrupt one throws (naming the file) rather than
 //   being read as empty — an empty state would forget the applied version and let a stale push land.
 // - seen_ids is bounded (SEEN_LIMIT), newest last, without duplicates.
-import { CorruptFileError, isRecord, readJsonFile, writeJsonFile } from './json-file.js';
+import type { StagedWrite } from './atomic.js';
+import { CorruptFileError, isRecord, readJsonFile, stageJsonFile, writeJsonFile } from './json-file.js';
 import type { OwnedTree } from './owned.js';
 
 export type ApplySource = 'push' | 'local' | 'rollback';
@@ -43,9 +44,19 @@ export async function readState(path: string, tree?: OwnedTree): Promise<AgentSt
 }
 
 export async function writeState(path: string, state: AgentState, tree?: OwnedTree): Promise<void> {
+  refuseInvalid(state);
+  await writeJsonFile(path, state, { tree });
+}
+
+/** writeState's first half: the record written and synced beside state.json, renamed over it by place(). */
+export async function stageState(path: string, state: AgentState, tree?: OwnedTree): Promise<StagedWrite> {
+  refuseInvalid(state);
+  return await stageJsonFile(path, state, { tree });
+}
+
+function refuseInvalid(state: AgentState): void {
   const why = stateProblem(state);
   if (why) throw new TypeError(`refusing to write an invalid state record: ${why}`);
-  await writeJsonFile(path, state, { tree });
 }
 
 /** A new state with `id` remembered as the newest seen id (moved to the end if already known), bounded. */
