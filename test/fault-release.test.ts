@@ -1,8 +1,10 @@
 // A lock that cannot be given back after the push committed, caused for real: the apply hook (which runs under
-// the lock, after the config's rename) marks the lock bit immutable (`chattr +i`), so clearing it at release
-// fails with EPERM — as a hardening script, a technician or a failing disk would make it fail. The push is
-// durable by then: the answer must stay `applied` (not "apply failed, the old config is still live"), the lock
-// left behind must be reported, the agent must stay up, and a technician's force release must clear it.
+// the lock, after the config's rename) makes the lock bit, or the folder of the release's intent, immutable
+// (`chattr +i`), so the release fails with EPERM — as a hardening script, a technician or a failing disk would
+// make it fail. The push is durable by then: the answer must stay `applied` (not "apply failed, the old config
+// is still live"), the kernel locks must go anyway, the lock left behind must be reported, the agent must stay
+// up — also through a restart whose boot reclaim fails the same way — and once the cause is gone the next push
+// must land.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,50 +24,69 @@ function chattrUnavailable(dir: string): string | null {
   return on.status === 0 ? null : `chattr +i failed: ${(on.stderr || String(on.error)).trim()}`;
 }
 
-t.test(
-  'the bit cannot be cleared at release: still applied (true), the lock reported, the agent lives',
-  async (t) => {
-    // Outside tap's fixtures: tap removes those before our teardown could lift the flag.
-    const dir = mkdtempSync(join(tmpdir(), 'aimlock-release-'));
-    t.teardown(() => {
-      spawnSync('chattr', ['-R', '-i', dir]);
-      rmSync(dir, { recursive: true, force: true });
-    });
-    const why = chattrUnavailable(dir);
-    if (why) {
-      if (process.env.CI) t.fail(`CI must run this fault, but: ${why}`);
-      else t.comment(`skipped: ${why}`);
-      return;
-    }
-    const broker = await startMosquitto(t);
-    const bit = join(dir, 'var', 'locks', 'aim_lock_config', 'conf_locked');
-    const flag = join(dir, 'pin-the-bit');
-    const board = agentBoard(dir, broker.url, {
-      apply_hook: { command: ['sh', '-c', `if [ -e ${flag} ]; then chattr +i ${bit}; fi`], timeout_ms: 5000 },
-    });
-    const agent = await startAgent(t, board);
-    const op = await operator(t, broker.url);
-    t.equal((await pushVersion(op, board, 1)).r.code, 'ok');
+/** What the hook pins, relative to the lock folder (a reclaim needs both as much as a release). */
+const PINS = [
+  { target: 'conf_locked', what: 'the bit' },
+  { target: 'intents', what: "the release's intent folder" },
+];
 
-    writeFileSync(flag, '');
-    const { r } = await pushVersion(op, board, 2);
-    t.equal(r.status, 'applied', String(r.detail));
-    t.equal(r.code, 'ok');
-    t.match(String(r.detail), /lock .*could not be released.*EPERM/);
-    t.equal(parseConf(readFileSync(board.config, 'utf8')).meta?.version, 2, 'version 2 is live');
-    const state = JSON.parse(readFileSync(join(board.stateDir, 'state.json'), 'utf8'));
-    t.equal(state.applied.version, 2, 'and recorded');
-    t.equal(readFileSync(bit, 'utf8').trim(), '1', 'the bit is still up');
-    const mismatch = await op.event('lock_mismatch');
-    t.equal(mismatch.lock_bit, 1, 'the lock left behind is reported');
-    t.equal(agent.child.exitCode, null, 'the agent is still running');
+for (const pin of PINS) {
+  t.test(
+    `${pin.what} pinned at release: still applied (true), the lock reported, the agent lives`,
+    async (t) => {
+      // Outside tap's fixtures: tap removes those before our teardown could lift the flag.
+      const dir = mkdtempSync(join(tmpdir(), 'aimlock-release-'));
+      t.teardown(() => {
+        spawnSync('chattr', ['-R', '-i', dir]);
+        rmSync(dir, { recursive: true, force: true });
+      });
+      const why = chattrUnavailable(dir);
+      if (why) {
+        if (process.env.CI) t.fail(`CI must run this fault, but: ${why}`);
+        else t.comment(`skipped: ${why}`);
+        return;
+      }
+      const broker = await startMosquitto(t);
+      const lockDir = join(dir, 'var', 'locks', 'aim_lock_config');
+      const bit = join(lockDir, 'conf_locked');
+      const pinned = join(lockDir, pin.target);
+      const flag = join(dir, 'pin-it');
+      const board = agentBoard(dir, broker.url, {
+        apply_hook: {
+          command: ['sh', '-c', `if [ -e ${flag} ]; then chattr +i ${pinned}; fi`],
+          timeout_ms: 5000,
+        },
+      });
+      let agent = await startAgent(t, board);
+      const op = await operator(t, broker.url);
+      t.equal((await pushVersion(op, board, 1)).r.code, 'ok');
 
-    // The technician lifts the flag and clears the lock with the bypass; the next push lands.
-    rmSync(flag);
-    execFileSync('chattr', ['-i', bit]);
-    const released = await aimlock(board, ['release', '--force', '--reason', 'bit pinned by chattr']);
-    t.equal(released.code, 0, released.stderr);
-    t.equal((await aimlock(board, ['resume'])).code, 0, "the bypass's hold ended");
-    t.equal((await pushVersion(op, board, 3)).r.code, 'ok', 'the next push lands');
-  },
-);
+      writeFileSync(flag, '');
+      const { r } = await pushVersion(op, board, 2);
+      t.equal(r.status, 'applied', String(r.detail));
+      t.equal(r.code, 'ok');
+      t.match(String(r.detail), /lock .*could not be released.*EPERM/);
+      t.equal(parseConf(readFileSync(board.config, 'utf8')).meta?.version, 2, 'version 2 is live');
+      const state = JSON.parse(readFileSync(join(board.stateDir, 'state.json'), 'utf8'));
+      t.equal(state.applied.version, 2, 'and recorded');
+      t.equal(readFileSync(bit, 'utf8').trim(), '1', 'the bit is still up');
+      const locks = JSON.parse((await aimlock(board, ['locks', '--json'])).stdout);
+      t.same(locks.kernel_holders, [], 'no kernel lock kept');
+      const mismatch = await op.event('lock_mismatch');
+      t.equal(mismatch.lock_bit, 1, 'the lock left behind is reported');
+      t.equal(agent.child.exitCode, null, 'the agent is still running');
+
+      // A restart (systemd's, after a crash or a reboot): the owner is gone now, the boot reclaim tries.
+      t.equal(await agent.stop(), 0);
+      agent = await startAgent(t, board);
+      await agent.waitLog(/could not reclaim the ghost lock .* at start: EPERM/);
+      t.equal(readFileSync(bit, 'utf8').trim(), '1', 'the ghost is still there, and the agent runs');
+
+      // The cause gone, the next push lands (reclaiming the ghost on its way, where one is left).
+      rmSync(flag);
+      execFileSync('chattr', ['-i', pinned]);
+      t.equal((await pushVersion(op, board, 3)).r.code, 'ok', 'the next push lands');
+      t.equal(readFileSync(bit, 'utf8').trim(), '0');
+    },
+  );
+}

@@ -159,7 +159,7 @@ export class Agent {
     await this.commands.load();
     await this.readState();
     // The first status (sent on connect) already carries a verdict; the collector's first tick refines it.
-    const { verdict, reclaimed } = await bootLook(this.board, this.settings.lock.auto_reclaim);
+    const { verdict, reclaimed } = await bootLook(this.board, this.settings.lock.auto_reclaim, this.log);
     if (reclaimed) await this.reclaimed(reclaimed);
     this.noteVerdict(verdict);
     this.completedAtStart = await recoverAtStart(this.board, this.log);

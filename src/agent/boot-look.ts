@@ -2,19 +2,33 @@
 // (or one killed since) is reclaimed here when the policy allows it (`lock.auto_reclaim` `always` or `boot`) and
 // every process is visible (a blind look proves no owner dead). Anything else is only reported.
 import type { Board } from '../board/open.js';
-import type { Observation } from '../lock/observe.js';
+import type { Logger } from 'pino';
+import { evidence, type Observation } from '../lock/observe.js';
 
+//
+// A reclaim that fails (the bit cannot be cleared: EPERM, EROFS, EIO) does not stop the start: an agent that
+// exits here is restarted by systemd into the same failure, for ever, and answers nobody. It starts with the
+// ghost in place — logged, and refused as a lock mismatch by every landing until a technician clears it.
 export async function bootLook(
   board: Board,
   policy: 'always' | 'boot' | 'never',
+  log: Pick<Logger, 'error'>,
 ): Promise<{ verdict: string; reclaimed: Observation | null }> {
   const first = await board.locksmith.observe();
   if (first.verdict !== 'STALE' || policy === 'never' || !first.visibility.complete)
     return { verdict: first.verdict, reclaimed: null };
-  const { reclaimed, observation } = await board.locksmith.reclaim(board.actor, {
-    reason: 'boot reclaim: owner provably gone',
-  });
-  return reclaimed
-    ? { verdict: 'FREE', reclaimed: observation }
-    : { verdict: first.verdict, reclaimed: null };
+  try {
+    const { reclaimed, observation } = await board.locksmith.reclaim(board.actor, {
+      reason: 'boot reclaim: owner provably gone',
+    });
+    return reclaimed
+      ? { verdict: 'FREE', reclaimed: observation }
+      : { verdict: first.verdict, reclaimed: null };
+  } catch (err) {
+    log.error(
+      { err: (err as Error).message, lock: evidence(first) },
+      `could not reclaim the ghost lock on ${board.paths.fileName} at start: ${(err as Error).message}; pushes are refused until it is cleared (fix the cause, then aimlock reclaim)`,
+    );
+    return { verdict: first.verdict, reclaimed: null };
+  }
 }

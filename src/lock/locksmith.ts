@@ -357,22 +357,28 @@ export class Locksmith {
         if (released) return;
         released = true;
         if (ceiling) clearTimeout(ceiling);
-        await heartbeat.stop();
-        await this.intents.during(`release: ${purpose}`, async () => {
-          try {
-            // Only our own record is ours to clear: after a force release (and maybe another owner since),
-            // clearing would free someone else's lock. Bit first, then record, as always.
-            if (await this.files.ownsRecord(owner.token)) {
-              // A full disk refuses the bit's temporary file: clearing it by unlink leaves no DETACHED ghost.
-              await this.files.writeBit(0).catch(() => this.files.removeBit());
-              await this.files.removeOwner();
-            } else {
-              lost('at release the owner record on disk is not ours (another token, or none)');
+        try {
+          await heartbeat.stop();
+          await this.intents.during(`release: ${purpose}`, async () => {
+            try {
+              // Only our own record is ours to clear: after a force release (and maybe another owner since),
+              // clearing would free someone else's lock. Bit first, then record, as always.
+              if (await this.files.ownsRecord(owner.token)) {
+                // A full disk refuses the bit's temporary file: clearing it by unlink leaves no DETACHED ghost.
+                await this.files.writeBit(0).catch(() => this.files.removeBit());
+                await this.files.removeOwner();
+              } else {
+                lost('at release the owner record on disk is not ours (another token, or none)');
+              }
+            } finally {
+              await kernel.release();
             }
-          } finally {
-            await kernel.release();
-          }
-        });
+          });
+        } finally {
+          // Also when the release's own intent could not be written (EPERM, EMFILE): kept, the kernel locks
+          // would block every later landing and the technician's bypass alike, for as long as we live.
+          await kernel.release();
+        }
       },
     };
   }
