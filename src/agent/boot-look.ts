@@ -1,8 +1,9 @@
 // The agent's first look at the lock, before it accepts any push: a ghost left by a process of an earlier boot
 // (or one killed since) is reclaimed here when the policy allows it (`lock.auto_reclaim` `always` or `boot`) and
 // every process is visible (a blind look proves no owner dead). Anything else is only reported.
-import type { Board } from '../board/open.js';
+
 import type { Logger } from 'pino';
+import type { Board } from '../board/open.js';
 import { evidence, type Observation } from '../lock/observe.js';
 
 //
