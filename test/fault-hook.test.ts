@@ -8,7 +8,7 @@ import t, { type Test } from 'tap';
 import { runHook } from '../src/accept/hook.js';
 import { openBoard } from '../src/board/open.js';
 import { loadSettings } from '../src/settings/load.js';
-import { agentBoard, envelope, operator, startAgent } from './helpers/agent.js';
+import { agentBoard, envelope, operator, pushVersion, startAgent } from './helpers/agent.js';
 import { aimlock, configWith, makeBoard } from './helpers/board.js';
 import { startMosquitto } from './helpers/mosquitto.js';
 
@@ -89,6 +89,40 @@ t.test('a hook killed by a signal is a failure that says so', async (t) => {
   t.equal(out.ok, false);
   t.match(out.detail, /SIGKILL/);
 });
+
+/** A hook whose one argument is past the kernel's limit for a single string (MAX_ARG_STRLEN, 128 KiB): E2BIG. */
+const UNSTARTABLE = ['sh', '-c', `: ${'x'.repeat(140_000)}`];
+
+t.test('a hook that cannot even be started (E2BIG) is a failure that says so', async (t) => {
+  const out = await runHook(UNSTARTABLE, 5000, {});
+  t.equal(out.ok, false);
+  t.match(out.detail, /could not start.*E2BIG/);
+});
+
+t.test(
+  'agent: a hook that cannot be started after the rename — rolled_back (true), the previous config restored, the agent lives',
+  async (t) => {
+    const broker = await startMosquitto(t);
+    const board = agentBoard(t.testdir(), broker.url);
+    let agent = await startAgent(t, board);
+    const op = await operator(t, broker.url);
+    t.equal((await pushVersion(op, board, 1)).r.code, 'ok');
+    const before = readFileSync(board.config);
+    t.equal(await agent.stop(), 0);
+    const settings = JSON.parse(readFileSync(board.settingsFile, 'utf8'));
+    settings.apply_hook = { command: UNSTARTABLE, timeout_ms: 5000 };
+    writeFileSync(board.settingsFile, JSON.stringify(settings));
+    agent = await startAgent(t, board);
+
+    const { r } = await pushVersion(op, board, 2);
+    t.equal(r.code, 'rolled_back', String(r.detail));
+    t.match(String(r.detail), /could not start.*E2BIG/);
+    t.same(readFileSync(board.config), before, 'version 1, byte for byte');
+    t.equal(agent.child.exitCode, null, 'the agent is still running');
+    const locks = JSON.parse((await aimlock(board, ['locks', '--json'])).stdout) as { verdict: string };
+    t.equal(locks.verdict, 'FREE');
+  },
+);
 
 t.test(
   'agent: a hook that hangs (grandchild on stderr) is killed at its timeout; the previous config is restored, the controller told, the lock freed',

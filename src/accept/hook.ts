@@ -12,7 +12,7 @@
 //   (setsid) escapes this; the lease ceiling (apply.ts) still bounds how long the lock can be held.
 // - The promise always settles within timeoutMs + KILL_GRACE_MS: after SIGKILL the leader's exit is waited
 //   for only that long (a process stuck in uninterruptible sleep cannot be reaped sooner).
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 
 export interface HookOutcome {
   ok: boolean;
@@ -43,16 +43,32 @@ export function runHook(
   const [file, ...args] = command;
   if (!file) return Promise.resolve({ ok: true, detail: 'no apply hook configured' });
   return new Promise((resolve) => {
-    const child = spawn(file, args, {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-      detached: true,
+    const couldNotStart = (err: Error) => ({
+      ok: false,
+      detail: `apply hook ${file} could not start (${err.message})`,
     });
+    let child: ChildProcess;
+    try {
+      child = spawn(file, args, {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+        detached: true,
+      });
+    } catch (err) {
+      // Thrown, not emitted: an argument or environment past the kernel's limits (E2BIG), no memory to fork
+      // (ENOMEM). After the config's rename this must be a hook failure like any other (the landing is undone),
+      // not an exception that reads as "nothing was written".
+      resolve(couldNotStart(err as Error));
+      return;
+    }
+    // Before anything else: out of descriptors (EMFILE) the child comes without a stderr stream, and its
+    // 'error' follows — unheard, it would end the agent in the middle of a landing.
+    child.on('error', (err) => finish(couldNotStart(err)));
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-500);
     });
-    child.stderr.on('error', () => {});
+    child.stderr?.on('error', () => {});
     let settled = false;
     let grace: NodeJS.Timeout | undefined;
     const finish = (outcome: HookOutcome) => {
@@ -61,7 +77,7 @@ export function runHook(
       clearTimeout(timer);
       clearTimeout(grace);
       // Stop listening: a grandchild may hold the pipe open; it must not keep this process (or the lock) busy.
-      child.stderr.destroy();
+      child.stderr?.destroy();
       resolve(outcome);
     };
     const tail = () => (stderr.trim() ? `: ${stderr.trim().split('\n').pop()}` : '');
@@ -78,14 +94,11 @@ export function runHook(
         KILL_GRACE_MS,
       );
     }, timeoutMs);
-    child.on('error', (err) => {
-      finish({ ok: false, detail: `apply hook ${file} could not start (${err.message})` });
-    });
     child.on('exit', (code, signal) => {
       // The tail of stderr may still be in the pipe: wait for its end, but only briefly (a grandchild may
       // hold it open for ever).
       const stream = child.stderr;
-      if (stream.closed) decide(code, signal);
+      if (!stream || stream.closed) decide(code, signal);
       else {
         const cap = setTimeout(() => decide(code, signal), DRAIN_MS);
         stream.once('close', () => {

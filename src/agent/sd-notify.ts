@@ -6,7 +6,13 @@ import { execFile } from 'node:child_process';
 function send(...fields: string[]): Promise<void> {
   if (!process.env.NOTIFY_SOCKET) return Promise.resolve();
   return new Promise((resolve) => {
-    execFile('systemd-notify', fields, { timeout: 2000 }, () => resolve());
+    try {
+      execFile('systemd-notify', fields, { timeout: 2000 }, () => resolve());
+    } catch {
+      // Thrown, not reported (no memory to fork: ENOMEM): a missed notification, never a crash. A missed
+      // watchdog ping is what WatchdogSec= is there to notice.
+      resolve();
+    }
   });
 }
 

@@ -49,7 +49,15 @@ export function untilFlockFree(
   const fd = openLockFile(path, tree);
   return new Promise<boolean>((resolve) => {
     // Not unref'd: the waiter's promise is all that may keep a command alive until the kill at its deadline.
-    const child = spawn('flock', ['--shared', '3'], { stdio: ['ignore', 'ignore', 'ignore', fd] });
+    let child: ChildProcess;
+    try {
+      child = spawn('flock', ['--shared', '3'], { stdio: ['ignore', 'ignore', 'ignore', fd] });
+    } catch {
+      // Thrown, not emitted (ENOMEM, E2BIG): as when flock(1) cannot tell, look again shortly.
+      closeSync(fd);
+      setTimeout(() => resolve(true), Math.min(FALLBACK_MS, left));
+      return;
+    }
     live.add(child);
     child.once('exit', () => live.delete(child));
     let timer: NodeJS.Timeout | undefined;
