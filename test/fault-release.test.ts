@@ -14,6 +14,7 @@ import { parseConf } from '../src/store/conf.js';
 import { agentBoard, operator, pushVersion, startAgent } from './helpers/agent.js';
 import { aimlock } from './helpers/board.js';
 import { startMosquitto } from './helpers/mosquitto.js';
+import { spawnHolder } from './helpers/procs.js';
 
 /** Can this machine set the immutable flag here (root, a file system with inode flags)? */
 function chattrUnavailable(dir: string): string | null {
@@ -90,3 +91,31 @@ for (const pin of PINS) {
     },
   );
 }
+
+t.test(
+  'a reclaim whose audit line cannot be written still reclaims, and says the line is missing',
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'aimlock-release-'));
+    t.teardown(() => {
+      spawnSync('chattr', ['-R', '-i', dir]);
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const why = chattrUnavailable(dir);
+    if (why) {
+      if (process.env.CI) t.fail(`CI must run this fault, but: ${why}`);
+      else t.comment(`skipped: ${why}`);
+      return;
+    }
+    const board = agentBoard(dir, 'mqtt://127.0.0.1:1');
+    const holder = await spawnHolder(t, board, 'apply push 7f3c v42');
+    await holder.kill9();
+    t.equal(JSON.parse((await aimlock(board, ['locks', '--json'])).stdout).verdict, 'STALE');
+    writeFileSync(board.audit, '', { flag: 'a' });
+    execFileSync('chattr', ['+i', board.audit]);
+
+    const r = await aimlock(board, ['reclaim', '--reason', 'audit log pinned']);
+    t.equal(r.code, 0, r.stderr);
+    t.match(r.stdout, /reclaimed ghost lock .*its audit line could not be written \(EPERM/);
+    t.equal(JSON.parse((await aimlock(board, ['locks', '--json'])).stdout).verdict, 'FREE', 'cleared');
+  },
+);

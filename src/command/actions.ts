@@ -6,6 +6,7 @@ import { clearHold, placeHold, readHold } from '../board/hold.js';
 import type { Board } from '../board/open.js';
 import { locksJson, NEXT_STEP } from '../cli/lock-view.js';
 import type { CommandCode } from '../errors.js';
+import { auditNote } from '../lock/locksmith.js';
 import { clause, evidence, liveHolders } from '../lock/observe.js';
 import type { CommandEnvelope } from '../schemas/index.js';
 
@@ -87,7 +88,8 @@ export async function runAction(d: ActionDeps, c: CommandEnvelope, keyId: string
     }
     case 'reclaim': {
       const reason = origin(c, keyId);
-      const { reclaimed, observation: o } = await board.locksmith.reclaim(board.actor, { reason });
+      const cleared = await board.locksmith.reclaim(board.actor, { reason });
+      const { reclaimed, observation: o } = cleared;
       if (!reclaimed) {
         return {
           code: 'not_stale',
@@ -98,7 +100,7 @@ export async function runAction(d: ActionDeps, c: CommandEnvelope, keyId: string
       await d.control({ cmd: 'reclaimed', reason, previous: evidence(o), actor: board.actor });
       return {
         code: 'ok',
-        detail: `ghost lock on ${board.paths.fileName} reclaimed: ${clause(o.reason)}`,
+        detail: `ghost lock on ${board.paths.fileName} reclaimed: ${clause(o.reason)}${auditNote(cleared)}`,
         data: { reclaimed: true, lock: evidence(o) },
       };
     }
@@ -112,7 +114,8 @@ export async function runAction(d: ActionDeps, c: CommandEnvelope, keyId: string
         c.args.hold_for!,
         `release --force (${origin(c, keyId)})`,
       );
-      const { released, observation: o } = await board.locksmith.forceRelease(board.actor, reason);
+      const cleared = await board.locksmith.forceRelease(board.actor, reason);
+      const { released, observation: o } = cleared;
       if (!released) {
         return {
           code: 'kernel_lock_held',
@@ -125,7 +128,7 @@ export async function runAction(d: ActionDeps, c: CommandEnvelope, keyId: string
       await d.control({ cmd: 'force_released', reason, previous: evidence(o), actor: board.actor });
       return {
         code: 'ok',
-        detail: `lock force-released (was ${o.verdict}: ${clause(o.reason)}); on hold until ${hold.until}`,
+        detail: `lock force-released (was ${o.verdict}: ${clause(o.reason)})${auditNote(cleared)}; on hold until ${hold.until}`,
         data: { released: true, previous: evidence(o), hold },
       };
     }

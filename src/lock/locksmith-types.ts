@@ -64,3 +64,15 @@ export interface LockLease {
   readonly found: Observation;
   release(): Promise<void>;
 }
+
+/** What a reclaim (`reclaimed`) or a force release (`released`) did, with the look it decided on. */
+export type Cleared<K extends 'reclaimed' | 'released'> = { [k in K]: boolean } & {
+  observation: Observation;
+  /** Cleared, but its audit line could not be written (the error's message). */
+  auditFailed?: string;
+};
+
+/** The words a report of a clearing adds when its audit line is missing. */
+export function auditNote(r: { auditFailed?: string }): string {
+  return r.auditFailed ? `; its audit line could not be written (${r.auditFailed})` : '';
+}

@@ -14,7 +14,13 @@ import { nextGeneration } from './generation.js';
 import { Heartbeat } from './heartbeat.js';
 import { Intents } from './intents.js';
 import { KernelLock, KernelLockBusy } from './kernel.js';
-import { type AcquireOptions, LockError, type LockLease, type LocksmithOptions } from './locksmith-types.js';
+import {
+  type AcquireOptions,
+  type Cleared,
+  LockError,
+  type LockLease,
+  type LocksmithOptions,
+} from './locksmith-types.js';
 import { monoNow } from './mono.js';
 import { clause, evidence, type Observation, observe, observeOnce } from './observe.js';
 import { bootId, pidNamespace, selfStart } from './proc.js';
@@ -24,6 +30,8 @@ import { freesOnFlock, untilFlockFree } from './wake.js';
 export {
   type AcquireOptions,
   type AuditFn,
+  auditNote,
+  type Cleared,
   LockError,
   type LockErrorCode,
   type LockLease,
@@ -173,19 +181,13 @@ export class Locksmith {
   }
 
   /** Reclaims a STALE lock (a technician's `aimlock reclaim`, boot reclaim, the GC). */
-  async reclaim(
-    actor: Actor,
-    opts: { dryRun?: boolean; reason: string },
-  ): Promise<{ reclaimed: boolean; observation: Observation }> {
+  async reclaim(actor: Actor, opts: { dryRun?: boolean; reason: string }): Promise<Cleared<'reclaimed'>> {
     const seen = await this.observe();
     if (seen.verdict !== 'STALE' || opts.dryRun) return { reclaimed: false, observation: seen };
     return this.intents.during(`reclaim: ${opts.reason}`, () => this.reclaimInside(actor, opts.reason));
   }
 
-  private async reclaimInside(
-    actor: Actor,
-    reason: string,
-  ): Promise<{ reclaimed: boolean; observation: Observation }> {
+  private async reclaimInside(actor: Actor, reason: string): Promise<Cleared<'reclaimed'>> {
     let kernel: KernelLock;
     try {
       kernel = await KernelLock.acquire(this.opts.lockFile, { waitMs: 0, tree: this.opts.tree });
@@ -196,8 +198,8 @@ export class Locksmith {
     try {
       const inside = await this.lookFromInside();
       if (inside.verdict !== 'STALE') return { reclaimed: false, observation: inside };
-      await this.clearUnderKernel(inside, 'lock_reclaimed', actor, { reason });
-      return { reclaimed: true, observation: inside };
+      const auditFailed = await this.clearUnderKernel(inside, 'lock_reclaimed', actor, { reason });
+      return { reclaimed: true, observation: inside, ...auditFailed };
     } finally {
       await kernel.release();
     }
@@ -207,11 +209,7 @@ export class Locksmith {
    * The technician's bypass: clears bit and owner record whatever the verdict, but only under the kernel locks,
    * so a live process that still holds one is never overridden: it is reported instead (`released: false`).
    */
-  async forceRelease(
-    actor: Actor,
-    reason: string,
-    waitMs = 1000,
-  ): Promise<{ released: boolean; observation: Observation }> {
+  async forceRelease(actor: Actor, reason: string, waitMs = 1000): Promise<Cleared<'released'>> {
     return this.intents.during(`force release: ${reason}`, () =>
       this.forceReleaseInside(actor, reason, waitMs),
     );
@@ -221,7 +219,7 @@ export class Locksmith {
     actor: Actor,
     reason: string,
     waitMs: number,
-  ): Promise<{ released: boolean; observation: Observation }> {
+  ): Promise<Cleared<'released'>> {
     let kernel: KernelLock;
     try {
       kernel = await KernelLock.acquire(this.opts.lockFile, { waitMs, tree: this.opts.tree });
@@ -239,8 +237,8 @@ export class Locksmith {
     }
     try {
       const inside = await this.lookFromInside();
-      await this.clearUnderKernel(inside, 'lock_force_released', actor, { reason });
-      return { released: true, observation: inside };
+      const auditFailed = await this.clearUnderKernel(inside, 'lock_force_released', actor, { reason });
+      return { released: true, observation: inside, ...auditFailed };
     } finally {
       await kernel.release();
     }
@@ -285,7 +283,7 @@ export class Locksmith {
     event: string,
     actor: Actor,
     extra: Record<string, unknown>,
-  ): Promise<void> {
+  ): Promise<{ auditFailed?: string }> {
     await this.files.writeBit(0);
     await this.files.removeOwner();
     // The ghost's leftovers go with its records. Not a reason to fail the reclaim: the agent sweeps at start.
@@ -302,8 +300,19 @@ export class Locksmith {
       generation: seen.generation,
       ...(swept.length > 0 ? { swept } : {}),
     };
-    await this.opts.audit(entry);
     this.opts.log?.info(entry, event === 'lock_reclaimed' ? 'ghost lock reclaimed' : 'lock force-released');
+    // Cleared is cleared: a failed audit line is said (callers add auditNote), never a reason to report that
+    // the reclaim or the bypass did not happen — nor to fail the landing that reclaimed on its way in.
+    try {
+      await this.opts.audit(entry);
+      return {};
+    } catch (err) {
+      this.opts.log?.warn(
+        { err, event },
+        `the ${event} audit line could not be written: ${(err as Error).message}`,
+      );
+      return { auditFailed: (err as Error).message };
+    }
   }
 
   private async takeOwnership(

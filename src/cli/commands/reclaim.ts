@@ -1,4 +1,5 @@
 import { CliError, EXIT } from '../../errors.js';
+import { auditNote } from '../../lock/locksmith.js';
 import { clause, evidence } from '../../lock/observe.js';
 import type { Command } from '../command.js';
 import { reportToAgent } from '../control.js';
@@ -35,7 +36,8 @@ Example: aimlock reclaim --device drone-02 --fleet alpha --key ops-2026.key`,
     const board = ctx.board();
     const dryRun = ctx.values['dry-run'] === true;
     const reason = ctx.string('reason') ?? 'technician reclaim';
-    const { reclaimed, observation: o } = await board.locksmith.reclaim(board.actor, { dryRun, reason });
+    const cleared = await board.locksmith.reclaim(board.actor, { dryRun, reason });
+    const { reclaimed, observation: o } = cleared;
     if (o.verdict !== 'STALE' || (!dryRun && !reclaimed)) {
       throw new CliError(
         'not_stale',
@@ -51,8 +53,14 @@ Example: aimlock reclaim --device drone-02 --fleet alpha --key ops-2026.key`,
       (await reportToAgent(board, 'reclaimed', { reason, previous: evidence(o), actor: board.actor }));
     const what = dryRun ? 'would reclaim' : 'reclaimed';
     ctx.emit(
-      { reclaimed, dry_run: dryRun, lock: evidence(o), agent_told: told },
-      `${what} ghost lock on ${board.paths.fileName}: ${o.reason}${dryRun ? '' : told ? ' (the agent published lock_reclaimed)' : ' (the agent publishes lock_reclaimed when it next starts)'}`,
+      {
+        reclaimed,
+        dry_run: dryRun,
+        lock: evidence(o),
+        agent_told: told,
+        audit_failed: cleared.auditFailed ?? null,
+      },
+      `${what} ghost lock on ${board.paths.fileName}: ${o.reason}${dryRun ? '' : told ? ' (the agent published lock_reclaimed)' : ' (the agent publishes lock_reclaimed when it next starts)'}${auditNote(cleared)}`,
     );
     return EXIT.ok;
   },

@@ -1,4 +1,5 @@
 import { CliError, EXIT } from '../../errors.js';
+import { auditNote } from '../../lock/locksmith.js';
 import { clause, evidence } from '../../lock/observe.js';
 import type { Command } from '../command.js';
 import { reportToAgent } from '../control.js';
@@ -59,7 +60,8 @@ Example: aimlock release --force --reason "hung holder on drone-05, ticket 4411"
       holdUntil(ctx, 'hold-for', '15m'),
       'release --force',
     );
-    const { released, observation: o } = await board.locksmith.forceRelease(board.actor, reason);
+    const cleared = await board.locksmith.forceRelease(board.actor, reason);
+    const { released, observation: o } = cleared;
     if (!released) {
       const holders = o.holders
         .filter((h) => !h.blocked)
@@ -73,8 +75,8 @@ Example: aimlock release --force --reason "hung holder on drone-05, ticket 4411"
     }
     await reportToAgent(board, 'force_released', { reason, previous: evidence(o), actor: board.actor });
     ctx.emit(
-      { released: true, previous: evidence(o), hold },
-      `lock on ${board.paths.fileName} force-released (was ${o.verdict}: ${clause(o.reason)}).\n` +
+      { released: true, previous: evidence(o), hold, audit_failed: cleared.auditFailed ?? null },
+      `lock on ${board.paths.fileName} force-released (was ${o.verdict}: ${clause(o.reason)})${auditNote(cleared)}.\n` +
         `The agent is on hold until ${hold.until}; aimlock resume ends the hold now.`,
     );
     return EXIT.ok;
