@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { parseConf } from '../src/store/conf.js';
 import { agentBoard, operator, pushVersion, startAgent } from './helpers/agent.js';
-import { aimlock } from './helpers/board.js';
+import { aimlock, configWith } from './helpers/board.js';
 import { startMosquitto } from './helpers/mosquitto.js';
 import { spawnHolder } from './helpers/procs.js';
 
@@ -88,6 +88,14 @@ for (const pin of PINS) {
       execFileSync('chattr', ['-i', pinned]);
       t.equal((await pushVersion(op, board, 3)).r.code, 'ok', 'the next push lands');
       t.equal(readFileSync(bit, 'utf8').trim(), '0');
+
+      // A technician's apply that hits the same fault is told on its terminal, not only in the agent's log.
+      writeFileSync(flag, '');
+      const local = join(dir, 'hotfix.json');
+      writeFileSync(local, JSON.stringify(configWith((c) => (c.aim.sensitivity = 0.5))));
+      const applied = await aimlock(board, ['apply', local, '--reason', 'hotfix']);
+      t.equal(applied.code, 0, applied.stderr);
+      t.match(applied.stderr, /warning: the lock could not be released afterwards \(EPERM/);
     },
   );
 }

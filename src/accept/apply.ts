@@ -76,6 +76,8 @@ export interface ApplyOutcome {
   lock: ReturnType<typeof evidence>;
   /** The apply hook failed (and, when it ran again after a restore, how that went): worth telemetry. */
   hookFailed?: string;
+  /** What went wrong after the outcome was settled (a missing audit line, a lock left set), also in `detail`. */
+  notes?: string[];
 }
 
 /** Margin of the lease ceiling for the disk work around the hook runs. */
@@ -107,10 +109,8 @@ export async function applyConfig(board: Board, req: ApplyRequest): Promise<Appl
     releaseFailed = err;
   });
   if (releaseFailed === undefined) return out;
-  return {
-    ...out,
-    detail: `${out.detail}; but the lock could not be released afterwards (${releaseFailed.message}): its bit stays set until a technician clears it (aimlock release --force)`,
-  };
+  const note = `the lock could not be released afterwards (${releaseFailed.message}): its bit stays set until a technician clears it (aimlock release --force)`;
+  return { ...out, detail: `${out.detail}; but ${note}`, notes: [...(out.notes ?? []), note] };
 }
 
 function landUnderLock(
@@ -265,7 +265,7 @@ function landUnderLock(
         return undo(`version ${version} could not be recorded (${why(err)})`);
       }
       // PNR 2 passed: committed.
-      let auditNote = '';
+      let auditFailed = '';
       // Not synced: state.json and the history entry are durable and say the same; start-up writes the line
       // again if a power cut lost it (agent/recover-audit.ts).
       await board
@@ -283,13 +283,14 @@ function landUnderLock(
           { sync: false },
         )
         .catch((err: unknown) => {
-          auditNote = `; its audit line could not be written (${why(err)})`;
+          auditFailed = `its audit line could not be written (${why(err)})`;
         });
-      return outcome(
+      const landed = outcome(
         'applied',
         'ok',
-        `version ${version} is live (generation ${lease.generation})${auditNote}`,
+        `version ${version} is live (generation ${lease.generation})${auditFailed && `; ${auditFailed}`}`,
       );
+      return auditFailed ? { ...landed, notes: [auditFailed] } : landed;
     },
     releaseFailed,
   );

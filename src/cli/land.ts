@@ -60,5 +60,6 @@ export async function land(
     { id, ...outcome },
     `applied version ${outcome.version} (${source}), generation ${outcome.generation}, sha256 ${outcome.sha256.slice(0, 12)}…`,
   );
+  for (const note of outcome.notes ?? []) ctx.note(`warning: ${note}`);
   return EXIT.ok;
 }

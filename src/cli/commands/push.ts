@@ -238,13 +238,20 @@ Example: aimlock push aim-v2.json --device drone-07 --fleet alpha --broker mqtts
       if (ctx.json) ctx.io.stdout.write(`${jsonSafe(r)}\n`);
       if (r.status === 'applied') {
         if (!ctx.json) {
+          // The verdict the device found when it took the lock, not the lock now.
           const lock = r.lock
-            ? `, lock ${r.lock.verdict} generation ${String(r.lock.generation ?? '-')}`
+            ? `, lock was ${r.lock.verdict}, generation ${String(r.lock.generation ?? '-')}`
             : '';
           const sha = r.config_sha256 ? `, sha256 ${r.config_sha256.slice(0, 12)}…` : '';
           ctx.io.stdout.write(
             termSafeLines(`applied: ${device} version ${version} (push ${r.id}${lock}${sha})\n`),
           );
+          // The device's sentence is "version N is live (…)", then "; " before each thing that went wrong
+          // after the landing committed (a missing audit line, a lock it could not give back).
+          for (const note of String(r.detail ?? '')
+            .split('; ')
+            .slice(1))
+            ctx.note(`warning: ${device}: ${note}`);
         }
         return EXIT.ok;
       }
