@@ -101,7 +101,7 @@ for (const pin of PINS) {
 }
 
 t.test(
-  'a reclaim whose audit line cannot be written still reclaims, and says the line is missing',
+  'a reclaim, a hold, the bypass and a resume whose audit line cannot be written are done, and say the line is missing',
   async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'aimlock-release-'));
     t.teardown(() => {
@@ -125,5 +125,22 @@ t.test(
     t.equal(r.code, 0, r.stderr);
     t.match(r.stdout, /reclaimed ghost lock .*its audit line could not be written \(EPERM/);
     t.equal(JSON.parse((await aimlock(board, ['locks', '--json'])).stdout).verdict, 'FREE', 'cleared');
+
+    // Its siblings: a hold, the bypass (which places a hold) and a resume are done, and say the line is missing.
+    const held = await aimlock(board, ['hold', '--reason', 'audit pinned']);
+    t.equal(held.code, 0, held.stderr);
+    t.match(
+      held.stdout,
+      /hold on until aimlock resume: audit pinned; its audit line could not be written \(EPERM/,
+    );
+    const released = await aimlock(board, ['release', '--force', '--reason', 'audit pinned']);
+    t.equal(released.code, 0, released.stderr);
+    t.match(
+      released.stdout,
+      /force-released .*its audit line could not be written \(EPERM.*hold's audit line/s,
+    );
+    const resumed = await aimlock(board, ['resume']);
+    t.equal(resumed.code, 0, resumed.stderr);
+    t.match(resumed.stdout, /hold ended: pushes apply again; its audit line could not be written \(EPERM/);
   },
 );

@@ -7,6 +7,7 @@ import { fsync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import type { Actor } from '../lock/actor.js';
 import { atomicWrite } from '../store/atomic.js';
+import { auditDone } from '../store/audit.js';
 import { readText } from '../store/json-file.js';
 import { explainLink, inParent, type OwnedTree, UnsafePathError } from '../store/owned.js';
 import type { Board } from './open.js';
@@ -95,11 +96,19 @@ export async function placeHold(
   until: string | null,
   origin: string,
   extra: Record<string, unknown> = {},
-): Promise<Hold> {
+): Promise<{ hold: Hold; auditFailed?: string }> {
   const hold: Hold = { reason, since: new Date().toISOString(), until, by: board.actor, origin };
   await writeHold(board.paths.hold, hold, board.tree);
-  await board.audit({ event: 'hold', reason, until, origin, actor: board.actor, ...extra });
-  return hold;
+  // In force from here: a missing audit line is said (auditNote), not reported as "no hold".
+  const done = await auditDone((e) => board.audit(e), {
+    event: 'hold',
+    reason,
+    until,
+    origin,
+    actor: board.actor,
+    ...extra,
+  });
+  return { hold, ...done };
 }
 
 export async function clearHold(path: string, tree?: OwnedTree): Promise<boolean> {

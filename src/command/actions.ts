@@ -6,9 +6,9 @@ import { clearHold, placeHold, readHold } from '../board/hold.js';
 import type { Board } from '../board/open.js';
 import { locksJson, NEXT_STEP } from '../cli/lock-view.js';
 import type { CommandCode } from '../errors.js';
-import { auditNote } from '../lock/locksmith.js';
 import { clause, evidence, liveHolders } from '../lock/observe.js';
 import type { CommandEnvelope } from '../schemas/index.js';
+import { auditDone, auditNote } from '../store/audit.js';
 
 export interface ActionDeps {
   board: Board;
@@ -46,7 +46,10 @@ async function holdInPlace(
   how: string,
 ) {
   const until = new Date(Date.now() + seconds * 1000).toISOString();
-  const hold = await placeHold(d.board, reason, until, how, { command: c.id, key_id: keyId });
+  const { hold, auditFailed } = await placeHold(d.board, reason, until, how, {
+    command: c.id,
+    key_id: keyId,
+  });
   if (d.landingInProgress()) {
     await d.interim(
       'landing_in_progress',
@@ -54,7 +57,10 @@ async function holdInPlace(
     );
   }
   await d.control({ cmd: 'hold_changed' });
-  return hold;
+  return {
+    ...hold,
+    note: auditFailed ? `; the hold's audit line could not be written (${auditFailed})` : '',
+  };
 }
 
 export async function runAction(d: ActionDeps, c: CommandEnvelope, keyId: string): Promise<ActionOutcome> {
@@ -63,18 +69,28 @@ export async function runAction(d: ActionDeps, c: CommandEnvelope, keyId: string
     case 'hold': {
       const reason = c.args.reason!;
       const hold = await holdInPlace(d, c, keyId, reason, c.args.for!, origin(c, keyId));
-      return { code: 'ok', detail: `hold in place until ${hold.until}: ${reason}`, data: { hold } };
+      const { note, ...placed } = hold;
+      return {
+        code: 'ok',
+        detail: `hold in place until ${placed.until}: ${reason}${note}`,
+        data: { hold: placed },
+      };
     }
     case 'resume': {
       const previous = await readHold(board.paths.hold, Date.now(), board.tree);
       const removed = await clearHold(board.paths.hold, board.tree);
-      if (removed) {
-        await board.audit({ event: 'resume', reason: origin(c, keyId), previous, actor: board.actor });
-        await d.control({ cmd: 'hold_changed' });
-      }
+      const done = removed
+        ? await auditDone((e) => board.audit(e), {
+            event: 'resume',
+            reason: origin(c, keyId),
+            previous,
+            actor: board.actor,
+          })
+        : {};
+      if (removed) await d.control({ cmd: 'hold_changed' });
       return {
         code: 'ok',
-        detail: removed ? 'hold ended: pushes apply again' : 'there was no hold',
+        detail: removed ? `hold ended: pushes apply again${auditNote(done)}` : 'there was no hold',
         data: { resumed: removed, previous },
       };
     }

@@ -71,8 +71,3 @@ export type Cleared<K extends 'reclaimed' | 'released'> = { [k in K]: boolean } 
   /** Cleared, but its audit line could not be written (the error's message). */
   auditFailed?: string;
 };
-
-/** The words a report of a clearing adds when its audit line is missing. */
-export function auditNote(r: { auditFailed?: string }): string {
-  return r.auditFailed ? `; its audit line could not be written (${r.auditFailed})` : '';
-}

@@ -8,6 +8,7 @@
 //   bit and owner under our own kernel locks: the outside look may be out of date by the time we act.
 // - "taking lock" is logged before any wait, so a deadlock shows in the log.
 import { randomUUID } from 'node:crypto';
+import { auditDone } from '../store/audit.js';
 import type { Actor } from './actor.js';
 import { LockFiles } from './files.js';
 import { nextGeneration } from './generation.js';
@@ -30,7 +31,6 @@ import { freesOnFlock, untilFlockFree } from './wake.js';
 export {
   type AcquireOptions,
   type AuditFn,
-  auditNote,
   type Cleared,
   LockError,
   type LockErrorCode,
@@ -303,16 +303,10 @@ export class Locksmith {
     this.opts.log?.info(entry, event === 'lock_reclaimed' ? 'ghost lock reclaimed' : 'lock force-released');
     // Cleared is cleared: a failed audit line is said (callers add auditNote), never a reason to report that
     // the reclaim or the bypass did not happen — nor to fail the landing that reclaimed on its way in.
-    try {
-      await this.opts.audit(entry);
-      return {};
-    } catch (err) {
-      this.opts.log?.warn(
-        { err, event },
-        `the ${event} audit line could not be written: ${(err as Error).message}`,
-      );
-      return { auditFailed: (err as Error).message };
-    }
+    const done = await auditDone(this.opts.audit, entry);
+    if (done.auditFailed)
+      this.opts.log?.warn({ event }, `the ${event} audit line could not be written: ${done.auditFailed}`);
+    return done;
   }
 
   private async takeOwnership(

@@ -157,3 +157,25 @@ function byteAt(fd: number, position: number): number | undefined {
   const bytesRead = readSync(fd, buf, 0, 1, position);
   return bytesRead === 1 ? buf[0] : undefined;
 }
+
+/**
+ * Audits something already done (a lock cleared, a hold placed or ended): a line that cannot be written comes
+ * back as its error's message, to be said next to the report — never thrown, which would report the action
+ * itself as failed.
+ */
+export async function auditDone(
+  audit: (entry: Record<string, unknown>) => Promise<void>,
+  entry: Record<string, unknown>,
+): Promise<{ auditFailed?: string }> {
+  try {
+    await audit(entry);
+    return {};
+  } catch (err) {
+    return { auditFailed: (err as Error).message };
+  }
+}
+
+/** The words a report adds when its audit line is missing (auditDone). */
+export function auditNote(r: { auditFailed?: string }): string {
+  return r.auditFailed ? `; its audit line could not be written (${r.auditFailed})` : '';
+}

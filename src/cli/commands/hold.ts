@@ -6,6 +6,7 @@ import {
   readHold,
 } from '../../board/hold.js';
 import { CliError, EXIT } from '../../errors.js';
+import { auditDone, auditNote } from '../../store/audit.js';
 import type { Command, Context } from '../command.js';
 import { notifyAgent } from '../control.js';
 import { runFanout } from '../remote/fanout.js';
@@ -37,11 +38,11 @@ export async function placeHold(
   reason: string,
   until: string | null,
   origin: string,
-): Promise<Hold> {
+): Promise<{ hold: Hold; auditFailed?: string }> {
   const board = ctx.board();
-  const hold = await placeBoardHold(board, reason, until, origin);
+  const placed = await placeBoardHold(board, reason, until, origin);
   await notifyAgent(board.paths.socket, { cmd: 'hold_changed' });
-  return hold;
+  return placed;
 }
 
 export const hold: Command = {
@@ -88,8 +89,12 @@ Example: aimlock hold --fleet alpha --all --reason "storm cell over the range" -
       });
     }
     refuseRemoteOnly(ctx, 'aimlock hold --fleet F (--devices a,b | --all) --reason TEXT --key KEY');
-    const h = await placeHold(ctx, reason, holdUntil(ctx, 'for', null), 'hold');
-    ctx.emit({ hold: h }, `hold on${h.until ? ` until ${h.until}` : ' until aimlock resume'}: ${reason}`);
+    const placed = await placeHold(ctx, reason, holdUntil(ctx, 'for', null), 'hold');
+    const h = placed.hold;
+    ctx.emit(
+      { hold: h, audit_failed: placed.auditFailed ?? null },
+      `hold on${h.until ? ` until ${h.until}` : ' until aimlock resume'}: ${reason}${auditNote(placed)}`,
+    );
     return EXIT.ok;
   },
 };
@@ -118,18 +123,18 @@ Example: aimlock resume --fleet alpha --all --key ops-2026.key`,
     const board = ctx.board();
     const previous = await readHold(board.paths.hold, Date.now(), board.tree);
     const removed = await clearHold(board.paths.hold, board.tree);
-    if (removed) {
-      await board.audit({
-        event: 'resume',
-        reason: ctx.string('reason') ?? null,
-        previous,
-        actor: board.actor,
-      });
-      await notifyAgent(board.paths.socket, { cmd: 'hold_changed' });
-    }
+    const done = removed
+      ? await auditDone((e) => board.audit(e), {
+          event: 'resume',
+          reason: ctx.string('reason') ?? null,
+          previous,
+          actor: board.actor,
+        })
+      : {};
+    if (removed) await notifyAgent(board.paths.socket, { cmd: 'hold_changed' });
     ctx.emit(
-      { resumed: removed, previous },
-      removed ? 'hold ended: pushes apply again' : 'there was no hold',
+      { resumed: removed, previous, audit_failed: done.auditFailed ?? null },
+      removed ? `hold ended: pushes apply again${auditNote(done)}` : 'there was no hold',
     );
     return EXIT.ok;
   },

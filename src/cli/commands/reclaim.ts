@@ -1,6 +1,6 @@
 import { CliError, EXIT } from '../../errors.js';
-import { auditNote } from '../../lock/locksmith.js';
 import { clause, evidence } from '../../lock/observe.js';
+import { auditNote } from '../../store/audit.js';
 import type { Command } from '../command.js';
 import { reportToAgent } from '../control.js';
 import { NEXT_STEP } from '../lock-view.js';

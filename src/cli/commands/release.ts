@@ -1,6 +1,6 @@
 import { CliError, EXIT } from '../../errors.js';
-import { auditNote } from '../../lock/locksmith.js';
 import { clause, evidence } from '../../lock/observe.js';
+import { auditNote } from '../../store/audit.js';
 import type { Command } from '../command.js';
 import { reportToAgent } from '../control.js';
 import { refuseRemoteOnly, remote, SINGLE_OPTIONS } from '../remote/options.js';
@@ -54,7 +54,7 @@ Example: aimlock release --force --reason "hung holder on drone-05, ticket 4411"
     }
     refuseRemoteOnly(ctx, 'aimlock release --force --reason TEXT --device D --fleet F --key KEY');
     const board = ctx.board();
-    const hold = await placeHold(
+    const { hold, ...holdAudit } = await placeHold(
       ctx,
       `release --force: ${reason}`,
       holdUntil(ctx, 'hold-for', '15m'),
@@ -76,7 +76,7 @@ Example: aimlock release --force --reason "hung holder on drone-05, ticket 4411"
     await reportToAgent(board, 'force_released', { reason, previous: evidence(o), actor: board.actor });
     ctx.emit(
       { released: true, previous: evidence(o), hold, audit_failed: cleared.auditFailed ?? null },
-      `lock on ${board.paths.fileName} force-released (was ${o.verdict}: ${clause(o.reason)})${auditNote(cleared)}.\n` +
+      `lock on ${board.paths.fileName} force-released (was ${o.verdict}: ${clause(o.reason)})${auditNote(cleared)}${holdAudit.auditFailed ? `; the hold's audit line could not be written (${holdAudit.auditFailed})` : ''}.\n` +
         `The agent is on hold until ${hold.until}; aimlock resume ends the hold now.`,
     );
     return EXIT.ok;
