@@ -161,6 +161,11 @@ export const CLI_ERRORS = {
     meaning: 'no connection to the MQTT broker within the connect timeout',
   },
   aborted: { exit: EXIT.aborted, meaning: 'the rollout stopped at a failed wave' },
+  rollout_record: {
+    exit: EXIT.aborted,
+    meaning:
+      'the rollout stopped: its record could not be saved, so no further push was sent (--resume continues)',
+  },
   limits_unreadable: {
     exit: EXIT.usage,
     meaning: "this board's limits.json is missing, unreadable or invalid; fix it (no narrowing is {})",

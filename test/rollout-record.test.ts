@@ -2,7 +2,9 @@
 // its turn (or a flush) instead of being written back to back. The record holds the whole fleet (2.3 MB at
 // 10,000 devices); published after every answer it kept the operator's socket full, and MQTT.js reads
 // nothing while one of its writes waits for 'drain' — the 10,000-drone rollout stalled in wave 1.
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import t from 'tap';
@@ -88,5 +90,36 @@ t.test(
     // A flush with nothing saved writes nothing.
     await writer.flush();
     t.equal(writer.writes, 2);
+  },
+);
+
+t.test(
+  'a record the disk refused once is written by the next save: the failure does not stick',
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'aimlock-record-'));
+    const file = join(dir, 'r1.json');
+    t.teardown(() => {
+      spawnSync('chattr', ['-i', file]);
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const writer = new RecordWriter(file, null, 'aimlock/v1/alpha/rollouts/r1', { minIntervalMs: 0 });
+    writer.save(record(1));
+    await writer.flush();
+    const pinned = spawnSync('chattr', ['+i', file], { encoding: 'utf8' });
+    if (pinned.status !== 0) {
+      if (process.env.CI) t.fail(`CI must run this fault, but chattr +i failed: ${pinned.stderr}`);
+      else t.comment(`skipped: chattr +i failed: ${pinned.stderr}`);
+      return;
+    }
+    writer.save(record(2));
+    await t.rejects(writer.flush(), { code: 'EPERM' }, 'refused while the record is immutable');
+    spawnSync('chattr', ['-i', file]);
+    writer.save(record(3));
+    await writer.flush();
+    t.equal(
+      (JSON.parse(readFileSync(file, 'utf8')) as RolloutRecord).updatedAt,
+      '3',
+      'the newest record written',
+    );
   },
 );

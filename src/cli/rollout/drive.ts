@@ -1,8 +1,10 @@
 // One rollout run to its end, started or resumed: the runner wired to the terminal and to the signals, and
 // the record flushed whatever happens.
+
+import { CliError } from '../../errors.js';
 import type { OperatorClient } from '../../fleet/operator.js';
 import { RolloutRunner } from '../../fleet/rollout/runner.js';
-import type { RecordWriter, RolloutRecord } from '../../fleet/rollout/store.js';
+import { RecordNotSaved, type RecordWriter, type RolloutRecord } from '../../fleet/rollout/store.js';
 import type { RolloutSummary } from '../../fleet/rollout/types.js';
 import type { Context } from '../command.js';
 import type { signingKey } from '../commands/push.js';
@@ -48,6 +50,9 @@ export async function drive(
   let s: RolloutSummary;
   try {
     s = resuming ? await runner.resume() : await runner.start();
+  } catch (err) {
+    if (err instanceof RecordNotSaved) throw new CliError('rollout_record', err.message);
+    throw err;
   } finally {
     process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', onLeave);

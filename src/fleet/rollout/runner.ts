@@ -20,7 +20,7 @@ import type { KeyObject } from 'node:crypto';
 import { type OperatorClient, type Result, type Status, signedPush } from '../operator.js';
 import { advance, resume as resumeActions } from './machine.js';
 import type { Progress } from './progress.js';
-import type { RecordWriter, RolloutRecord } from './store.js';
+import { RecordNotSaved, type RecordWriter, type RolloutRecord } from './store.js';
 import { summary as summarize } from './summary.js';
 import { inFlight } from './track.js';
 import type {
@@ -278,7 +278,8 @@ export class RolloutRunner {
       }
       case 'done':
       case 'aborted':
-        await this.o.writer.flush();
+        // What happened stands even if its record cannot be saved now: drive() flushes once more and warns.
+        await this.o.writer.flush().catch(() => {});
         this.finish(a.summary);
         break;
     }
@@ -295,7 +296,9 @@ export class RolloutRunner {
   ): Promise<void> {
     const todo = orders.filter((o) => trackOf(o.device).status === 'pushing');
     if (todo.length === 0) return;
-    await this.o.writer.flush();
+    await this.o.writer.flush().catch((err: Error) => {
+      throw new RecordNotSaved(this.o.writer.file, err, this.state.plan.id, todo.length);
+    });
     const now = this.o.now?.() ?? new Date();
     await Promise.all(
       todo.map(async (o) => {

@@ -139,6 +139,17 @@ export async function readRetainedRecord(
   return JSON.parse(payload.toString('utf8')) as unknown;
 }
 
+/** The record could not be saved before the next pushes: they are not sent (write-ahead), the rollout stops. */
+export class RecordNotSaved extends Error {
+  constructor(file: string, cause: Error, id: string, pending: number) {
+    super(
+      `the rollout record ${file} could not be saved (${cause.message}): stopped before pushing to ${pending} more device(s) — every push that went out is in the record; fix the cause, then aimlock rollout --resume ${id}`,
+      { cause },
+    );
+    this.name = 'RecordNotSaved';
+  }
+}
+
 /** How often a record is written at most while nobody flushes: a step's record is at most this old. */
 export const RECORD_MIN_INTERVAL_MS = 1000;
 
@@ -217,6 +228,8 @@ export class RecordWriter {
         await mkdir(join(this.file, '..'), { recursive: true });
         await atomicWrite(this.file, `${text}\n`, { mode: 0o600 });
         if (this.op) await this.op.client.publishAsync(this.topic, text, { qos: 1, retain: true });
+        // The newest record is saved: an earlier failure (a disk that refused, then recovered) is healed.
+        this.failure = null;
         this.writes++;
         this.lastWrite = performance.now();
       }
