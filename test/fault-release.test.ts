@@ -82,6 +82,18 @@ for (const pin of PINS) {
       agent = await startAgent(t, board);
       await agent.waitLog(/could not reclaim the ghost lock .* at start: EPERM/);
       t.equal(readFileSync(bit, 'utf8').trim(), '1', 'the ghost is still there, and the agent runs');
+      // The collector (every 500 ms here) tries too: said once, then reported as a mismatch, not thrown per tick.
+      await agent.waitLog(/lock collector could not reclaim a ghost: EPERM/);
+      await new Promise((r) => setTimeout(r, 1500));
+      t.equal(
+        agent.logs.filter((l) => l.includes('lock collector could not reclaim')).length,
+        1,
+        'said once',
+      );
+      t.ok(
+        op.telemetry.some((e) => e.event === 'lock_mismatch' && e.verdict === 'STALE'),
+        'the ghost it cannot clear is reported as a lock mismatch',
+      );
 
       // The cause gone, the next push lands (reclaiming the ghost on its way, where one is left).
       rmSync(flag);

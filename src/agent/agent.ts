@@ -113,7 +113,11 @@ export class Agent {
         this.noteVerdict(seen.verdict);
         this.desired.kick();
       },
-      onError: this.logError,
+      onError: (err) =>
+        this.log.error(
+          { err: (err as Error).message },
+          `the lock collector could not reclaim a ghost: ${(err as Error).message}; reported as a lock mismatch until a technician fixes the cause (then aimlock reclaim)`,
+        ),
     });
     this.transport = new Transport({
       settings,

@@ -32,6 +32,7 @@ function fingerprint(o: Observation): string {
 export class Watchdog {
   private timer: NodeJS.Timeout | null = null;
   private lastReported = '';
+  private lastReclaimFailure = '';
   private ticking: Promise<void> | null = null;
 
   constructor(private readonly opts: WatchdogOptions) {}
@@ -62,11 +63,19 @@ export class Watchdog {
     const { locksmith } = this.opts;
     let seen = await locksmith.observe();
     if (seen.verdict === 'STALE' && this.opts.reclaim && seen.visibility.complete) {
-      const { reclaimed, observation } = await locksmith.reclaim(this.opts.actor, {
-        reason: 'owner provably gone (agent)',
-      });
-      if (reclaimed) await this.opts.onReclaimed(observation);
-      seen = await locksmith.observe();
+      try {
+        const { reclaimed, observation } = await locksmith.reclaim(this.opts.actor, {
+          reason: 'owner provably gone (agent)',
+        });
+        if (reclaimed) await this.opts.onReclaimed(observation);
+        seen = await locksmith.observe();
+      } catch (err) {
+        // A ghost that cannot be cleared (EPERM, EROFS, EIO) is said once, then reported below as the
+        // mismatch it now is, for a technician — not thrown on every tick.
+        const failure = `${fingerprint(seen)}|${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+        if (failure !== this.lastReclaimFailure) this.opts.onError?.(err);
+        this.lastReclaimFailure = failure;
+      }
     }
     if (CONSISTENT.has(seen.verdict)) {
       this.lastReported = '';
