@@ -9,20 +9,33 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { parseConf } from '../src/store/conf.js';
 import { agentBoard, operator, pushVersion, startAgent } from './helpers/agent.js';
 import { aimlock, configWith } from './helpers/board.js';
 import { startMosquitto } from './helpers/mosquitto.js';
 import { spawnHolder } from './helpers/procs.js';
 
-/** Can this machine set the immutable flag here (root, a file system with inode flags)? */
-function chattrUnavailable(dir: string): string | null {
+/**
+ * A board directory whose files a test may make immutable, outside tap's fixtures (tap removes those before
+ * our teardown could lift the flag); null, with the reason said, where chattr +i does not work (not root, a file
+ * system without inode flags) — except in CI, where that fails the test.
+ */
+function pinnableDir(t: Test): string | null {
+  const dir = mkdtempSync(join(tmpdir(), 'aimlock-release-'));
+  t.teardown(() => {
+    spawnSync('chattr', ['-R', '-i', dir]);
+    rmSync(dir, { recursive: true, force: true });
+  });
   const probe = join(dir, 'chattr-probe');
   writeFileSync(probe, '');
   const on = spawnSync('chattr', ['+i', probe], { encoding: 'utf8' });
   spawnSync('chattr', ['-i', probe]);
-  return on.status === 0 ? null : `chattr +i failed: ${(on.stderr || String(on.error)).trim()}`;
+  if (on.status === 0) return dir;
+  const why = `chattr +i failed: ${(on.stderr || String(on.error)).trim()}`;
+  if (process.env.CI) t.fail(`CI must run this fault, but: ${why}`);
+  else t.comment(`skipped: ${why}`);
+  return null;
 }
 
 /** What the hook pins, relative to the lock folder (a reclaim needs both as much as a release). */
@@ -35,18 +48,8 @@ for (const pin of PINS) {
   t.test(
     `${pin.what} pinned at release: still applied (true), the lock reported, the agent lives`,
     async (t) => {
-      // Outside tap's fixtures: tap removes those before our teardown could lift the flag.
-      const dir = mkdtempSync(join(tmpdir(), 'aimlock-release-'));
-      t.teardown(() => {
-        spawnSync('chattr', ['-R', '-i', dir]);
-        rmSync(dir, { recursive: true, force: true });
-      });
-      const why = chattrUnavailable(dir);
-      if (why) {
-        if (process.env.CI) t.fail(`CI must run this fault, but: ${why}`);
-        else t.comment(`skipped: ${why}`);
-        return;
-      }
+      const dir = pinnableDir(t);
+      if (dir === null) return;
       const broker = await startMosquitto(t);
       const lockDir = join(dir, 'var', 'locks', 'aim_lock_config');
       const bit = join(lockDir, 'conf_locked');
@@ -115,17 +118,8 @@ for (const pin of PINS) {
 t.test(
   'a reclaim, a hold, the bypass and a resume whose audit line cannot be written are done, and say the line is missing',
   async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'aimlock-release-'));
-    t.teardown(() => {
-      spawnSync('chattr', ['-R', '-i', dir]);
-      rmSync(dir, { recursive: true, force: true });
-    });
-    const why = chattrUnavailable(dir);
-    if (why) {
-      if (process.env.CI) t.fail(`CI must run this fault, but: ${why}`);
-      else t.comment(`skipped: ${why}`);
-      return;
-    }
+    const dir = pinnableDir(t);
+    if (dir === null) return;
     const board = agentBoard(dir, 'mqtt://127.0.0.1:1');
     const holder = await spawnHolder(t, board, 'apply push 7f3c v42');
     await holder.kill9();
