@@ -37,7 +37,10 @@ t.test('aimlock push against a running agent', async (t) => {
   // 1: the agent has published its status (applied: null) on connect: version 1.
   const first = await aimlock(null, ['push', board.writeJson('aim.json', GOOD_CONFIG), ...desk]);
   t.equal(first.code, 0, first.stderr);
-  t.match(first.stdout, /^applied: drone-07 version 1 \(push [0-9a-f-]{36}, lock was FREE, generation \d+/);
+  t.match(
+    first.stdout,
+    /^applied: drone-07 version 1 \(push [0-9a-f-]{36}, lock found FREE, landed as generation \d+/,
+  );
   t.match(first.stderr, /version 1: one above nothing applied/, 'says where the version came from');
   t.match(live(), /version 1\n/);
 

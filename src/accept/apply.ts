@@ -109,7 +109,9 @@ export async function applyConfig(board: Board, req: ApplyRequest): Promise<Appl
     releaseFailed = err;
   });
   if (releaseFailed === undefined) return out;
-  const note = `the lock could not be released afterwards (${releaseFailed.message}): its bit stays set until a technician clears it (aimlock release --force)`;
+  // Who clears it depends on who owned it: a landing of the agent (alive: the bypass) or of a technician's
+  // command (gone once it exits: a ghost to reclaim).
+  const note = `the lock could not be released afterwards (${releaseFailed.message}): aimlock locks shows what was left; once the cause is fixed, aimlock reclaim clears it after its owner has exited, aimlock release --force while the owner runs`;
   return { ...out, detail: `${out.detail}; but ${note}`, notes: [...(out.notes ?? []), note] };
 }
 

@@ -61,8 +61,8 @@ export function runHook(
       resolve(couldNotStart(err as Error));
       return;
     }
-    // Before anything else: out of descriptors (EMFILE) the child comes without a stderr stream, and its
-    // 'error' follows — unheard, it would end the agent in the middle of a landing.
+    // Out of descriptors (EMFILE) the child comes without a stderr stream (hence the `?.`) and its 'error'
+    // follows on the next tick — unheard, it would end the agent in the middle of a landing.
     child.on('error', (err) => finish(couldNotStart(err)));
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {

@@ -113,7 +113,8 @@ export class Agent {
         this.noteVerdict(seen.verdict);
         this.desired.kick();
       },
-      onError: (err) =>
+      onError: this.logError,
+      onReclaimFailed: (err) =>
         this.log.error(
           { err: (err as Error).message },
           `the lock collector could not reclaim a ghost: ${(err as Error).message}; reported as a lock mismatch until a technician fixes the cause (then aimlock reclaim)`,

@@ -15,7 +15,9 @@ export interface WatchdogOptions {
   onReclaimed(previous: Observation): Promise<void>;
   onMismatch(seen: Observation): Promise<void>;
   onTick(seen: Observation): void;
-  /** A look that threw (a disk that fails the reclaim's audit line): logged, the next tick looks again. */
+  /** A ghost it could not clear (EPERM, EROFS, EIO): told once per ghost and cause; it is then a mismatch. */
+  onReclaimFailed?(err: unknown): void;
+  /** A look that threw otherwise (logged by the caller); the next tick looks again. */
   onError?(err: unknown): void;
 }
 
@@ -63,22 +65,25 @@ export class Watchdog {
     const { locksmith } = this.opts;
     let seen = await locksmith.observe();
     if (seen.verdict === 'STALE' && this.opts.reclaim && seen.visibility.complete) {
+      let cleared: Awaited<ReturnType<Locksmith['reclaim']>> | null = null;
       try {
-        const { reclaimed, observation } = await locksmith.reclaim(this.opts.actor, {
-          reason: 'owner provably gone (agent)',
-        });
-        if (reclaimed) await this.opts.onReclaimed(observation);
-        seen = await locksmith.observe();
+        cleared = await locksmith.reclaim(this.opts.actor, { reason: 'owner provably gone (agent)' });
       } catch (err) {
-        // A ghost that cannot be cleared (EPERM, EROFS, EIO) is said once, then reported below as the
-        // mismatch it now is, for a technician — not thrown on every tick.
+        // A ghost that cannot be cleared is said once, then reported below as the mismatch it now is, for a
+        // technician — not thrown on every tick.
         const failure = `${fingerprint(seen)}|${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
-        if (failure !== this.lastReclaimFailure) this.opts.onError?.(err);
+        if (failure !== this.lastReclaimFailure) this.opts.onReclaimFailed?.(err);
         this.lastReclaimFailure = failure;
+      }
+      if (cleared) {
+        this.lastReclaimFailure = '';
+        if (cleared.reclaimed) await this.opts.onReclaimed(cleared.observation);
+        seen = await locksmith.observe();
       }
     }
     if (CONSISTENT.has(seen.verdict)) {
       this.lastReported = '';
+      this.lastReclaimFailure = '';
     } else if (fingerprint(seen) !== this.lastReported) {
       this.lastReported = fingerprint(seen);
       await this.opts.onMismatch(seen);

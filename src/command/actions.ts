@@ -57,10 +57,7 @@ async function holdInPlace(
     );
   }
   await d.control({ cmd: 'hold_changed' });
-  return {
-    ...hold,
-    note: auditFailed ? `; the hold's audit line could not be written (${auditFailed})` : '',
-  };
+  return { hold, note: auditFailed ? `; the hold's audit line could not be written (${auditFailed})` : '' };
 }
 
 export async function runAction(d: ActionDeps, c: CommandEnvelope, keyId: string): Promise<ActionOutcome> {
@@ -68,13 +65,8 @@ export async function runAction(d: ActionDeps, c: CommandEnvelope, keyId: string
   switch (c.action) {
     case 'hold': {
       const reason = c.args.reason!;
-      const hold = await holdInPlace(d, c, keyId, reason, c.args.for!, origin(c, keyId));
-      const { note, ...placed } = hold;
-      return {
-        code: 'ok',
-        detail: `hold in place until ${placed.until}: ${reason}${note}`,
-        data: { hold: placed },
-      };
+      const { hold, note } = await holdInPlace(d, c, keyId, reason, c.args.for!, origin(c, keyId));
+      return { code: 'ok', detail: `hold in place until ${hold.until}: ${reason}${note}`, data: { hold } };
     }
     case 'resume': {
       const previous = await readHold(board.paths.hold, Date.now(), board.tree);
@@ -122,7 +114,7 @@ export async function runAction(d: ActionDeps, c: CommandEnvelope, keyId: string
     }
     case 'release_force': {
       const reason = `${c.args.reason!} (${origin(c, keyId)})`;
-      const hold = await holdInPlace(
+      const { hold, note: holdNote } = await holdInPlace(
         d,
         c,
         keyId,
@@ -137,14 +129,14 @@ export async function runAction(d: ActionDeps, c: CommandEnvelope, keyId: string
           code: 'kernel_lock_held',
           detail:
             `a live process still holds a kernel lock on ${o.lockFile}: ${liveHolders(o)}. ` +
-            `Nothing was cleared; the device stays on hold until ${hold.until}. Stop that process, then send it again.`,
+            `Nothing was cleared; the device stays on hold until ${hold.until}${holdNote}. Stop that process, then send it again.`,
           data: { lock: evidence(o), hold },
         };
       }
       await d.control({ cmd: 'force_released', reason, previous: evidence(o), actor: board.actor });
       return {
         code: 'ok',
-        detail: `lock force-released (was ${o.verdict}: ${clause(o.reason)})${auditNote(cleared)}; on hold until ${hold.until}`,
+        detail: `lock force-released (was ${o.verdict}: ${clause(o.reason)})${auditNote(cleared)}; on hold until ${hold.until}${holdNote}`,
         data: { released: true, previous: evidence(o), hold },
       };
     }

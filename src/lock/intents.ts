@@ -1,12 +1,10 @@
 // Intent records (see IntentRecord in types.ts): between taking the kernel locks and setting the lock bit — and
 // again while giving them back — a compliant holder looks exactly like a foreign one. The intent says "this
 // live process is aimlock, in transition", so observers wait instead of crying mismatch.
+import { UnsafePathError } from '../store/owned.js';
 import type { LockFiles } from './files.js';
 import { monoNow } from './mono.js';
 import { bootId, processFacts, selfStart } from './proc.js';
-
-/** Write errors of the disk itself, which must not strand a transition half-way. */
-const DISK_TROUBLE: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO']);
 
 export class Intents {
   /** Overlapping transitions of this process (the file is per process): the last one out removes it. */
@@ -21,9 +19,9 @@ export class Intents {
   /** Runs `fn` with the intent in place; `refresh` keeps it fresh while waiting longer than the TTL. */
   async during<T>(purpose: string, fn: (refresh: () => Promise<void>) => Promise<T>): Promise<T> {
     let writtenAt = 0;
-    // An intent the disk cannot take (full, read-only, failing) costs only a moment in which observers may
-    // see a mismatch; failing the transition instead would strand a release half-way (kernel locks kept, bit
-    // set) — so the transition goes on without it.
+    // An intent that cannot be written (a full, read-only or failing disk, an immutable folder) costs only a
+    // moment in which observers may see a mismatch; failing the transition instead would strand a release
+    // half-way (kernel locks kept, bit set) — so the transition goes on without it.
     const write = async () => {
       writtenAt = monoNow();
       await this.files
@@ -37,8 +35,8 @@ export class Intents {
           at_mono_ms: writtenAt,
         })
         .catch((err: NodeJS.ErrnoException) => {
-          // Anything else (a link planted where the intents belong: unsafe_path) still stops the transition.
-          if (!DISK_TROUBLE.has(err.code ?? '')) throw err;
+          // A link planted where the intents belong (unsafe_path) still stops the transition.
+          if (err instanceof UnsafePathError) throw err;
         });
     };
     this.users++;

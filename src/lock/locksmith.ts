@@ -70,8 +70,8 @@ export class Locksmith {
    * Runs `fn` under the lock, then gives the lock back. A release that fails (the bit or the owner record cannot
    * be cleared: EPERM, EIO, EROFS; the kernel locks are dropped whatever happens) never replaces what `fn`
    * returned or threw: by then a landing may have committed, and "apply failed, the old config is still live"
-   * would be a lie. It is logged and handed to `releaseFailed`; the bit it leaves up names a live owner that
-   * holds no kernel lock, a mismatch the collector reports and a technician clears (`aimlock release --force`).
+   * would be a lie. It is logged and handed to `releaseFailed`; a bit left up names an owner that holds no
+   * kernel lock: a mismatch while that owner lives (the bypass clears it), a ghost once it has exited (reclaim).
    */
   async withLock<T>(
     opts: AcquireOptions,
@@ -85,7 +85,7 @@ export class Locksmith {
       await lease.release().catch((err: Error) => {
         this.opts.log?.warn(
           { err, purpose: opts.purpose, generation: lease.generation },
-          `could not give the lock on ${this.opts.fileName} back after "${opts.purpose}": ${err.message}; the lock bit stays set — once the cause is fixed, clear it with aimlock release --force`,
+          `could not give the lock on ${this.opts.fileName} back after "${opts.purpose}": ${err.message}; it may be left set (aimlock locks) — once the cause is fixed, aimlock reclaim clears it after its owner has exited, aimlock release --force while the owner runs`,
         );
         releaseFailed?.(err);
       });

@@ -238,20 +238,20 @@ Example: aimlock push aim-v2.json --device drone-07 --fleet alpha --broker mqtts
       if (ctx.json) ctx.io.stdout.write(`${jsonSafe(r)}\n`);
       if (r.status === 'applied') {
         if (!ctx.json) {
-          // The verdict the device found when it took the lock, not the lock now.
+          // The verdict the device found when it took the lock (not the lock now), and the generation it landed as.
           const lock = r.lock
-            ? `, lock was ${r.lock.verdict}, generation ${String(r.lock.generation ?? '-')}`
+            ? `, lock found ${r.lock.verdict}, landed as generation ${String(r.lock.generation ?? '-')}`
             : '';
           const sha = r.config_sha256 ? `, sha256 ${r.config_sha256.slice(0, 12)}…` : '';
           ctx.io.stdout.write(
             termSafeLines(`applied: ${device} version ${version} (push ${r.id}${lock}${sha})\n`),
           );
-          // The device's sentence is "version N is live (…)", then "; " before each thing that went wrong
-          // after the landing committed (a missing audit line, a lock it could not give back).
-          for (const note of String(r.detail ?? '')
-            .split('; ')
-            .slice(1))
-            ctx.note(`warning: ${device}: ${note}`);
+          // After the device's sentence "version N is live (generation G)" comes what went wrong once the
+          // landing had committed (a missing audit line, a lock it could not give back): said, not lost.
+          const said = /^version \d+ is live \(generation \d+\); (?:but )?(.+)$/s.exec(
+            String(r.detail ?? ''),
+          );
+          if (said) ctx.note(`warning: ${device}: ${said[1]}`);
         }
         return EXIT.ok;
       }

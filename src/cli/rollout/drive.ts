@@ -48,10 +48,12 @@ export async function drive(
   process.on('SIGTERM', onLeave);
   process.on('SIGHUP', onLeave);
   let s: RolloutSummary;
+  let unsaved = false;
   try {
     s = resuming ? await runner.resume() : await runner.start();
   } catch (err) {
-    if (err instanceof RecordNotSaved) throw new CliError('rollout_record', err.message);
+    unsaved = err instanceof RecordNotSaved;
+    if (unsaved) throw new CliError('rollout_record', (err as Error).message);
     throw err;
   } finally {
     process.off('SIGINT', onInterrupt);
@@ -59,9 +61,10 @@ export async function drive(
     process.off('SIGHUP', onLeave);
     ask.close();
     progress.close();
-    await writer
-      .flush()
-      .catch((err: Error) => ctx.note(`warning: saving the rollout state failed: ${err.message}`));
+    // Once more, whatever happened; the error above already said it when saving was what stopped the run.
+    await writer.flush().catch((err: Error) => {
+      if (!unsaved) ctx.note(`warning: saving the rollout state failed: ${err.message}`);
+    });
   }
   return finishWith(ctx, s, writer.file, writer.topic);
 }

@@ -143,7 +143,7 @@ export async function readRetainedRecord(
 export class RecordNotSaved extends Error {
   constructor(file: string, cause: Error, id: string, pending: number) {
     super(
-      `the rollout record ${file} could not be saved (${cause.message}): stopped before pushing to ${pending} more device(s) — every push that went out is in the record; fix the cause, then aimlock rollout --resume ${id}`,
+      `the rollout record ${file} could not be saved or published (${cause.message}): stopped before sending ${pending} more push(es) (new configs or rollbacks) — every push that went out is in the record; fix the cause, then aimlock rollout --resume ${id}`,
       { cause },
     );
     this.name = 'RecordNotSaved';
