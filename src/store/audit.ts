@@ -24,7 +24,14 @@ import { open, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { C, flock, isBusy } from '../lock/fs-ext.js';
-import { explainLink, inParent, type OwnedTree, openInPlace, READ_NOFOLLOW } from './owned.js';
+import {
+  explainLink,
+  inParent,
+  type OwnedTree,
+  openInPlace,
+  READ_NOFOLLOW,
+  UnsafePathError,
+} from './owned.js';
 
 export interface AuditEntry {
   ts: string;
@@ -159,9 +166,9 @@ function byteAt(fd: number, position: number): number | undefined {
 }
 
 /**
- * Audits something already done (a lock cleared, a hold placed or ended): a line that cannot be written comes
- * back as its error's message, to be said next to the report — never thrown, which would report the action
- * itself as failed.
+ * Audits something already done (a lock cleared, a hold placed or ended): a line the disk cannot take comes
+ * back as its error's message, to be said next to the report — not thrown, which would report the action
+ * itself as failed. A planted link (unsafe_path) is still thrown.
  */
 export async function auditDone(
   audit: (entry: Record<string, unknown>) => Promise<void>,
@@ -171,6 +178,8 @@ export async function auditDone(
     await audit(entry);
     return {};
   } catch (err) {
+    // A link planted where the log belongs is not a failing disk: refused loudly, as everywhere (owned.ts).
+    if (err instanceof UnsafePathError) throw err;
     return { auditFailed: (err as Error).message };
   }
 }
