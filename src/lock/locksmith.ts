@@ -7,14 +7,12 @@
 // - Only a STALE lock (owner provably gone) is ever cleared without a technician, and only after re-reading
 //   bit and owner under our own kernel locks: the outside look may be out of date by the time we act.
 // - "taking lock" is logged before any wait, so a deadlock shows in the log.
-import { randomUUID } from 'node:crypto';
 import { auditDone } from '../store/audit.js';
 import type { Actor } from './actor.js';
 import { LockFiles } from './files.js';
-import { nextGeneration } from './generation.js';
-import { Heartbeat } from './heartbeat.js';
 import { Intents } from './intents.js';
 import { KernelLock, KernelLockBusy } from './kernel.js';
+import { takeOwnership } from './lease.js';
 import {
   type AcquireOptions,
   type Cleared,
@@ -22,10 +20,8 @@ import {
   type LockLease,
   type LocksmithOptions,
 } from './locksmith-types.js';
-import { monoNow } from './mono.js';
 import { clause, evidence, type Observation, observe, observeOnce } from './observe.js';
-import { bootId, pidNamespace, selfStart } from './proc.js';
-import type { OwnerRecord, Verdict } from './types.js';
+import type { Verdict } from './types.js';
 import { freesOnFlock, untilFlockFree } from './wake.js';
 
 export {
@@ -173,7 +169,13 @@ export class Locksmith {
         this.refuseUnlessTakeable(inside, { ...opts, reclaimStale: false });
       }
       await this.intents.prune();
-      return await this.takeOwnership(kernel, opts.purpose, inside, opts.maxHoldMs);
+      return await takeOwnership(
+        { files: this.files, intents: this.intents, opts: this.opts },
+        kernel,
+        opts.purpose,
+        inside,
+        opts.maxHoldMs,
+      );
     } catch (err) {
       await kernel.release();
       throw err;
@@ -307,82 +309,5 @@ export class Locksmith {
     if (done.auditFailed)
       this.opts.log?.warn({ event }, `the ${event} audit line could not be written: ${done.auditFailed}`);
     return done;
-  }
-
-  private async takeOwnership(
-    kernel: KernelLock,
-    purpose: string,
-    found: Observation,
-    maxHoldMs?: number,
-  ): Promise<LockLease> {
-    const generation = await nextGeneration(this.files);
-    const now = new Date((this.opts.now ?? Date.now)()).toISOString();
-    const owner: OwnerRecord = {
-      pid: process.pid,
-      pid_start: selfStart(),
-      boot_id: bootId(),
-      holder: this.opts.holder,
-      device: this.opts.device,
-      purpose,
-      generation,
-      acquired_at: now,
-      heartbeat_at: now,
-      heartbeat_mono_ms: monoNow(),
-      token: randomUUID(),
-      pid_ns: pidNamespace('self') ?? undefined,
-    };
-    await this.files.writeOwner(owner);
-    await this.files.writeBit(1);
-    const lost = (why: string) =>
-      this.opts.log?.warn(
-        { generation, token: owner.token, purpose },
-        `lease on ${this.opts.fileName} lost: ${why}; not refreshing or clearing someone else's record`,
-      );
-    const heartbeat = new Heartbeat(this.files, owner, this.opts.heartbeatMs, this.opts.now, lost);
-    heartbeat.start();
-    const ceiling =
-      maxHoldMs === undefined
-        ? null
-        : setTimeout(() => {
-            this.opts.log?.warn(
-              { purpose, generation, max_hold_ms: maxHoldMs },
-              'lease held past its ceiling: heartbeat stopped, observers see HUNG',
-            );
-            void heartbeat.stop();
-          }, maxHoldMs);
-    ceiling?.unref();
-    let released = false;
-    return {
-      generation,
-      owner,
-      found,
-      release: async () => {
-        if (released) return;
-        released = true;
-        if (ceiling) clearTimeout(ceiling);
-        try {
-          await heartbeat.stop();
-          await this.intents.during(`release: ${purpose}`, async () => {
-            try {
-              // Only our own record is ours to clear: after a force release (and maybe another owner since),
-              // clearing would free someone else's lock. Bit first, then record, as always.
-              if (await this.files.ownsRecord(owner.token)) {
-                // A full disk refuses the bit's temporary file: clearing it by unlink leaves no DETACHED ghost.
-                await this.files.writeBit(0).catch(() => this.files.removeBit());
-                await this.files.removeOwner();
-              } else {
-                lost('at release the owner record on disk is not ours (another token, or none)');
-              }
-            } finally {
-              await kernel.release();
-            }
-          });
-        } finally {
-          // Also when the release's own intent could not be written (EPERM, EMFILE): kept, the kernel locks
-          // would block every later landing and the technician's bypass alike, for as long as we live.
-          await kernel.release();
-        }
-      },
-    };
   }
 }
