@@ -2,7 +2,7 @@
 // (src/fleet/sim.ts): a clean rollout, a live foreign lock holder in the canary (abort, nothing outside the
 // canary touched, rollback), deferred devices (waited for; timed out), and an operator killed mid-rollout
 // that resumes without pushing any device twice.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createPrivateKey, type KeyObject, randomUUID } from 'node:crypto';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -245,6 +245,62 @@ t.test('--pause-between takes the go from stdin: y goes on, anything else stops 
   t.equal(eof.code, 6);
   t.match(JSON.parse(eof.stdout).reason, /stdin ended before an operator's go/);
 });
+
+t.test(
+  'a record the disk refuses before the next wave: stopped with rollout_record, nothing more pushed',
+  async (t) => {
+    const s = await setup(t, 4);
+    const record = join(s.stateDir, 'r-pin.json');
+    t.teardown(() => void spawnSync('chattr', ['-i', record]));
+    const [node, args] = plainNode([
+      CLI,
+      'rollout',
+      s.configFile,
+      ...s.desk(),
+      ...[
+        '--all',
+        '--canary',
+        '1',
+        '--waves',
+        '100%',
+        '--timeout',
+        '60s',
+        '--pause-between',
+        '--id',
+        'r-pin',
+      ],
+    ]);
+    const child = spawn(node, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    t.teardown(() => void child.kill('SIGKILL'));
+    let stderr = '';
+    const asked = new Promise<void>((resolve) =>
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        if (/Continue to wave 1/.test(stderr)) resolve();
+      }),
+    );
+    const code = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    await asked;
+    // The canary passed and its record is on disk; the disk now refuses it (as a full or failing one would).
+    const pinned = spawnSync('chattr', ['+i', record], { encoding: 'utf8' });
+    if (pinned.status !== 0) {
+      child.kill('SIGKILL');
+      if (process.env.CI) t.fail(`CI must run this fault, but chattr +i failed: ${pinned.stderr}`);
+      else t.comment(`skipped: chattr +i failed: ${pinned.stderr}`);
+      return;
+    }
+    child.stdin.end('y\n');
+    t.equal(await code, 6, stderr);
+    t.match(
+      stderr,
+      /aimlock: rollout_record: the rollout record .*r-pin\.json could not be saved or published \(EPERM/,
+    );
+    t.match(stderr, /stopped before sending 3 more push\(es\)/);
+    t.notMatch(stderr, /saving the rollout state failed/, 'said once');
+    for (const d of s.fleet.devices.slice(1))
+      t.equal((await board(d)).applied, null, `${d.device} was never pushed`);
+  },
+);
 
 t.test('a live foreign holder in the canary: abort, nothing beyond the canary, rollback', async (t) => {
   const s = await setup(t, 10, { hotDevices: ['drone-02'] });
