@@ -94,9 +94,7 @@ export async function takeOwnership(
           }
         });
       } finally {
-        // Also when the release's own intent could not be written (EPERM, EMFILE): kept, the kernel locks
-        // would block every later landing and the technician's bypass alike, for as long as we live.
-        await kernel.release();
+        await kernel.release(); // whatever failed above (see the header); a second release is a no-op
       }
     },
   };
