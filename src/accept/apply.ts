@@ -239,8 +239,8 @@ function landUnderLock(
       let stagedState: StagedWrite | undefined;
       try {
         // The state record's temporary is written and synced while the history entry is (two fsyncs in
-        // flight at once: the file system commits them together, ~0.4 ms a push here); it is renamed into
-        // place only once the entry is recorded, so a failed entry still leaves state.json as it was.
+        // flight at once, which the file system can commit together); it is renamed into place only once the
+        // entry is recorded, so a failed entry still leaves state.json as it was.
         const [recorded, staged] = await Promise.allSettled([
           board.history.record({
             version,
