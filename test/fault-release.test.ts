@@ -7,7 +7,7 @@
 // pinned the same way costs only the intents: landings and releases go on without them. Audit lines that
 // cannot be written never turn a reclaim, a hold, the bypass or a resume into a reported failure.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
@@ -124,6 +124,49 @@ t.test('the intents folder pinned: landings and their releases go on without int
   t.equal(locks.verdict, 'FREE', 'released whole');
   t.same(locks.kernel_holders, []);
 });
+
+t.test(
+  'state.json pinned: its staged record cannot be renamed — rolled_back (true), no entry or temp left',
+  async (t) => {
+    const dir = pinnableDir(t);
+    if (dir === null) return;
+    const broker = await startMosquitto(t);
+    const state = join(dir, 'var', 'state.json');
+    const flag = join(dir, 'pin-it');
+    const board = agentBoard(dir, broker.url, {
+      apply_hook: {
+        command: ['sh', '-c', `if [ -e ${flag} ]; then chattr +i ${state}; fi`],
+        timeout_ms: 5000,
+      },
+    });
+    const agent = await startAgent(t, board);
+    const op = await operator(t, broker.url);
+    t.equal((await pushVersion(op, board, 1)).r.code, 'ok');
+    const before = readFileSync(board.config);
+
+    writeFileSync(flag, '');
+    const { r } = await pushVersion(op, board, 2);
+    t.equal(r.code, 'rolled_back', String(r.detail));
+    t.match(String(r.detail), /version 2 could not be recorded \(EPERM/);
+    t.same(readFileSync(board.config), before, 'version 1 is live again, byte for byte');
+    t.equal(JSON.parse(readFileSync(state, 'utf8')).applied.version, 1, 'state.json still says version 1');
+    t.same(
+      readdirSync(join(dir, 'var', 'history')).filter((n) => n.startsWith('000000002')),
+      [],
+      'no entry of v2',
+    );
+    t.same(
+      readdirSync(join(dir, 'var')).filter((n) => n.includes('.tmp-')),
+      [],
+      'no staged record left behind',
+    );
+    t.equal(agent.child.exitCode, null, 'the agent is still running');
+
+    rmSync(flag);
+    execFileSync('chattr', ['-i', state]);
+    t.equal((await pushVersion(op, board, 3)).r.code, 'ok', 'the cause gone, the next push lands');
+  },
+);
 
 t.test(
   'a reclaim, a hold, the bypass and a resume whose audit line cannot be written are done, and say the line is missing',
