@@ -57,7 +57,7 @@ async function holdInPlace(
     );
   }
   await d.control({ cmd: 'hold_changed' });
-  return { hold, note: auditFailed ? `; the hold's audit line could not be written (${auditFailed})` : '' };
+  return { hold, note: auditNote({ auditFailed }, "the hold's") };
 }
 
 export async function runAction(d: ActionDeps, c: CommandEnvelope, keyId: string): Promise<ActionOutcome> {

@@ -184,7 +184,7 @@ export async function auditDone(
   }
 }
 
-/** The words a report adds when its audit line is missing (auditDone). */
-export function auditNote(r: { auditFailed?: string }): string {
-  return r.auditFailed ? `; its audit line could not be written (${r.auditFailed})` : '';
+/** The words a report adds when an audit line is missing (auditDone): `whose` names it ("its", "the hold's"). */
+export function auditNote(r: { auditFailed?: string }, whose = 'its'): string {
+  return r.auditFailed ? `; ${whose} audit line could not be written (${r.auditFailed})` : '';
 }

@@ -76,7 +76,7 @@ Example: aimlock release --force --reason "hung holder on drone-05, ticket 4411"
     await reportToAgent(board, 'force_released', { reason, previous: evidence(o), actor: board.actor });
     ctx.emit(
       { released: true, previous: evidence(o), hold, audit_failed: cleared.auditFailed ?? null },
-      `lock on ${board.paths.fileName} force-released (was ${o.verdict}: ${clause(o.reason)})${auditNote(cleared)}${holdAudit.auditFailed ? `; the hold's audit line could not be written (${holdAudit.auditFailed})` : ''}.\n` +
+      `lock on ${board.paths.fileName} force-released (was ${o.verdict}: ${clause(o.reason)})${auditNote(cleared)}${auditNote(holdAudit, "the hold's")}.\n` +
         `The agent is on hold until ${hold.until}; aimlock resume ends the hold now.`,
     );
     return EXIT.ok;
