@@ -39,24 +39,37 @@ function pinnableDir(t: Test): string | null {
   return null;
 }
 
+/**
+ * A board whose apply hook makes `path` immutable once `pin()` was called (the hook runs under the lock, after
+ * the config's rename); `unpin()` lifts both.
+ */
+function pinningBoard(dir: string, brokerUrl: string, path: string) {
+  const flag = join(dir, 'pin-it');
+  const board = agentBoard(dir, brokerUrl, {
+    apply_hook: { command: ['sh', '-c', `if [ -e ${flag} ]; then chattr +i ${path}; fi`], timeout_ms: 5000 },
+  });
+  return {
+    board,
+    pin: () => writeFileSync(flag, ''),
+    unpin: () => {
+      rmSync(flag);
+      execFileSync('chattr', ['-i', path]);
+    },
+  };
+}
+
 t.test('the bit pinned at release: still applied (true), the lock reported, the agent lives', async (t) => {
   const dir = pinnableDir(t);
   if (dir === null) return;
   const broker = await startMosquitto(t);
   const lockDir = join(dir, 'var', 'locks', 'aim_lock_config');
   const bit = join(lockDir, 'conf_locked');
-  const flag = join(dir, 'pin-it');
-  const board = agentBoard(dir, broker.url, {
-    apply_hook: {
-      command: ['sh', '-c', `if [ -e ${flag} ]; then chattr +i ${bit}; fi`],
-      timeout_ms: 5000,
-    },
-  });
+  const { board, pin, unpin } = pinningBoard(dir, broker.url, bit);
   let agent = await startAgent(t, board);
   const op = await operator(t, broker.url);
   t.equal((await pushVersion(op, board, 1)).r.code, 'ok');
 
-  writeFileSync(flag, '');
+  pin();
   const { r } = await pushVersion(op, board, 2);
   t.equal(r.status, 'applied', String(r.detail));
   t.equal(r.code, 'ok');
@@ -86,13 +99,12 @@ t.test('the bit pinned at release: still applied (true), the lock reported, the 
   );
 
   // The cause gone, the next push lands (reclaiming the ghost on its way, where one is left).
-  rmSync(flag);
-  execFileSync('chattr', ['-i', bit]);
+  unpin();
   t.equal((await pushVersion(op, board, 3)).r.code, 'ok', 'the next push lands');
   t.equal(readFileSync(bit, 'utf8').trim(), '0');
 
   // A technician's apply that hits the same fault is told on its terminal, not only in the agent's log.
-  writeFileSync(flag, '');
+  pin();
   const local = join(dir, 'hotfix.json');
   writeFileSync(local, JSON.stringify(configWith((c) => (c.aim.sensitivity = 0.5))));
   const applied = await aimlock(board, ['apply', local, '--reason', 'hotfix']);
@@ -105,17 +117,11 @@ t.test('the intents folder pinned: landings and their releases go on without int
   if (dir === null) return;
   const broker = await startMosquitto(t);
   const lockDir = join(dir, 'var', 'locks', 'aim_lock_config');
-  const flag = join(dir, 'pin-it');
-  const board = agentBoard(dir, broker.url, {
-    apply_hook: {
-      command: ['sh', '-c', `if [ -e ${flag} ]; then chattr +i ${join(lockDir, 'intents')}; fi`],
-      timeout_ms: 5000,
-    },
-  });
+  const { board, pin } = pinningBoard(dir, broker.url, join(lockDir, 'intents'));
   await startAgent(t, board);
   const op = await operator(t, broker.url);
   t.equal((await pushVersion(op, board, 1)).r.code, 'ok');
-  writeFileSync(flag, '');
+  pin();
   const { r } = await pushVersion(op, board, 2);
   t.equal(r.code, 'ok', String(r.detail));
   t.notMatch(String(r.detail), /could not be released/);
@@ -132,19 +138,13 @@ t.test(
     if (dir === null) return;
     const broker = await startMosquitto(t);
     const state = join(dir, 'var', 'state.json');
-    const flag = join(dir, 'pin-it');
-    const board = agentBoard(dir, broker.url, {
-      apply_hook: {
-        command: ['sh', '-c', `if [ -e ${flag} ]; then chattr +i ${state}; fi`],
-        timeout_ms: 5000,
-      },
-    });
+    const { board, pin, unpin } = pinningBoard(dir, broker.url, state);
     const agent = await startAgent(t, board);
     const op = await operator(t, broker.url);
     t.equal((await pushVersion(op, board, 1)).r.code, 'ok');
     const before = readFileSync(board.config);
 
-    writeFileSync(flag, '');
+    pin();
     const { r } = await pushVersion(op, board, 2);
     t.equal(r.code, 'rolled_back', String(r.detail));
     t.match(String(r.detail), /version 2 could not be recorded \(EPERM/);
@@ -162,8 +162,7 @@ t.test(
     );
     t.equal(agent.child.exitCode, null, 'the agent is still running');
 
-    rmSync(flag);
-    execFileSync('chattr', ['-i', state]);
+    unpin();
     t.equal((await pushVersion(op, board, 3)).r.code, 'ok', 'the cause gone, the next push lands');
   },
 );
