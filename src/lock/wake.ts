@@ -48,18 +48,6 @@ export function untilFlockFree(
   if (left <= 0) return Promise.resolve(false);
   const fd = openLockFile(path, tree);
   return new Promise<boolean>((resolve) => {
-    // Not unref'd: the waiter's promise is all that may keep a command alive until the kill at its deadline.
-    let child: ChildProcess;
-    try {
-      child = spawn('flock', ['--shared', '3'], { stdio: ['ignore', 'ignore', 'ignore', fd] });
-    } catch {
-      // Thrown, not emitted (ENOMEM, E2BIG): as when flock(1) cannot tell, look again shortly.
-      closeSync(fd);
-      setTimeout(() => resolve(true), Math.min(FALLBACK_MS, left));
-      return;
-    }
-    live.add(child);
-    child.once('exit', () => live.delete(child));
     let timer: NodeJS.Timeout | undefined;
     let settled = false;
     const finish = (freed: boolean, after = 0) => {
@@ -71,6 +59,17 @@ export function untilFlockFree(
       if (after > 0) setTimeout(() => resolve(freed), Math.min(after, Math.max(0, deadline - Date.now())));
       else resolve(freed);
     };
+    // Not unref'd: the waiter's promise is all that may keep a command alive until the kill at its deadline.
+    let child: ChildProcess;
+    try {
+      child = spawn('flock', ['--shared', '3'], { stdio: ['ignore', 'ignore', 'ignore', fd] });
+    } catch {
+      // Thrown, not emitted (ENOMEM, E2BIG): as when the child cannot tell, look again shortly.
+      finish(true, FALLBACK_MS);
+      return;
+    }
+    live.add(child);
+    child.once('exit', () => live.delete(child));
     if (Number.isFinite(left)) {
       // Closed only once the child is gone: a grant racing the kill then still falls under the first case.
       timer = setTimeout(() => child.kill('SIGKILL'), left);
