@@ -35,7 +35,6 @@ import { evidence } from '../lock/observe.js';
 import type { AimConfig } from '../schemas/index.js';
 import { atomicWrite, type StagedWrite, wasRenamed } from '../store/atomic.js';
 import { configSha256, renderConf } from '../store/conf.js';
-import { explainLink, readBytes } from '../store/owned.js';
 import { readState, rememberSeen, stageState, writeState } from '../store/state.js';
 import { KILL_GRACE_MS, runHook } from './hook.js';
 import { readLive, unrecorded } from './live.js';
@@ -88,14 +87,6 @@ export function leaseCeilingMs(hookTimeoutMs: number): number {
   return 2 * (hookTimeoutMs + KILL_GRACE_MS) + LEASE_MARGIN_MS;
 }
 
-/** Never through a link: root restores these bytes into a file the agent's user can read. */
-async function readOrNull(path: string, tree: Board['tree']): Promise<Buffer | null> {
-  return readBytes(path, tree).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return null;
-    throw explainLink(err, path);
-  });
-}
-
 const why = (err: unknown) => (err as Error).message;
 
 /**
@@ -133,7 +124,9 @@ function landUnderLock(
       // Read under the lock: whatever landed while this request waited for it counts — and what is live
       // counts over the record, when an earlier apply could neither finish nor roll back.
       const state = await readState(paths.state, board.tree);
-      const liveUnrecorded = unrecorded(state, await readLive(paths.config, board.tree));
+      // Never through a link (readBytes): root restores these very bytes if it must undo.
+      const live = await readLive(paths.config, board.tree);
+      const liveUnrecorded = unrecorded(state, live);
       const current = liveUnrecorded ?? state.applied;
       const applied = current?.version ?? 0;
       const version = req.version === 'next' ? applied + 1 : req.version;
@@ -165,7 +158,7 @@ function landUnderLock(
           'stale_version',
           `version ${applied} was applied meanwhile; version ${version} is not newer`,
         );
-      const previous = await readOrNull(paths.config, board.tree);
+      const previous = live?.bytes ?? null;
       const stop = await req.gate?.();
       if (stop) return outcome(stop.status, stop.code, stop.detail);
 

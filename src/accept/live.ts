@@ -14,6 +14,8 @@ import { explainLink, type OwnedTree, readBytes } from '../store/owned.js';
 import { type AgentState, type AppliedRecord, readState, rememberSeen, writeState } from '../store/state.js';
 
 export interface LiveConfig {
+  /** The file as read: an apply under the lock keeps it to restore if it must undo (one read, not two). */
+  bytes: Buffer;
   sha256: string;
   /** Push id and version from its header, when the file is exactly as aimlock rendered it. */
   ours: { id: string; version: number; at: string } | null;
@@ -24,22 +26,23 @@ export interface LiveConfig {
  * Throws when it cannot be read (EIO, EACCES, not a regular file).
  */
 export async function readLive(path: string, tree?: OwnedTree): Promise<LiveConfig | null> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = (await readBytes(path, tree)).toString('utf8');
+    bytes = await readBytes(path, tree);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw explainLink(err, path);
   }
+  const text = bytes.toString('utf8');
   const sha256 = configSha256(text);
   try {
     const { config, meta } = parseConf(text);
     if (meta && renderConf(config, meta) === text)
-      return { sha256, ours: { id: meta.id, version: meta.version, at: meta.at } };
+      return { bytes, sha256, ours: { id: meta.id, version: meta.version, at: meta.at } };
   } catch {
     // Not parseable: not ours (edited by hand, or foreign).
   }
-  return { sha256, ours: null };
+  return { bytes, sha256, ours: null };
 }
 
 /** The applied record that tells the truth about `live` when state.json does not (null: it agrees). */
