@@ -26,7 +26,7 @@ export interface ScreenContext {
   keysProblem?: string | null;
   applied: { id: string; version: number } | null;
   /** Ids already applied on this board (bounded list from state.json). */
-  seenIds: ReadonlySet<string>;
+  seenIds: { has(id: string): boolean };
   /**
    * This very envelope (same text) already passed the signature and capability checks under these very keys
    * and capabilities (agent/trust.ts rescreen): they are not done again.

@@ -38,7 +38,10 @@ export async function observeOnce(
 ): Promise<Observation> {
   // Intents are read before and after the rest: a peer in transition when /proc/locks is read vouched for
   // itself from before that instant until after it, so one of the two reads finds it (see transitions()).
-  const intentsBefore = await readIntents(files);
+  // Only a kernel holder needs one: under our own exclusive locks, with nobody else holding (knownHolders),
+  // there is nobody to vouch for, and a landing reads no intent.
+  const nobodyElse = opts.knownHolders?.length === 0;
+  const intentsBefore = nobodyElse ? new Map<number, IntentRecord>() : await readIntents(files);
   const [bit, owner, allHolders, generation, vis] = await Promise.all([
     files.readBit(),
     files.readOwner(),
