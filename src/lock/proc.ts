@@ -5,12 +5,14 @@
 // `stat` (device + inode) and matched against /proc/locks.
 //
 // Reads are synchronous: procfs answers from kernel memory and never waits on a disk, while each asynchronous
-// read was a thread-pool round trip per open, fstat, read and close — most of a push's system calls. One
-// exception in time, not in kind: /proc/locks takes the kernel's file-lock semaphore for writing, which waits
-// for an RCU grace period unless another reader came within a few ms (13 ms here after a quiet spell, 20 µs
-// back to back): the first look of a landing pays it (README, "Performance").
+// read was a thread-pool round trip per open, fstat, read and close — most of a push's system calls. The one
+// exception is /proc/locks: reading it takes the kernel's file-lock semaphore for writing, which waits for an
+// RCU grace period unless another reader came within a few ms (13 ms here after a quiet spell, 20 µs back to
+// back). That wait happens on a pool thread, not on the event loop: the collector looks every gc_interval_ms,
+// after a quiet spell each time, and a push arriving then must not wait 13 ms for it (README, "Performance").
 // The functions keep their promise signatures so that a slower source could come back without touching callers.
 import { readFileSync, readlinkSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { KernelHolder, ProcessFacts, Visibility } from './types.js';
 
 /** Inode of the initial (host) pid namespace: a kernel constant (PROC_PID_INIT_INO, 0xEFFFFFFC). */
@@ -107,7 +109,7 @@ export async function readKernelHolders(lockPath: string, procRoot = '/proc'): P
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;
   }
-  const text = readFileSync(`${procRoot}/locks`, 'utf8');
+  const text = await readFile(`${procRoot}/locks`, 'utf8');
   const holders = parseProcLocks(text, devMajorMinor(st.dev), st.ino);
   for (const h of holders) {
     if (h.pid <= 0) continue;
