@@ -5,7 +5,8 @@
 // anyway, the lock left behind must be reported, the agent must stay up — also through a restart whose boot
 // reclaim fails the same way — and once the cause is gone the next push must land. The folder of the intents
 // pinned the same way costs only the intents: landings and releases go on without them. Audit lines that
-// cannot be written never turn a reclaim, a hold, the bypass or a resume into a reported failure.
+// cannot be written never turn a reclaim, a hold, the bypass or a resume into a reported failure, and an undone
+// landing says its line is missing.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -200,5 +201,42 @@ t.test(
     const resumed = await aimlock(board, ['resume']);
     t.equal(resumed.code, 0, resumed.stderr);
     t.match(resumed.stdout, /hold ended: pushes apply again; its audit line could not be written \(EPERM/);
+  },
+);
+
+t.test(
+  'a landing undone whose audit line cannot be written is rolled_back (true), and says the line is missing',
+  async (t) => {
+    const dir = pinnableDir(t);
+    if (dir === null) return;
+    const broker = await startMosquitto(t);
+    const flag = join(dir, 'pin-it');
+    const audit = join(dir, 'var', 'audit.jsonl');
+    // The hook pins the audit log and fails, once (not again when it runs after the restore).
+    const board = agentBoard(dir, broker.url, {
+      apply_hook: {
+        command: [
+          'sh',
+          '-c',
+          `if [ -e ${flag} ] && [ -z "$AIMLOCK_RESTORED" ]; then chattr +i ${audit}; echo reload refused >&2; exit 1; fi`,
+        ],
+        timeout_ms: 5000,
+      },
+    });
+    const agent = await startAgent(t, board);
+    const op = await operator(t, broker.url);
+    t.equal((await pushVersion(op, board, 1)).r.code, 'ok');
+    const before = readFileSync(board.config);
+
+    writeFileSync(flag, '');
+    const { r } = await pushVersion(op, board, 2);
+    t.equal(r.code, 'rolled_back', String(r.detail));
+    t.match(String(r.detail), /reload refused.*; its audit line could not be written \(EPERM/s);
+    t.same(readFileSync(board.config), before, 'version 1 is live again, byte for byte');
+    t.equal(agent.child.exitCode, null, 'the agent is still running');
+
+    rmSync(flag);
+    execFileSync('chattr', ['-i', audit]);
+    t.equal((await pushVersion(op, board, 3)).r.code, 'ok', 'the cause gone, the next push lands');
   },
 );

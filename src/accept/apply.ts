@@ -182,7 +182,13 @@ function landUnderLock(
             },
           },
         });
-        await board.history.forget(version).catch(() => {});
+        // What cannot be tidied after the undo is said in the answer, never swallowed: the outcome stands.
+        const notes: string[] = [];
+        await board.history.forget(version).catch((err: unknown) => {
+          notes.push(
+            `its history entry of version ${version} could not be removed (${why(err)}): aimlock history lists a version that is not live`,
+          );
+        });
         const detail = `${failure}; ${undone.detail}`;
         const telemetry = [hookFailed, undone.reloadFailed && `reload after restore: ${undone.reloadFailed}`]
           .filter(Boolean)
@@ -196,10 +202,13 @@ function landUnderLock(
             detail,
             actor: board.actor,
           })
-          .catch(() => {});
-        return undone.live === 'previous'
-          ? outcome('rejected', 'rolled_back', detail, telemetry || undefined)
-          : outcome('rejected', 'apply_incomplete', detail, telemetry || undefined);
+          .catch((err: unknown) => {
+            notes.push(`its audit line could not be written (${why(err)})`);
+          });
+        const said = [detail, ...notes].join('; ');
+        const code = undone.live === 'previous' ? 'rolled_back' : 'apply_incomplete';
+        const undoneOutcome = outcome('rejected', code, said, telemetry || undefined);
+        return notes.length ? { ...undoneOutcome, notes } : undoneOutcome;
       };
 
       // One directory fsync for both renames when config and state record share a directory (the default):
