@@ -23,7 +23,7 @@ import { closeSync, constants, fdatasync, fstatSync, fsync, readSync, writeSync 
 import { open, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { C, flock, isBusy } from '../lock/fs-ext.js';
+import { C, flockOnPool, isBusy } from '../lock/fs-ext.js';
 import {
   explainLink,
   inParent,
@@ -61,7 +61,7 @@ async function takeTurn(fd: number): Promise<boolean> {
   const deadline = Date.now() + TURN_WAIT_MS;
   for (;;) {
     try {
-      await flock(fd, C.LOCK_EX | C.LOCK_NB);
+      await flockOnPool(fd, C.LOCK_EX | C.LOCK_NB);
       return true;
     } catch (err) {
       if (!isBusy(err) || Date.now() > deadline) return false;
