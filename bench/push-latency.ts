@@ -2,13 +2,15 @@
 // (bench/peer.ts) and the real compiled agent, push → applied, with the ratios agent/peer, CPU per push, the
 // agent's memory and its start → ready time. Figures, never assertions.
 //
-//   npm run bench -- [N] [--starts K] [--gap MS] [--node-flags "--flag …"]   (builds first)
+//   npm run bench -- [N] [--starts K] [--gap MS] [--settle MS] [--node-flags "--flag …"]   (builds first)
 //   node --import @tapjs/typescript/import bench/push-latency.ts [N] …      (needs a current dist/)
 //
 // N (default 1000): measured pushes to each of peer and agent, after 20 unmeasured ones; they alternate
 // (peer, agent, peer, …) so that load from other work on the machine falls on both alike.
 // --gap MS (default 0): a pause before each peer/agent pair of pushes, as a drone gets a push now and then
 // rather than back to back (after ~20 ms of quiet the first /proc/locks read waits for an RCU grace period).
+// --settle MS (default 0): the agent's VmRSS also this long after the "idle after pushes" figure (3 s after the
+// last push), once V8's memory reducer has had its chance.
 // --starts K (default 15): start → ready samples. --node-flags: Node flags (and NAME=value environment words)
 // for the agent instead of the unit's (systemd/aimlockd.service ExecStart and Environment=), to measure what a flag costs. The agent answers `applied` only
 // once config and state are durable (src/store/DURABILITY.md).
@@ -37,16 +39,18 @@ const { values, positionals } = parseArgs({
   options: {
     starts: { type: 'string', default: '15' },
     gap: { type: 'string', default: '0' },
+    settle: { type: 'string', default: '0' },
     'node-flags': { type: 'string' },
   },
 });
 const N = Number(positionals[0] ?? 1000);
 const STARTS = Number(values.starts);
 const GAP_MS = Number(values.gap);
+const SETTLE_MS = Number(values.settle);
 const WARM = 20;
-if (!Number.isInteger(N) || N < 1 || !Number.isInteger(STARTS) || STARTS < 1 || !(GAP_MS >= 0)) {
+if (!Number.isInteger(N) || N < 1 || !Number.isInteger(STARTS) || STARTS < 1 || !(GAP_MS >= 0) || !(SETTLE_MS >= 0)) {
   console.error(
-    'usage: push-latency.ts [N] [--starts K] [--gap MS] [--node-flags "…"]   (N, K: positive integers)',
+    'usage: push-latency.ts [N] [--starts K] [--gap MS] [--settle MS] [--node-flags "…"]   (N, K: positive integers)',
   );
   process.exit(2);
 }
@@ -207,6 +211,10 @@ try {
   };
   await idle(3000);
   const rssEnd = rssKiB(agent.pid);
+  // V8's memory reducer shrinks the heap only after several seconds without allocation: what an agent settles
+  // to between pushes, as against 3 s after the last one.
+  await idle(SETTLE_MS);
+  const rssSettled = SETTLE_MS > 0 ? rssKiB(agent.pid) : null;
   const hwm = hwmKiB(agent.pid);
 
   for (const xs of [bare, peerLat, agentLat]) xs.sort((x, y) => x - y);
@@ -240,7 +248,8 @@ try {
     `CPU per push: aimlock ${cpu.agent.toFixed(2)} ms, peer ${cpu.peer.toFixed(2)} ms (${(cpu.agent / cpu.peer).toFixed(2)}×)`,
   );
   console.log(
-    `agent VmRSS: ${mib(rssStart)} idle after start, ${mib(rssEnd)} idle after ${N + WARM} pushes (VmHWM ${mib(hwm)})`,
+    `agent VmRSS: ${mib(rssStart)} idle after start, ${mib(rssEnd)} idle after ${N + WARM} pushes` +
+      `${rssSettled === null ? '' : ` (${mib(rssSettled)} ${SETTLE_MS / 1000 + 3} s after)`} (VmHWM ${mib(hwm)})`,
   );
   console.log(
     `start -> ready (spawn to "aimlockd ready", ${STARTS} starts): median ${median(starts).toFixed(0)} ms, ` +
