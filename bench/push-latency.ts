@@ -48,7 +48,14 @@ const STARTS = Number(values.starts);
 const GAP_MS = Number(values.gap);
 const SETTLE_MS = Number(values.settle);
 const WARM = 20;
-if (!Number.isInteger(N) || N < 1 || !Number.isInteger(STARTS) || STARTS < 1 || !(GAP_MS >= 0) || !(SETTLE_MS >= 0)) {
+if (
+  !Number.isInteger(N) ||
+  N < 1 ||
+  !Number.isInteger(STARTS) ||
+  STARTS < 1 ||
+  !(GAP_MS >= 0) ||
+  !(SETTLE_MS >= 0)
+) {
   console.error(
     'usage: push-latency.ts [N] [--starts K] [--gap MS] [--settle MS] [--node-flags "…"]   (N, K: positive integers)',
   );

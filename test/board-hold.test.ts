@@ -1,8 +1,3 @@
-// A hold file that is not a well-formed hold fails safe: `null`, garbage or no reason is still a hold (until
-// `aimlock resume`), and an unparsable `until` is a hold until resume, not a timer that fires for ever; the agent
-// starts and stays up with such a file. `aimlock resume` makes the removal durable (directory fsync, seen with
-// strace).
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
@@ -10,6 +5,7 @@ import { readHold } from '../src/board/hold.js';
 import { agentBoard, envelope, operator, startAgent } from './helpers/agent.js';
 import { aimlock, CLI, makeBoard } from './helpers/board.js';
 import { startMosquitto } from './helpers/mosquitto.js';
+import { straceNode } from './helpers/strace.js';
 
 t.test('readHold: what is not a well-formed hold is a hold until resume, and says why', async (t) => {
   const dir = t.testdir();
@@ -64,17 +60,7 @@ t.test('aimlock resume fsyncs the state directory after removing the hold (strac
   const board = makeBoard(t.testdir());
   t.equal((await aimlock(board, ['hold', '--reason', 'test'])).code, 0);
   const trace = join(board.dir, 'strace.out');
-  execFileSync('strace', [
-    '-f',
-    '-qq',
-    '-e',
-    'trace=unlink,unlinkat,open,openat,fsync,fdatasync',
-    '-o',
-    trace,
-    'env',
-    '-u',
-    'NODE_OPTIONS',
-    process.execPath,
+  straceNode(trace, 'unlink,unlinkat,open,openat,fsync,fdatasync', [
     CLI,
     'resume',
     '--settings',

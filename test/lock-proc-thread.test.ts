@@ -3,10 +3,11 @@
 // reads it every gc_interval_ms, each time after a quiet spell; on the event loop that stalled any push arriving
 // meanwhile. This test only says on which thread the read(2)s happen (strace -f), not how long they take.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { ROOT } from './helpers/board.js';
+import { straceNode, tracedCalls } from './helpers/strace.js';
 
 const straceMissing = spawnSync('strace', ['-V']).status === 0 ? null : 'strace is not installed';
 if (straceMissing && process.env.CI) t.fail(`CI must check the /proc/locks thread, but ${straceMissing}`);
@@ -22,34 +23,13 @@ t.test(
     const script = `const m = await import(${JSON.stringify(join(ROOT, 'dist/lock/proc.js'))});
 for (let i = 0; i < 3; i++) await m.readKernelHolders(${JSON.stringify(lockFile)});
 console.log(process.pid);`;
-    // -f: every thread; each line starts with the id of the thread that made the call. -y: the fd's path.
-    const run = spawnSync(
-      'strace',
-      [
-        '-f',
-        '-qq',
-        '-y',
-        '-e',
-        'trace=read',
-        '-o',
-        trace,
-        'env',
-        '-u',
-        'NODE_OPTIONS',
-        process.execPath,
-        '--input-type=module',
-      ],
-      { input: script, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_NO_WARNINGS: '1' } },
-    );
+    const run = straceNode(trace, 'read', ['--input-type=module'], { fdPaths: true, input: script });
     t.equal(run.status, 0, `the child ran (stderr: ${run.stderr})`);
     const main = Number(run.stdout.trim());
     t.ok(main > 0, 'the child printed its pid');
-    const reads = readFileSync(trace, 'utf8')
-      .split('\n')
-      .flatMap((line) => {
-        const m = /^(\d+)\s+read\(\d+<\/proc\/locks>/.exec(line);
-        return m ? [Number(m[1])] : [];
-      });
+    const reads = tracedCalls(trace, ['read'])
+      .filter((c) => c.path === '/proc/locks')
+      .map((c) => c.tid);
     t.ok(reads.length >= 3, `/proc/locks was read (${reads.length} read calls): the test is not vacuous`);
     t.strictSame(
       reads.filter((tid) => tid === main),

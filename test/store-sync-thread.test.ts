@@ -5,11 +5,11 @@
 // time on a loaded disk (README, "Simulating a large fleet"). The guarantee is unchanged: each promise still
 // resolves only after its syncs; this test only says on which thread they happen.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { buildStore } from './fixtures/store-child.js';
+import { straceNode, tracedCalls } from './helpers/strace.js';
 
 const straceMissing = spawnSync('strace', ['-V']).status === 0 ? null : 'strace is not installed';
 if (straceMissing && process.env.CI) t.fail(`CI must check the sync threads, but ${straceMissing}`);
@@ -22,36 +22,11 @@ t.test(
     const store = buildStore(join(dir, 'store'));
     const trace = join(dir, 'strace.out');
     const script = fileURLToPath(new URL('./fixtures/store-syncs.mjs', import.meta.url));
-    // -f: every thread; each line starts with the id of the thread that made the call. -y: the fd's path.
-    const run = spawnSync(
-      'strace',
-      [
-        '-f',
-        '-qq',
-        '-y',
-        '-e',
-        'trace=fsync,fdatasync',
-        '-o',
-        trace,
-        'env',
-        '-u',
-        'NODE_OPTIONS',
-        process.execPath,
-        script,
-        store,
-        join(dir, 'board'),
-      ],
-      { encoding: 'utf8', timeout: 60_000 },
-    );
+    const run = straceNode(trace, 'fsync,fdatasync', [script, store, join(dir, 'board')], { fdPaths: true });
     t.equal(run.status, 0, `the child ran (stderr: ${run.stderr})`);
     const main = Number(run.stdout.trim());
     t.ok(main > 0, 'the child printed its pid');
-    const calls = readFileSync(trace, 'utf8')
-      .split('\n')
-      .flatMap((line) => {
-        const m = /^(\d+)\s+(fsync|fdatasync)\(\d+<([^>]*)>/.exec(line);
-        return m ? [{ tid: Number(m[1]), name: m[2]!, path: m[3]! }] : [];
-      });
+    const calls = tracedCalls(trace, ['fsync', 'fdatasync']);
     const board = join(dir, 'board');
     // Not vacuous: both directory syncs and both file syncs are there to be judged.
     t.equal(
