@@ -60,12 +60,13 @@ t.test('aimlock resume fsyncs the state directory after removing the hold (strac
   const board = makeBoard(t.testdir());
   t.equal((await aimlock(board, ['hold', '--reason', 'test'])).code, 0);
   const trace = join(board.dir, 'strace.out');
-  straceNode(trace, 'unlink,unlinkat,open,openat,fsync,fdatasync', [
+  const run = straceNode(trace, 'unlink,unlinkat,open,openat,fsync,fdatasync', [
     CLI,
     'resume',
     '--settings',
     board.settingsFile,
   ]);
+  t.equal(run.status, 0, `aimlock resume ran under strace (stderr: ${run.stderr})`);
   const lines = readFileSync(trace, 'utf8').split('\n');
   const hold = join(board.stateDir, 'hold.json');
   // The hold is unlinked by its path, or through its directory's fd (/proc/self/fd/N/hold.json).
