@@ -212,7 +212,7 @@ export class Agent {
       now: Date.now(),
       requireSignature: this.settings.require_signature,
       applied: state.applied,
-      // One lookup per screening: a scan of the (bounded) list, not a Set built from 1,000 ids each time.
+      // One lookup per screening: a scan of the (bounded) list, not a Set built from every id each time.
       seenIds: { has: (id: string) => state.seen_ids.includes(id) },
     };
   }
