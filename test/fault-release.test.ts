@@ -42,13 +42,15 @@ function pinnableDir(t: Test): string | null {
 
 /**
  * A board whose apply hook makes `path` immutable once `pin()` was called (the hook runs under the lock, after
- * the config's rename); `unpin()` lifts both.
+ * the config's rename); `unpin()` lifts both. `fail`: the hook then also fails — once, not again when it runs
+ * after the restore — so the landing is undone.
  */
-function pinningBoard(dir: string, brokerUrl: string, path: string) {
+function pinningBoard(dir: string, brokerUrl: string, path: string, opts: { fail?: boolean } = {}) {
   const flag = join(dir, 'pin-it');
-  const board = agentBoard(dir, brokerUrl, {
-    apply_hook: { command: ['sh', '-c', `if [ -e ${flag} ]; then chattr +i ${path}; fi`], timeout_ms: 5000 },
-  });
+  const then = opts.fail
+    ? `if [ -e ${flag} ] && [ -z "$AIMLOCK_RESTORED" ]; then chattr +i ${path}; echo reload refused >&2; exit 1; fi`
+    : `if [ -e ${flag} ]; then chattr +i ${path}; fi`;
+  const board = agentBoard(dir, brokerUrl, { apply_hook: { command: ['sh', '-c', then], timeout_ms: 5000 } });
   return {
     board,
     pin: () => writeFileSync(flag, ''),
@@ -210,33 +212,22 @@ t.test(
     const dir = pinnableDir(t);
     if (dir === null) return;
     const broker = await startMosquitto(t);
-    const flag = join(dir, 'pin-it');
-    const audit = join(dir, 'var', 'audit.jsonl');
-    // The hook pins the audit log and fails, once (not again when it runs after the restore).
-    const board = agentBoard(dir, broker.url, {
-      apply_hook: {
-        command: [
-          'sh',
-          '-c',
-          `if [ -e ${flag} ] && [ -z "$AIMLOCK_RESTORED" ]; then chattr +i ${audit}; echo reload refused >&2; exit 1; fi`,
-        ],
-        timeout_ms: 5000,
-      },
+    const { board, pin, unpin } = pinningBoard(dir, broker.url, join(dir, 'var', 'audit.jsonl'), {
+      fail: true,
     });
     const agent = await startAgent(t, board);
     const op = await operator(t, broker.url);
     t.equal((await pushVersion(op, board, 1)).r.code, 'ok');
     const before = readFileSync(board.config);
 
-    writeFileSync(flag, '');
+    pin();
     const { r } = await pushVersion(op, board, 2);
     t.equal(r.code, 'rolled_back', String(r.detail));
     t.match(String(r.detail), /reload refused.*; its audit line could not be written \(EPERM/s);
     t.same(readFileSync(board.config), before, 'version 1 is live again, byte for byte');
     t.equal(agent.child.exitCode, null, 'the agent is still running');
 
-    rmSync(flag);
-    execFileSync('chattr', ['-i', audit]);
+    unpin();
     t.equal((await pushVersion(op, board, 3)).r.code, 'ok', 'the cause gone, the next push lands');
   },
 );
