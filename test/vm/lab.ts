@@ -33,6 +33,14 @@ export const BOARD = {
 export const DEVICE = 'drone-07';
 
 /**
+ * A shell test, true while `pid` is asleep in the lab's slow apply hook: the hook execs `sleep`, so the sleep is
+ * pid's own child. The owner record alone does not say so: it is written when the lock is taken, before the
+ * config and the state, and removing the hook's trigger before the hook has looked at it lets the writer finish
+ * (a CI run of h then waited 49 s for a ghost that never was).
+ */
+export const asleepInHook = (pid: number) => `pgrep -P ${pid} -x sleep >/dev/null`;
+
+/**
  * The lab's agent.json. The apply hook is the only difference from a field board's meaningful settings: there
  * is no aim controller to reload, so it does nothing unless a scenario asks for a slow writer (BOARD.slowHook).
  * gc_interval_ms 2 s: how soon the agent notices a lock freed by a technician (the default 30 s would only
@@ -398,8 +406,11 @@ export class Lab {
       log: `/mnt/lab/out/${label}.log`,
     });
     try {
-      await this.waitFor(`root's aimlock apply (pid ${pid}) owning the lock`, this.budget(8000), async () =>
-        (await this.ownerPid()) === pid ? true : undefined,
+      await this.waitFor(
+        `root's aimlock apply (pid ${pid}) asleep in its hook, owning the lock`,
+        this.budget(8000),
+        async () =>
+          (await this.ownerPid()) === pid && (await this.sh(asleepInHook(pid))).code === 0 ? true : undefined,
       );
     } finally {
       // Only a landing that starts while the file exists is slow: later ones (the agent's) are not.

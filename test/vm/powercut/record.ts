@@ -6,7 +6,7 @@
 // kill -9'ed while it holds the lock in its (slow) apply hook, so that systemd restarts it and it reclaims its
 // own ghost at start (audited) and the push lands.
 import { configWith } from '../../helpers/board.js';
-import { BOARD } from '../lab.js';
+import { asleepInHook, BOARD } from '../lab.js';
 import type { PowerBoard } from './board.js';
 
 export interface Action {
@@ -108,8 +108,8 @@ export async function record(board: PowerBoard, opts: RecordOptions): Promise<Le
 
 /**
  * The push just published lands slowly (the lab's hook sleeps while /run/lab/slow-hook exists, made before the
- * push): wait for the agent to own the lock in its hook, then kill -9 the agent. systemd restarts it; it reclaims
- * its ghost at start and lands the push.
+ * push): wait for the agent to own the lock asleep in its hook (asleepInHook), then kill -9 the agent. systemd
+ * restarts it; it reclaims its ghost at start and lands the push.
  */
 async function killInHook(board: PowerBoard): Promise<void> {
   const pid = Number((await board.must('systemctl show -p MainPID --value aimlockd')).trim());
@@ -117,7 +117,11 @@ async function killInHook(board: PowerBoard): Promise<void> {
     `the agent (pid ${pid}) holding the lock in its hook`,
     board.budget(10_000),
     async () => {
-      const r = await board.run(['sh', '-c', `cat ${BOARD.lockDir}/conf_locked ${BOARD.lockDir}/owner.json`]);
+      const r = await board.run([
+        'sh',
+        '-c',
+        `${asleepInHook(pid)} && cat ${BOARD.lockDir}/conf_locked ${BOARD.lockDir}/owner.json`,
+      ]);
       return r.code === 0 && r.stdout.startsWith('1') && r.stdout.includes(`"pid": ${pid}`)
         ? true
         : undefined;

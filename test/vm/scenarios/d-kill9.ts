@@ -3,7 +3,7 @@
 // desired push, which never got its answer, lands. The live config parses whole at every step: before the kill
 // (the new config is durable before the hook runs), between kill and restart, and after.
 
-import { BOARD } from '../lab.js';
+import { asleepInHook, BOARD } from '../lab.js';
 import type { Scenario } from './index.js';
 
 export const kill9: Scenario = {
@@ -24,7 +24,8 @@ export const kill9: Scenario = {
     await lab.waitFor(
       `the agent (pid ${pid}) holding the lock in its slow apply hook`,
       lab.budget(8000),
-      async () => ((await lab.ownerPid()) === pid ? true : undefined),
+      async () =>
+        (await lab.ownerPid()) === pid && (await lab.sh(asleepInHook(pid))).code === 0 ? true : undefined,
     );
     await lab.run(['rm', '-f', BOARD.slowHook]);
     const during = await lab.live();
