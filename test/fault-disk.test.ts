@@ -116,7 +116,7 @@ else {
   );
 
   t.test(
-    'ENOSPC after the rename (history dir full): the previous config is restored for real and the controller reloads it',
+    'ENOSPC in the history dir: stopped before the rename — apply_failed (true), the hook never ran for it, nothing left behind',
     async (t) => {
       const fault = faultDir(t);
       const { dir } = fault;
@@ -136,20 +136,24 @@ else {
       const fill = mount.fill();
 
       const r = await push(board, op, 2);
-      t.equal(r.code, 'rolled_back', String(r.detail));
-      t.match(String(r.detail), /version 2 could not be recorded/);
-      t.match(String(r.detail), /previous config was restored and the controller reloaded/);
-      t.same(readFileSync(board.config), before, 'the previous config is live again, byte for byte');
+      t.equal(r.code, 'apply_failed', String(r.detail));
+      t.match(String(r.detail), /could not write version 2 \(.*history.*ENOSPC/);
+      t.match(String(r.detail), /the old config is still live/);
+      t.same(
+        readFileSync(board.config),
+        before,
+        'the previous config never stopped being live, byte for byte',
+      );
       t.equal(stateVersion(board), 1, 'state.json still says version 1 — and that is true');
       t.same(
-        readdirSync(board.stateDir).filter((n) => n.startsWith('.state.json.tmp-')),
+        readdirSync(board.stateDir).filter((n) => n.includes('.tmp-')),
         [],
-        'the state record staged beside the failed entry was removed',
+        'the config and the state record staged beside the failed entry were removed',
       );
       t.same(
         readFileSync(hookLog, 'utf8').trim().split('\n'),
-        ['1 0', '2 0', '1 1'],
-        'the hook ran for version 2, then again for the restored version 1',
+        ['1 0'],
+        'the controller was never told about version 2 (no hook run, no restore)',
       );
       const status = await op.retainedStatus();
       t.equal((status?.applied as { version: number } | null)?.version, 1, 'the status says version 1');
@@ -240,7 +244,7 @@ else {
 }
 
 t.test(
-  'EACCES after the rename (history dir not writable): rolled_back, the previous config restored',
+  'EACCES in the history dir (not writable): apply_failed before the rename, the previous config never left',
   async (t) => {
     const fault = faultDir(t);
     const { dir } = fault;
@@ -267,9 +271,9 @@ t.test(
     chmodSync(history, 0o555);
     t.teardown(() => chmodSync(history, 0o755));
     const r = await push(board, op, 2);
-    t.equal(r.code, 'rolled_back', String(r.detail));
+    t.equal(r.code, 'apply_failed', String(r.detail));
     t.match(String(r.detail), /EACCES|permission denied/i);
-    t.same(readFileSync(board.config), before, 'the previous config, restored');
+    t.same(readFileSync(board.config), before, 'the previous config, untouched');
     t.equal(stateVersion(board), 1);
     alive(t, agent);
     chmodSync(history, 0o755);

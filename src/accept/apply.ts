@@ -1,6 +1,6 @@
-// Landing one already-validated config, under the lock: render → gate → atomic replace → apply hook →
-// history → state record (fsync) → audit → release. The same path serves pushes, a technician's
-// `aimlock apply` and rollbacks.
+// Landing one already-validated config, under the lock: render → gate → config, history entry and state
+// record written and synced as temporaries → config renamed → apply hook → entry and record renamed, directory
+// fsync → audit → release. The same path serves pushes, a technician's `aimlock apply` and rollbacks.
 //
 // INVARIANTS
 // - The live file is always the old config or the new one, whole (atomicWrite: temp, fsync, rename; the
@@ -12,10 +12,11 @@
 //   was true when the push arrived or when the lock was asked for may have changed during the wait.
 //
 // POINTS OF NO RETURN, and the truth told at each
-// 1. Before the rename of the new config into place nothing visible has changed: a failure (temp file,
-//    write, fsync: ENOSPC, EIO, EACCES, EROFS) is `apply_failed` — the old config is still live, true.
+// 1. Before the rename of the new config into place nothing visible has changed: a failure writing or
+//    syncing any of the three temporaries (config, history entry, state record: ENOSPC, EIO, EACCES, EROFS)
+//    is `apply_failed` — the old config is still live, true, and the controller was never told otherwise.
 // 2. The rename (PNR 1): from here the new bytes are what the controller reads. A later failure — the
-//    directory fsync, the hook, the history entry, the state record — is undone for real (undo.ts):
+//    directory fsync, the hook, placing the history entry or the state record — is undone for real (undo.ts):
 //    restore the previous bytes, run the hook again if it had run, read back what is live. Then
 //    `rolled_back` when the previous config is live again (the detail says whether the controller reloaded
 //    it; a second hook failure is also `apply_hook_failed` telemetry), or `apply_incomplete` when the new
@@ -33,7 +34,7 @@ import type { Board } from '../board/open.js';
 import type { LockLease } from '../lock/locksmith.js';
 import { evidence } from '../lock/observe.js';
 import type { AimConfig } from '../schemas/index.js';
-import { atomicWrite, type StagedWrite, wasRenamed } from '../store/atomic.js';
+import { stageAll, stageWrite, wasRenamed } from '../store/atomic.js';
 import { configSha256, renderConf } from '../store/conf.js';
 import { readState, rememberSeen, stageState, writeState } from '../store/state.js';
 import { KILL_GRACE_MS, runHook } from './hook.js';
@@ -211,12 +212,50 @@ function landUnderLock(
         return notes.length ? { ...undoneOutcome, notes } : undoneOutcome;
       };
 
-      // One directory fsync for both renames when config and state record share a directory (the default):
-      // writeState's makes the config's rename durable too. Elsewhere the config's directory is synced now.
+      // Everything new is written and synced before anything is renamed: the config, its history entry and
+      // the state record, three fsyncs in flight at once (the file system commits them together). A failure
+      // here (a full or read-only folder, EIO) changes nothing visible: apply_failed, and no hook runs twice.
+      // One directory fsync covers both renames when config and state record share a directory (the
+      // default): the state record's. Elsewhere the config's directory is synced at its rename.
       const sharedDir = dirname(paths.config) === dirname(paths.state);
+      const at = new Date().toISOString();
+      const base = liveUnrecorded ? rememberSeen(state, liveUnrecorded.id) : state;
+      const next = rememberSeen(
+        {
+          ...base,
+          applied: { id: req.id, version, sha256, at, source: req.source, generation: lease.generation },
+        },
+        req.id,
+      );
+      const staged = await stageAll([
+        named(paths.config, stageWrite(paths.config, text, { tree: board.tree, syncDir: !sharedDir })),
+        named(
+          board.history.dir,
+          board.history.stage({
+            version,
+            id: req.id,
+            sha256,
+            applied_at: at,
+            source: req.source,
+            reason: req.reason,
+            generation: lease.generation,
+            config: req.config,
+          }),
+        ),
+        named(paths.state, stageState(paths.state, next, board.tree)),
+      ]);
+      if (!staged.ok)
+        return outcome(
+          'rejected',
+          'apply_failed',
+          `could not write version ${version} (${why(staged.error)}); the old config is still live`,
+        );
+      const [newConfig, entry, record] = staged.writes;
       try {
-        await atomicWrite(paths.config, text, { tree: board.tree, syncDir: !sharedDir });
+        await newConfig.place();
       } catch (err) {
+        entry.abandon();
+        record.abandon();
         if (wasRenamed(err)) return undo(`version ${version} was renamed into place but ${why(err)}`);
         return outcome(
           'rejected',
@@ -228,40 +267,17 @@ function landUnderLock(
       const hook = await runHook(hookCommand, hookTimeout, {
         ...hookEnv(lease, paths.config, version, req.id),
       });
-      if (!hook.ok) return undo(hook.detail, hook.detail);
-      const at = new Date().toISOString();
-      const base = liveUnrecorded ? rememberSeen(state, liveUnrecorded.id) : state;
-      const next = rememberSeen(
-        {
-          ...base,
-          applied: { id: req.id, version, sha256, at, source: req.source, generation: lease.generation },
-        },
-        req.id,
-      );
-      let stagedState: StagedWrite | undefined;
+      if (!hook.ok) {
+        entry.abandon();
+        record.abandon();
+        return undo(hook.detail, hook.detail);
+      }
       try {
-        // The state record's temporary is written and synced while the history entry is (two fsyncs in
-        // flight at once, which the file system can commit together); it is renamed into place only once the
-        // entry is recorded, so a failed entry still leaves state.json as it was.
-        const [recorded, staged] = await Promise.allSettled([
-          board.history.record({
-            version,
-            id: req.id,
-            sha256,
-            applied_at: at,
-            source: req.source,
-            reason: req.reason,
-            generation: lease.generation,
-            config: req.config,
-          }),
-          stageState(paths.state, next, board.tree),
-        ]);
-        if (staged.status === 'fulfilled') stagedState = staged.value;
-        if (recorded.status === 'rejected') throw recorded.reason;
-        if (staged.status === 'rejected') throw staged.reason;
-        await stagedState!.place();
+        // The record is renamed only once the entry is in place: a failed entry leaves state.json as it was.
+        await entry.place();
+        await record.place();
       } catch (err) {
-        stagedState?.abandon();
+        record.abandon();
         // A state record renamed into place but not durable already says `version`: the undo below puts
         // the previous config back and the previous record with it (one attempt; if that fails too, the
         // record is settled from the live file by the next apply or start, and the live file counts).
@@ -307,4 +323,11 @@ function hookEnv(lease: LockLease, configPath: string, version: number, id: stri
     AIMLOCK_VERSION: String(version),
     AIMLOCK_PUSH_ID: id,
   };
+}
+
+/** A failure of `write` says where (a write(2) error names no file). */
+function named<T>(where: string, write: Promise<T>): Promise<T> {
+  return write.catch((err: unknown) => {
+    throw new Error(`${where}: ${why(err)}`, { cause: err });
+  });
 }

@@ -174,6 +174,21 @@ export async function stageWrite(
   };
 }
 
+/**
+ * Stages several writes at once (their fsyncs in flight together). All or nothing: when one fails, the others
+ * are abandoned (their temporaries removed) and the first failure is returned.
+ */
+export async function stageAll<T extends StagedWrite[]>(
+  pending: { [K in keyof T]: Promise<T[K]> },
+): Promise<{ ok: true; writes: T } | { ok: false; error: unknown }> {
+  const settled = await Promise.allSettled(pending);
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (!failed)
+    return { ok: true, writes: settled.map((r) => (r as PromiseFulfilledResult<StagedWrite>).value) as T };
+  for (const r of settled) if (r.status === 'fulfilled') r.value.abandon();
+  return { ok: false, error: failed.reason };
+}
+
 export function atomicWriteSync(path: string, data: string | Buffer, opts: AtomicWriteOptions = {}): void {
   const durable = opts.durable ?? true;
   const syncDir = opts.syncDir ?? durable;

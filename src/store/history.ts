@@ -9,8 +9,9 @@
 // - Only names of the form `<digits>.json` are entries; temporaries of atomicWrite start with a dot.
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { StagedWrite } from './atomic.js';
 import type { AimConfig } from './conf.js';
-import { CorruptFileError, isRecord, readJsonFile, writeJsonFile } from './json-file.js';
+import { CorruptFileError, isRecord, readJsonFile, stageJsonFile } from './json-file.js';
 import { inDirectory, type OwnedTree } from './owned.js';
 import type { ApplySource } from './state.js';
 
@@ -49,6 +50,15 @@ export class History {
 
   /** Stores `entry` (replacing an entry of the same version), then prunes to the newest `keep`. */
   async record(entry: HistoryEntry): Promise<void> {
+    await (await this.stage(entry)).place();
+  }
+
+  /**
+   * record() in two halves: the entry written and synced now, under a temporary name; place() renames it to
+   * its name and prunes, abandon() removes it. An apply stages its entry together with the config and the
+   * state record, so that a full or broken history folder stops it before anything visible changed.
+   */
+  async stage(entry: HistoryEntry): Promise<StagedWrite> {
     if (!Number.isSafeInteger(entry.version) || entry.version < 0) {
       throw new RangeError(`history version must be a non-negative integer, got ${entry.version}`);
     }
@@ -57,15 +67,21 @@ export class History {
     // The entry's bytes are fsync'd before its rename, its directory is not: after a power cut the entry is
     // whole or absent (never empty), at one sync. Start-up rebuilds the live version's entry when its rename
     // was lost (agent/recover-history.ts).
-    await writeJsonFile(join(this.dir, historyFileName(entry.version)), entry, {
+    const staged = await stageJsonFile(join(this.dir, historyFileName(entry.version)), entry, {
       tree: this.tree,
       syncDir: false,
     });
-    const versions = await this.versions();
-    // Losing an unlink to a crash only leaves one entry too many; the next record prunes it.
-    await this.inDir(async (at) => {
-      for (const v of versions.slice(this.keep)) await unlink(at(historyFileName(v))).catch(() => {});
-    });
+    return {
+      place: async () => {
+        await staged.place();
+        const versions = await this.versions();
+        // Losing an unlink to a crash only leaves one entry too many; the next record prunes it.
+        await this.inDir(async (at) => {
+          for (const v of versions.slice(this.keep)) await unlink(at(historyFileName(v))).catch(() => {});
+        });
+      },
+      abandon: () => staged.abandon(),
+    };
   }
 
   /** Removes the entry of `version` (an apply that was rolled back after its entry was written). */

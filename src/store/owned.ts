@@ -45,6 +45,7 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  readSync,
   type Stats,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
@@ -90,10 +91,12 @@ export class Dir {
   }
 
   /** Hands a file or directory root just created (or found astray) to the tree's owner, by its fd. */
-  adopt(fd: number, st: Stats = fstatSync(fd)): void {
-    if (this.owner && isRoot() && (st.uid !== this.owner.uid || st.gid !== this.owner.gid)) {
+  adopt(fd: number, given?: Stats): void {
+    // Only root can give a file away, and only root's files need it: the agent's own need no fstat.
+    if (!this.owner || !isRoot()) return;
+    const st = given ?? fstatSync(fd);
+    if (st.uid !== this.owner.uid || st.gid !== this.owner.gid)
       fchownSync(fd, this.owner.uid, this.owner.gid);
-    }
   }
 
   /** An error about `at(name)` made to name the real path (an fd path tells a technician nothing). */
@@ -338,8 +341,9 @@ export function readBytesSync(path: string, tree?: OwnedTree): Buffer {
     // O_NONBLOCK: a FIFO planted where a record belongs must not hang a root command in open(2).
     const fd = openSync(dir.at(basename(path)), READ_NOFOLLOW | fsc.O_NONBLOCK);
     try {
-      if (!fstatSync(fd).isFile()) throw new UnsafePathError(path, 'it is not a regular file');
-      return readFileSync(fd);
+      const st = fstatSync(fd);
+      if (!st.isFile()) throw new UnsafePathError(path, 'it is not a regular file');
+      return readWhole(fd, st.size);
     } finally {
       closeSync(fd);
     }
@@ -348,4 +352,16 @@ export function readBytesSync(path: string, tree?: OwnedTree): Buffer {
   } finally {
     dir.close();
   }
+}
+
+/**
+ * The rest of an open file whose fstat said `size`: one read of size + 1 bytes answers both "what is in it" and
+ * "is that all" for a record that did not grow meanwhile (readFileSync(fd) would fstat again and read once more
+ * to see the end). A file that grew is read on to its end.
+ */
+function readWhole(fd: number, size: number): Buffer {
+  const first = Buffer.allocUnsafe(size + 1);
+  const n = readSync(fd, first, 0, first.length, null);
+  if (n <= size) return first.subarray(0, n);
+  return Buffer.concat([first, readFileSync(fd)]);
 }
