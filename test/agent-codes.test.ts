@@ -1,7 +1,7 @@
 // Every result code of CONTRACT §5, provoked from the MQTT side against a real Mosquitto and the agent as a
 // real process; for every rejection the live config is byte-for-byte unchanged.
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { validate } from '../src/schemas/index.js';
@@ -195,6 +195,11 @@ t.test('a failing apply hook rolls back: rolled_back, and apply_hook_failed tele
   t.equal(r.code, 'rolled_back');
   t.match(String(r.detail), /exit 7/);
   t.throws(() => readFileSync(board.config), 'no config existed before, none after');
+  const staged = [board.stateDir, join(board.stateDir, 'history')].flatMap((d) =>
+    readdirSync(d).filter((n) => n.includes('.tmp-')),
+  );
+  t.same(staged, [], 'the history entry and state record it had staged are gone');
+  t.same(readdirSync(join(board.stateDir, 'history')), [], 'and no entry of the undone version');
   t.ok(await op.event('apply_hook_failed'));
 });
 

@@ -2,11 +2,13 @@
 // SIGKILLed owner is reclaimed on boot (audited, lock_reclaimed telemetry) and a push then lands; an agent
 // killed mid-apply leaves a whole config and a ghost that the restarted agent reclaims before the desired push
 // lands.
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import t from 'tap';
 import { parseConf } from '../src/store/conf.js';
 import { agentBoard, envelope, operator, startAgent } from './helpers/agent.js';
-import { aimlock, configWith } from './helpers/board.js';
+import { aimlock, configWith, plainNode, ROOT } from './helpers/board.js';
 import { startMosquitto } from './helpers/mosquitto.js';
 import { spawnHolder } from './helpers/procs.js';
 
@@ -86,3 +88,59 @@ t.test(
     t.equal(JSON.parse((await aimlock(board, ['locks', '--json'])).stdout).verdict, 'FREE');
   },
 );
+
+t.test(
+  "a technician's apply killed in its hook: the agent reclaims the ghost and sweeps the records it had staged",
+  async (t) => {
+    const broker = await startMosquitto(t);
+    const dir = t.testdir();
+    // Slow only while `slow` exists: the agent's own landings afterwards are not.
+    const hook = `if [ -e ${dir}/slow ]; then touch ${dir}/asleep; exec sleep 60; fi`;
+    const board = agentBoard(dir, broker.url, {
+      apply_hook: { command: ['sh', '-c', hook], timeout_ms: 60000 },
+    });
+    const op = await operator(t, broker.url);
+    const agent = await startAgent(t, board);
+    const first = envelope(board.op, { version: 1 });
+    await op.publish(first);
+    await op.result(String(first.id), 'applied');
+
+    writeFileSync(join(dir, 'slow'), '');
+    const [file, argv] = plainNode([
+      join(ROOT, 'dist/cli/main.js'),
+      'apply',
+      board.writeJson(
+        'c.json',
+        configWith((c) => (c.aim.sensitivity = 0.4)),
+      ),
+      '--reason',
+      'slow',
+      '--settings',
+      board.settingsFile,
+    ]);
+    // Its own process group, so that the kill takes its hook too.
+    const writer = spawn(file, argv, { detached: true, stdio: 'ignore' });
+    const gone = new Promise((r) => writer.once('exit', r));
+    await until(() => existsSync(join(dir, 'asleep')));
+    rmSync(join(dir, 'slow'));
+    const history = join(board.stateDir, 'history');
+    const temps = () =>
+      [board.stateDir, history].flatMap((d) => readdirSync(d).filter((n) => n.includes('.tmp-')));
+    t.equal(temps().length, 2, `asleep in its hook, the writer has its records staged: ${temps()}`);
+
+    process.kill(-writer.pid!, 'SIGKILL');
+    await gone;
+    const reclaimed = await op.event('lock_reclaimed');
+    t.equal((reclaimed.previous as { owner: { pid: number } }).owner.pid, writer.pid, 'the ghost reclaimed');
+    await agent.waitLog(/^removed temporary files of writers killed mid-write$/);
+    t.same(temps(), [], 'no temporary left in the state folder or in history');
+
+    const next = envelope(board.op, { version: 3 });
+    await op.publish(next);
+    t.equal((await op.result(String(next.id), 'applied')).code, 'ok', 'and the next push lands');
+  },
+);
+
+async function until(ready: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !ready(); i++) await new Promise((r) => setTimeout(r, 25));
+}

@@ -251,38 +251,36 @@ function landUnderLock(
           `could not write version ${version} (${why(staged.error)}); the old config is still live`,
         );
       const [newConfig, entry, record] = staged.writes;
+      // Whatever happens below, no staged temporary outlives the landing (abandon() after place() does nothing).
       try {
-        await newConfig.place();
-      } catch (err) {
-        entry.abandon();
-        record.abandon();
-        if (wasRenamed(err)) return undo(`version ${version} was renamed into place but ${why(err)}`);
-        return outcome(
-          'rejected',
-          'apply_failed',
-          `could not write ${paths.config}: ${why(err)}; the old config is still live`,
-        );
-      }
-      hookRan = hookCommand.length > 0;
-      const hook = await runHook(hookCommand, hookTimeout, {
-        ...hookEnv(lease, paths.config, version, req.id),
-      });
-      if (!hook.ok) {
-        entry.abandon();
-        record.abandon();
-        return undo(hook.detail, hook.detail);
-      }
-      try {
-        // The record is renamed only once the entry is in place: a failed entry leaves state.json as it was.
-        await entry.place();
-        await record.place();
-      } catch (err) {
-        record.abandon();
-        // A state record renamed into place but not durable already says `version`: the undo below puts
-        // the previous config back and the previous record with it (one attempt; if that fails too, the
-        // record is settled from the live file by the next apply or start, and the live file counts).
-        if (wasRenamed(err)) await writeState(paths.state, state, board.tree).catch(() => {});
-        return undo(`version ${version} could not be recorded (${why(err)})`);
+        try {
+          await newConfig.place();
+        } catch (err) {
+          if (wasRenamed(err)) return undo(`version ${version} was renamed into place but ${why(err)}`);
+          return outcome(
+            'rejected',
+            'apply_failed',
+            `could not write ${paths.config}: ${why(err)}; the old config is still live`,
+          );
+        }
+        hookRan = hookCommand.length > 0;
+        const hook = await runHook(hookCommand, hookTimeout, {
+          ...hookEnv(lease, paths.config, version, req.id),
+        });
+        if (!hook.ok) return undo(hook.detail, hook.detail);
+        try {
+          // The record is renamed only once the entry is in place: a failed entry leaves state.json as it was.
+          await entry.place();
+          await record.place();
+        } catch (err) {
+          // A state record renamed into place but not durable already says `version`: the undo below puts
+          // the previous config back and the previous record with it (one attempt; if that fails too, the
+          // record is settled from the live file by the next apply or start, and the live file counts).
+          if (wasRenamed(err)) await writeState(paths.state, state, board.tree).catch(() => {});
+          return undo(`version ${version} could not be recorded (${why(err)})`);
+        }
+      } finally {
+        for (const write of staged.writes) write.abandon();
       }
       // PNR 2 passed: committed.
       let auditFailed = '';

@@ -30,7 +30,7 @@ import {
   type TelemetryEvent,
   telemetryMessage,
 } from './messages.js';
-import { type Completed, completedAnswer, echoOf, recoverAtStart } from './recover.js';
+import { type Completed, completedAnswer, echoOf, recoverAtStart, sweepDeadWriters } from './recover.js';
 import { SdNotify } from './sd-notify.js';
 import { TrustInputs } from './trust.js';
 import { watchVehicleState } from './vehicle-watch.js';
@@ -295,6 +295,8 @@ export class Agent {
   private async reclaimed(previous: Observation): Promise<void> {
     this.log.info({ lock: evidence(previous) }, 'ghost lock reclaimed');
     await this.telemetry('lock_reclaimed', { file: this.board.paths.fileName, previous: evidence(previous) });
+    // The ghost's landing may have left staged records behind (recover.ts); the lock folder's are gone already.
+    await sweepDeadWriters(this.board, this.log);
   }
 
   private async currentHold() {

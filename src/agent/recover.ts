@@ -37,6 +37,24 @@ export interface Completed {
 }
 
 export async function recoverAtStart(board: Board, log: Logger): Promise<Completed | null> {
+  await sweepDeadWriters(board, log);
+  const completed = await settleAtStart(board, log);
+  // After the settlement, so that state.json says what is live: the live version's entry is rebuilt from it.
+  await repairHistory(board, log).catch((err: unknown) =>
+    log.warn({ err: (err as Error).message }, 'history not checked for entries torn by a power cut'),
+  );
+  await repairAudit(board, log).catch((err: unknown) =>
+    log.warn({ err: (err as Error).message }, 'audit not checked for applied lines lost to a power cut'),
+  );
+  return completed;
+}
+
+/**
+ * Removes the temporaries of writers killed mid-write. At start, and after a ghost lock is reclaimed: a landing
+ * stages its history entry and state record before its apply hook runs, so a technician's `aimlock apply`
+ * killed in a slow hook leaves them behind while the agent runs on.
+ */
+export async function sweepDeadWriters(board: Board, log: Logger): Promise<void> {
   const { paths } = board;
   const dirs = new Set([
     paths.stateDir,
@@ -53,15 +71,6 @@ export async function recoverAtStart(board: Board, log: Logger): Promise<Complet
       log.warn({ err, dir }, 'could not sweep temporary files');
     }
   }
-  const completed = await settleAtStart(board, log);
-  // After the settlement, so that state.json says what is live: the live version's entry is rebuilt from it.
-  await repairHistory(board, log).catch((err: unknown) =>
-    log.warn({ err: (err as Error).message }, 'history not checked for entries torn by a power cut'),
-  );
-  await repairAudit(board, log).catch((err: unknown) =>
-    log.warn({ err: (err as Error).message }, 'audit not checked for applied lines lost to a power cut'),
-  );
-  return completed;
 }
 
 async function settleAtStart(board: Board, log: Logger): Promise<Completed | null> {

@@ -355,13 +355,22 @@ export function readBytesSync(path: string, tree?: OwnedTree): Buffer {
 }
 
 /**
- * The rest of an open file whose fstat said `size`: one read of size + 1 bytes answers both "what is in it" and
- * "is that all" for a record that did not grow meanwhile (readFileSync(fd) would fstat again and read once more
- * to see the end). A file that grew is read on to its end.
+ * The rest of an open file whose fstat said `size`: reads of size + 1 bytes answer both "what is in it" and "is
+ * that all" for a record that did not grow meanwhile (readFileSync(fd) would fstat again and read once more to
+ * see the end). A file that grew is read on to its end; one past what a read can return in one go is left to
+ * readFileSync, which refuses what no Buffer holds instead of allocating for it.
  */
 function readWhole(fd: number, size: number): Buffer {
-  const first = Buffer.allocUnsafe(size + 1);
-  const n = readSync(fd, first, 0, first.length, null);
-  if (n <= size) return first.subarray(0, n);
-  return Buffer.concat([first, readFileSync(fd)]);
+  if (size >= MAX_ONE_READ) return readFileSync(fd);
+  const buf = Buffer.allocUnsafe(size + 1);
+  let n = 0;
+  while (n < buf.length) {
+    const got = readSync(fd, buf, n, buf.length - n, null);
+    if (got === 0) return buf.subarray(0, n);
+    n += got;
+  }
+  return Buffer.concat([buf, readFileSync(fd)]);
 }
+
+/** Linux returns at most 0x7ffff000 bytes from one read(2). */
+const MAX_ONE_READ = 0x7ffff000;
