@@ -20,13 +20,15 @@ export function cpuMs(pid: number): number {
   return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
 }
 
-function statusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+function statusKiB(pid: number, field: 'VmRSS' | 'VmHWM' | 'RssFile'): number {
   const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) : Number.NaN;
 }
 
 export const rssKiB = (pid: number) => statusKiB(pid, 'VmRSS');
 export const hwmKiB = (pid: number) => statusKiB(pid, 'VmHWM');
+/** The file-backed part of VmRSS: mostly the node binary's own pages, which every node process maps and shares. */
+export const rssFileKiB = (pid: number) => statusKiB(pid, 'RssFile');
 
 /** Nearest-rank percentile of ascending `xs`. */
 export const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.ceil(xs.length * p) - 1)]!;

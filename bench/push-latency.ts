@@ -32,7 +32,7 @@ import {
   unitEnvironment,
   unitNodeFlags,
 } from './agent-proc.js';
-import { cpuMs, hwmKiB, machineLine, median, pct, rssKiB } from './proc.js';
+import { cpuMs, hwmKiB, machineLine, median, pct, rssFileKiB, rssKiB } from './proc.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -189,6 +189,7 @@ try {
   await agent.line(/^connected to the MQTT broker/);
   await idle(3000); // past the post-connect settle window; memory "idle after start"
   const rssStart = rssKiB(agent.pid);
+  const rssStartFile = rssFileKiB(agent.pid);
 
   const peerPrefix = prefix('peer-01');
   const peer = await startPeer(broker.url, peerPrefix, peerDir, join(board.dir, 'keys', 'ops-test.pub'));
@@ -257,6 +258,10 @@ try {
   console.log(
     `agent VmRSS: ${mib(rssStart)} idle after start, ${mib(rssEnd)} idle after ${N + WARM} pushes` +
       `${rssSettled === null ? '' : ` (${mib(rssSettled)} ${SETTLE_MS / 1000 + 3} s after)`} (VmHWM ${mib(hwm)})`,
+  );
+  console.log(
+    `  of it idle after start: ${mib(rssStartFile)} file-backed (RssFile: the node binary's pages, shared by ` +
+      `every node process), ${mib(rssStart - rssStartFile)} the agent's own`,
   );
   console.log(
     `start -> ready (spawn to "aimlockd ready", ${STARTS} starts): median ${median(starts).toFixed(0)} ms, ` +

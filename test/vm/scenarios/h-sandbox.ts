@@ -1,7 +1,8 @@
 // h. The sandbox: `systemd-analyze security aimlockd` on the board scores an exposure ≤ 2.0, and inside that
 // sandbox the agent still sees every process (no ProtectProc=/ProcSubset=/PrivatePIDs=; the agent's own
 // /proc has no hidepid=), so it can prove an owner dead: a root writer killed -9 mid-apply, a process of
-// another user in this same boot, is reclaimed by the agent's collector on its own.
+// another user in this same boot, is reclaimed by the agent's collector on its own, and the records it had
+// staged are swept.
 import type { Scenario } from './index.js';
 
 export const sandbox: Scenario = {
@@ -52,5 +53,17 @@ export const sandbox: Scenario = {
       `the audit log names the dead writer: "${last?.previous?.reason}"`,
     );
     t.equal((await lab.locks()).verdict, 'FREE', 'the lock is free');
+    // The writer died with its history entry and state record staged (root's, handed to the agent's user):
+    // the agent, sandboxed and unprivileged, removes them after the reclaim.
+    const staged = `find /var/lib/aimlock -maxdepth 2 -name '.*.tmp-${writer}-*'`;
+    const left = await lab.waitFor(
+      'the agent sweeping the dead writer’s staged records',
+      lab.budget(3000),
+      async () => {
+        const found = (await lab.sh(staged)).stdout.trim();
+        return found === '' ? found : undefined;
+      },
+    );
+    t.equal(left, '', 'no temporary of the dead writer is left in the state folder or in history');
   },
 };
