@@ -355,20 +355,17 @@ export function readBytesSync(path: string, tree?: OwnedTree): Buffer {
 }
 
 /**
- * The rest of an open file whose fstat said `size`: reads of size + 1 bytes answer both "what is in it" and "is
- * that all" for a record that did not grow meanwhile (readFileSync(fd) would fstat again and read once more to
- * see the end). A file that grew is read on to its end; one past what a read can return in one go is left to
- * readFileSync, which refuses what no Buffer holds instead of allocating for it.
+ * The rest of an open file whose fstat said `size`: one read of size + 1 bytes answers both "what is in it" and
+ * "is that all" for a record that did not grow meanwhile (readFileSync(fd) would fstat again and read once more
+ * to see the end). A read of a regular file on a local disk is short only at its end; a file that grew is read
+ * on to its end. One past what a single read(2) returns is left to readFileSync, which refuses what no Buffer
+ * holds instead of allocating for it.
  */
 function readWhole(fd: number, size: number): Buffer {
   if (size >= MAX_ONE_READ) return readFileSync(fd);
   const buf = Buffer.allocUnsafe(size + 1);
-  let n = 0;
-  while (n < buf.length) {
-    const got = readSync(fd, buf, n, buf.length - n, null);
-    if (got === 0) return buf.subarray(0, n);
-    n += got;
-  }
+  const n = readSync(fd, buf, 0, buf.length, null);
+  if (n < buf.length) return buf.subarray(0, n);
   return Buffer.concat([buf, readFileSync(fd)]);
 }
 
