@@ -10,7 +10,8 @@
 // - settleState() writes state.json only under the lock (the caller holds it), like every state write.
 import type { Board } from '../board/open.js';
 import { configSha256, parseConf, renderConf } from '../store/conf.js';
-import { explainLink, type OwnedTree, readBytes } from '../store/owned.js';
+import { explainLink, type OwnedTree } from '../store/owned.js';
+import { readBytes } from '../store/owned-read.js';
 import { type AgentState, type AppliedRecord, readState, rememberSeen, writeState } from '../store/state.js';
 
 export interface LiveConfig {
@@ -22,7 +23,7 @@ export interface LiveConfig {
 }
 
 /**
- * The live config file, or null when there is none. Never through a link, never a FIFO (owned.ts readBytes).
+ * The live config file, or null when there is none. Never through a link, never a FIFO (owned-read.ts readBytes).
  * Throws when it cannot be read (EIO, EACCES, not a regular file).
  */
 export async function readLive(path: string, tree?: OwnedTree): Promise<LiveConfig | null> {

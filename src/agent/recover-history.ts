@@ -19,7 +19,7 @@ import type { Logger } from 'pino';
 import { readLive } from '../accept/live.js';
 import type { Board } from '../board/open.js';
 import { parseConf } from '../store/conf.js';
-import { readBytes } from '../store/owned.js';
+import { readBytes } from '../store/owned-read.js';
 import { readState } from '../store/state.js';
 
 export async function repairHistory(board: Board, log: Logger): Promise<void> {

@@ -266,7 +266,7 @@ export class LockFiles {
 
   /**
    * unlink(2) removes a link itself, never its target; the folder is reached without links. Synchronous like
-   * every other call on these few-byte records (store/owned.ts readBytesSync says why).
+   * every other call on these few-byte records (store/owned-read.ts readBytesSync says why).
    */
   private remove(path: string): Promise<void> {
     return inParent(path, this.tree, false, (d, name) => unlinkSync(d.at(name)));

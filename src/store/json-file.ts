@@ -2,7 +2,8 @@
 // written atomically and durably. An absent file and a corrupt one are different answers on purpose: absent
 // means "nothing yet", corrupt means someone must look — it is never silently treated as empty.
 import { type AtomicWriteOptions, atomicWrite, type StagedWrite, stageWrite } from './atomic.js';
-import { explainLink, type OwnedTree, readBytes } from './owned.js';
+import { explainLink, type OwnedTree } from './owned.js';
+import { readBytes } from './owned-read.js';
 
 export class CorruptFileError extends Error {
   constructor(

@@ -1,6 +1,7 @@
 import { CliError, EXIT } from '../../errors.js';
 import { parseConf } from '../../store/conf.js';
-import { explainLink, readBytes } from '../../store/owned.js';
+import { explainLink } from '../../store/owned.js';
+import { readBytes } from '../../store/owned-read.js';
 import type { Command } from '../command.js';
 
 export const show: Command = {
