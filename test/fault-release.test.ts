@@ -61,16 +61,28 @@ function pinningBoard(dir: string, brokerUrl: string, path: string, opts: { fail
   };
 }
 
-t.test('the bit pinned at release: still applied (true), the lock reported, the agent lives', async (t) => {
+/**
+ * A running agent on a pinningBoard whose pinned file is `at(dir)`, version 1 already landed; null where
+ * chattr cannot pin (pinnableDir said why).
+ */
+async function pinnedAgent(t: Test, at: (dir: string) => string, opts: { fail?: boolean } = {}) {
   const dir = pinnableDir(t);
-  if (dir === null) return;
+  if (dir === null) return null;
   const broker = await startMosquitto(t);
-  const lockDir = join(dir, 'var', 'locks', 'aim_lock_config');
-  const bit = join(lockDir, 'conf_locked');
-  const { board, pin, unpin } = pinningBoard(dir, broker.url, bit);
-  let agent = await startAgent(t, board);
+  const pinning = pinningBoard(dir, broker.url, at(dir), opts);
+  const agent = await startAgent(t, pinning.board);
   const op = await operator(t, broker.url);
-  t.equal((await pushVersion(op, board, 1)).r.code, 'ok');
+  t.equal((await pushVersion(op, pinning.board, 1)).r.code, 'ok');
+  return { dir, ...pinning, agent, op };
+}
+
+t.test('the bit pinned at release: still applied (true), the lock reported, the agent lives', async (t) => {
+  const bitIn = (dir: string) => join(dir, 'var', 'locks', 'aim_lock_config', 'conf_locked');
+  const pinned = await pinnedAgent(t, bitIn);
+  if (pinned === null) return;
+  const { dir, board, pin, unpin, op } = pinned;
+  const bit = bitIn(dir);
+  let agent = pinned.agent;
 
   pin();
   const { r } = await pushVersion(op, board, 2);
@@ -116,14 +128,9 @@ t.test('the bit pinned at release: still applied (true), the lock reported, the 
 });
 
 t.test('the intents folder pinned: landings and their releases go on without intents', async (t) => {
-  const dir = pinnableDir(t);
-  if (dir === null) return;
-  const broker = await startMosquitto(t);
-  const lockDir = join(dir, 'var', 'locks', 'aim_lock_config');
-  const { board, pin } = pinningBoard(dir, broker.url, join(lockDir, 'intents'));
-  await startAgent(t, board);
-  const op = await operator(t, broker.url);
-  t.equal((await pushVersion(op, board, 1)).r.code, 'ok');
+  const pinned = await pinnedAgent(t, (dir) => join(dir, 'var', 'locks', 'aim_lock_config', 'intents'));
+  if (pinned === null) return;
+  const { board, pin, op } = pinned;
   pin();
   const { r } = await pushVersion(op, board, 2);
   t.equal(r.code, 'ok', String(r.detail));
@@ -137,14 +144,10 @@ t.test('the intents folder pinned: landings and their releases go on without int
 t.test(
   'state.json pinned: its staged record cannot be renamed — rolled_back (true), no entry or temp left',
   async (t) => {
-    const dir = pinnableDir(t);
-    if (dir === null) return;
-    const broker = await startMosquitto(t);
+    const pinned = await pinnedAgent(t, (dir) => join(dir, 'var', 'state.json'));
+    if (pinned === null) return;
+    const { dir, board, pin, unpin, agent, op } = pinned;
     const state = join(dir, 'var', 'state.json');
-    const { board, pin, unpin } = pinningBoard(dir, broker.url, state);
-    const agent = await startAgent(t, board);
-    const op = await operator(t, broker.url);
-    t.equal((await pushVersion(op, board, 1)).r.code, 'ok');
     const before = readFileSync(board.config);
 
     pin();
@@ -209,15 +212,9 @@ t.test(
 t.test(
   'a landing undone whose audit line cannot be written is rolled_back (true), and says the line is missing',
   async (t) => {
-    const dir = pinnableDir(t);
-    if (dir === null) return;
-    const broker = await startMosquitto(t);
-    const { board, pin, unpin } = pinningBoard(dir, broker.url, join(dir, 'var', 'audit.jsonl'), {
-      fail: true,
-    });
-    const agent = await startAgent(t, board);
-    const op = await operator(t, broker.url);
-    t.equal((await pushVersion(op, board, 1)).r.code, 'ok');
+    const pinned = await pinnedAgent(t, (dir) => join(dir, 'var', 'audit.jsonl'), { fail: true });
+    if (pinned === null) return;
+    const { board, pin, unpin, agent, op } = pinned;
     const before = readFileSync(board.config);
 
     pin();
