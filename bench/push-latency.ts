@@ -9,8 +9,8 @@
 // (peer, agent, peer, …) so that load from other work on the machine falls on both alike.
 // --gap MS (default 0): a pause before each peer/agent pair of pushes, as a drone gets a push now and then
 // rather than back to back (after ~20 ms of quiet the first /proc/locks read waits for an RCU grace period).
-// --settle MS (default 0): the agent's VmRSS also this long after the "idle after pushes" figure (3 s after the
-// last push), once V8's memory reducer has had its chance.
+// --settle MS (default 0): the agent's VmRSS also this long after each "idle" figure (3 s after start, 3 s after
+// the last push), once V8's memory reducer has had its chance.
 // --starts K (default 15): start → ready samples. --node-flags: Node flags (and NAME=value environment words)
 // for the agent instead of the unit's (systemd/aimlockd.service ExecStart and Environment=), to measure what a flag costs. The agent answers `applied` only
 // once config and state are durable (src/store/DURABILITY.md).
@@ -190,6 +190,9 @@ try {
   await idle(3000); // past the post-connect settle window; memory "idle after start"
   const rssStart = rssKiB(agent.pid);
   const rssStartFile = rssFileKiB(agent.pid);
+  // The same for a board that nothing has been pushed to yet, once V8's memory reducer has run (see below).
+  await idle(SETTLE_MS);
+  const rssStartSettled = SETTLE_MS > 0 ? rssKiB(agent.pid) : null;
 
   const peerPrefix = prefix('peer-01');
   const peer = await startPeer(broker.url, peerPrefix, peerDir, join(board.dir, 'keys', 'ops-test.pub'));
@@ -235,6 +238,7 @@ try {
   const ratio = (x: number) => `${x.toFixed(2)}×`.padStart(11);
   const mib = (kib: number) => `${(kib / 1024).toFixed(1)} MiB`;
   const sortedStarts = [...starts].sort((x, y) => x - y);
+  const settled = (kib: number | null) => (kib === null ? '' : ` (${mib(kib)} ${SETTLE_MS / 1000 + 3} s after)`);
 
   console.log(machineLine());
   console.log(
@@ -256,8 +260,8 @@ try {
     `CPU per push: aimlock ${cpu.agent.toFixed(2)} ms, peer ${cpu.peer.toFixed(2)} ms (${(cpu.agent / cpu.peer).toFixed(2)}×)`,
   );
   console.log(
-    `agent VmRSS: ${mib(rssStart)} idle after start, ${mib(rssEnd)} idle after ${N + WARM} pushes` +
-      `${rssSettled === null ? '' : ` (${mib(rssSettled)} ${SETTLE_MS / 1000 + 3} s after)`} (VmHWM ${mib(hwm)})`,
+    `agent VmRSS: ${mib(rssStart)} idle after start${settled(rssStartSettled)}, ${mib(rssEnd)} idle after ` +
+      `${N + WARM} pushes${settled(rssSettled)} (VmHWM ${mib(hwm)})`,
   );
   console.log(
     `  of it idle after start: ${mib(rssStartFile)} file-backed (RssFile: the node binary's pages, shared by ` +

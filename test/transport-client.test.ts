@@ -1,12 +1,15 @@
-// connectMqtt (src/transport/client.ts) against a real Mosquitto: a plain and a TLS broker are reached with
-// MQTT.js's own stream builders and without loading its WebSocket transport (ws, http, https, zlib); a broker
-// whose certificate is not trusted is refused; URLs it does not narrow go through mqtt.connect() unchanged.
+// connectMqtt (src/transport/client.ts) against a real Mosquitto: a plain and a TLS broker are reached without
+// loading MQTT.js's WebSocket transport (ws, http, https, zlib) or its SOCKS code (unless a proxy is set: then
+// through MQTT.js's own builder); a broker whose certificate is not trusted is refused; URLs it does not narrow
+// go through mqtt.connect() unchanged.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { MqttClient } from 'mqtt';
 import t, { type Test } from 'tap';
 import { connectMqtt } from '../src/transport/client.js';
+import { streamBuilder } from '../src/transport/streams.js';
 import { startMosquitto } from './helpers/mosquitto.js';
 import { makePki } from './helpers/pki.js';
 
@@ -45,30 +48,54 @@ t.test('plain mqtt://: connects and round-trips a QoS 1 message', async (t) => {
   t.equal(byName.options.host, 'localhost');
 });
 
-t.test("a connected agent-side client has not loaded MQTT.js's WebSocket transport", async (t) => {
-  const broker = await startMosquitto(t);
-  // In a process of its own (this one has loaded everything): connect, then list what is loaded.
-  const probe = `
+t.test(
+  "a connected agent-side client has loaded neither MQTT.js's WebSocket nor its SOCKS code",
+  async (t) => {
+    const broker = await startMosquitto(t);
+    // In a process of its own (this one has loaded everything): connect, then list what is loaded.
+    const probe = `
     const { createRequire } = await import('node:module');
     const { connectMqtt } = await import('./dist/transport/client.js');
     const client = connectMqtt(${JSON.stringify(broker.url)}, { clientId: 'probe', reconnectPeriod: 0 });
     await new Promise((resolve, reject) => { client.once('connect', resolve); client.once('error', reject); });
     const files = Object.keys(createRequire(import.meta.url).cache).map((f) => f.replace(/.*node_modules\\//, ''));
-    const builtins = process.moduleLoadList.filter((m) => /^NativeModule (https?|zlib)$/.test(m));
+    const builtins = process.moduleLoadList.filter((m) => /^NativeModule (https?|zlib|dns)$/.test(m));
     process.stdout.write(JSON.stringify({ files, builtins }));
     await client.endAsync(true);
   `;
-  const env = { ...process.env };
-  delete env.NODE_OPTIONS;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: ROOT, env });
-  const { files, builtins } = JSON.parse(out.toString()) as { files: string[]; builtins: string[] };
-  t.ok(files.includes('mqtt/build/lib/connect/tcp.js'), "MQTT.js's own TCP builder is used");
-  t.same(
-    files.filter((f) => f.startsWith('ws/') || f.includes('connect/ws.js')),
-    [],
-    'no ws, no connect/ws.js',
-  );
-  t.same(builtins, [], 'no http, https or zlib');
+    const env = { ...process.env };
+    delete env.NODE_OPTIONS;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: ROOT, env });
+    const { files, builtins } = JSON.parse(out.toString()) as { files: string[]; builtins: string[] };
+    t.same(
+      files.filter((f) => f.startsWith('ws/') || f.includes('connect/ws.js')),
+      [],
+      'no ws, no connect/ws.js',
+    );
+    t.same(
+      files.filter((f) => f.startsWith('socks/') || /connect\/(tcp|tls|socks)\.js$/.test(f)),
+      [],
+      "no socks, none of MQTT.js's TCP, TLS or SOCKS builder modules",
+    );
+    t.same(builtins, [], 'no http, https, zlib or dns');
+  },
+);
+
+t.test("with a SOCKS proxy set, MQTT.js's own builders (with their proxy support) are used", async (t) => {
+  const req = createRequire(import.meta.url);
+  const socksProxy = 'socks5://127.0.0.1:1080';
+  for (const module of ['tcp', 'tls'] as const) {
+    t.equal(
+      streamBuilder(module, { socksProxy }),
+      (req(`mqtt/lib/connect/${module}`) as { default: unknown }).default,
+      `${module}: MQTT.js's builder`,
+    );
+    t.not(
+      streamBuilder(module, {}),
+      (req(`mqtt/lib/connect/${module}`) as { default: unknown }).default,
+      `${module}: without a proxy, the agent's own`,
+    );
+  }
 });
 
 t.test('mqtts://: reaches a TLS broker with its CA, refuses it without', async (t) => {

@@ -27,11 +27,6 @@ export interface ScreenContext {
   applied: { id: string; version: number } | null;
   /** Ids already applied on this board (bounded list from state.json). */
   seenIds: { has(id: string): boolean };
-  /**
-   * This very envelope (same text) already passed the signature and capability checks under these very keys
-   * and capabilities (agent/trust.ts rescreen): they are not done again.
-   */
-  signatureChecked?: boolean;
 }
 
 /** What a rejection says; the agent turns it into a full result. */
@@ -92,7 +87,7 @@ export function screenPush(payload: Buffer, ctx: ScreenContext): Screened {
   if (envelope.expires_at && Date.parse(envelope.expires_at) <= ctx.now) {
     return reject('expired', `push expired at ${envelope.expires_at}`, envelope);
   }
-  if ((envelope.signature || ctx.requireSignature) && !ctx.signatureChecked) {
+  if (envelope.signature || ctx.requireSignature) {
     if (ctx.keysProblem)
       return reject('keys_unreadable', `no signature can be checked: ${ctx.keysProblem}`, envelope);
     const sig = verifyEnvelope(envelope, ctx.keys);

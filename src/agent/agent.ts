@@ -90,6 +90,8 @@ export class Agent {
       later: (ms) => this.later(ms),
       onError: this.logError,
       rescreen: async (e) => {
+        // Screened on arrival under the keys and limits loaded now: nothing to find again (trust.ts).
+        if (this.trust.unchangedSince(e)) return null;
         const again = this.trust.rescreen(e, this.screenContext(await this.readState()));
         return again.ok ? null : again.rejection;
       },

@@ -17,9 +17,7 @@ type Rest = Omit<ScreenContext, keyof Inputs>;
 export class TrustInputs {
   /**
    * Each envelope that passed, with the inputs it passed under and its text then. A push is screened when it
-   * arrives and again just before it lands; under the same inputs object (no reload since) and the same text
-   * the signature's verdict cannot have changed, so the second screening does not verify it again (an ed25519
-   * verification is ~0.15 ms of a push here: bench/push-latency.ts).
+   * arrives and may be screened again just before it lands (see unchangedSince).
    */
   private readonly passed = new WeakMap<PushEnvelope, { inputs: Inputs; text: string }>();
   private inputs: Inputs = {
@@ -77,13 +75,21 @@ export class TrustInputs {
   }
 
   /**
-   * A push that waited (hold, update window, busy lock) is screened again before it lands: a key revoked or a
-   * limit tightened (SIGHUP) since it arrived must stop it. The same screening, on the envelope as parsed.
+   * This envelope passed screening under the inputs loaded now (no reload since) and is the same text: a second
+   * screening before it lands would find nothing new. What it read besides the inputs is checked elsewhere
+   * where it counts: the applied version again under the lock (applyConfig), expiry by the landing pass.
+   */
+  unchangedSince(envelope: PushEnvelope): boolean {
+    const before = this.passed.get(envelope);
+    return before?.inputs === this.inputs && before.text === JSON.stringify(envelope);
+  }
+
+  /**
+   * A push that waited (hold, update window, busy lock) while the inputs were reloaded is screened again before
+   * it lands: a key revoked or a limit tightened (SIGHUP) since it arrived must stop it. The same screening, on
+   * the envelope as parsed, signature included.
    */
   rescreen(envelope: PushEnvelope, rest: Rest): Screened {
-    const text = JSON.stringify(envelope);
-    const before = this.passed.get(envelope);
-    const signatureChecked = before?.inputs === this.inputs && before.text === text;
-    return screenPush(Buffer.from(text), { ...rest, ...this.inputs, signatureChecked });
+    return screenPush(Buffer.from(JSON.stringify(envelope)), { ...rest, ...this.inputs });
   }
 }

@@ -11,6 +11,7 @@ import {
   type LockObservation,
   type TransitionHolder,
   type VerdictResult,
+  type Visibility,
 } from './types.js';
 import { decide, stampAgeMs } from './verdict.js';
 
@@ -42,13 +43,15 @@ export async function observeOnce(
   // there is nobody to vouch for, and a landing reads no intent.
   const nobodyElse = opts.knownHolders?.length === 0;
   const intentsBefore = nobodyElse ? new Map<number, IntentRecord>() : await readIntents(files);
-  const [bit, owner, allHolders, generation, vis] = await Promise.all([
+  const [bit, owner, allHolders, generation] = await Promise.all([
     files.readBit(),
     files.readOwner(),
     opts.knownHolders ?? readKernelHolders(lockFile),
     files.readGeneration(),
-    visibility(),
   ]);
+  // Under our own exclusive locks with nobody else holding, a bit that is down is FREE whatever this observer
+  // can see: every landing on a free lock is spared reading how /proc is mounted (mountinfo, pid namespace).
+  const vis = nobodyElse && bit !== 1 ? NOT_LOOKED : await visibility();
   const holders = opts.excludePid ? allHolders.filter((h) => h.pid !== opts.excludePid) : allHolders;
   const ownerProcess = owner.state === 'ok' ? await processFacts(owner.record.pid) : null;
   const now = (opts.now ?? Date.now)();
@@ -67,6 +70,13 @@ export async function observeOnce(
   };
   return { ...obs, ...decide(obs), generation, lockFile };
 }
+
+/** Visibility not looked at; it counts as incomplete, so nothing could ever be reclaimed on its word. */
+const NOT_LOOKED: Visibility = {
+  complete: false,
+  reason: 'not looked at (a free lock seen under our own kernel locks)',
+  pidNs: null,
+};
 
 async function readIntents(files: LockFiles): Promise<Map<number, IntentRecord>> {
   const pids = await files.intentPids();

@@ -1,16 +1,15 @@
 // The MQTT.js client for a broker URL, built with only the stream builder that URL needs. mqtt.connect() loads
 // every transport it knows on its first call (WebSocket: the `ws` package with Node's http, https and zlib;
 // TLS; TCP with SOCKS): on the agent that was ~2 MiB of its idle memory and tens of milliseconds of its start
-// (README "Performance"). For the agent's own schemes this builds the client as mqtt.connect() does, from
-// MQTT.js's own TCP or TLS builder (SOCKS proxy from MQTTJS_SOCKS_PROXY included); anything else (ws, wss, a URL
-// with credentials or a query, unix sockets) goes through mqtt.connect() unchanged.
+// (README "Performance"). For the agent's own schemes this builds the client as mqtt.connect() does, with a TCP
+// or TLS socket opened as MQTT.js's builders open it (streams.ts; a SOCKS proxy from MQTTJS_SOCKS_PROXY goes
+// through MQTT.js's own); anything else (ws, wss, a URL with credentials or a query, unix sockets) goes through
+// mqtt.connect() unchanged.
 import { createRequire } from 'node:module';
-import type { Duplex } from 'node:stream';
 import type { IClientOptions, MqttClient } from 'mqtt';
+import { streamBuilder } from './streams.js';
 
-type StreamBuilder = (client: MqttClient, opts: IClientOptions) => Duplex;
-
-/** URL scheme → MQTT.js's builder module (`mqtt/lib/connect/*`) and the protocol name it is registered under. */
+/** URL scheme → the socket it needs (MQTT.js's builder module `mqtt/lib/connect/*`) and its protocol name. */
 const NARROW: Readonly<Record<string, { module: 'tcp' | 'tls'; protocol: IClientOptions['protocol'] }>> = {
   'mqtt:': { module: 'tcp', protocol: 'mqtt' },
   'tcp:': { module: 'tcp', protocol: 'tcp' },
@@ -44,7 +43,6 @@ export function connectMqtt(url: string, options: IClientOptions): MqttClient {
     return mqtt.connect(url, options);
   }
   const { module, protocol } = NARROW[u.protocol]!;
-  const build = (require(`mqtt/lib/connect/${module}`) as { default: StreamBuilder }).default;
   // What mqtt.connect() derives from the URL and the environment (connect/index.js), for these schemes.
   const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
   const opts: IClientOptions = {
@@ -57,6 +55,7 @@ export function connectMqtt(url: string, options: IClientOptions): MqttClient {
   if (opts.socksProxy === undefined && process.env.MQTTJS_SOCKS_PROXY !== undefined) {
     opts.socksProxy = process.env.MQTTJS_SOCKS_PROXY;
   }
+  const build = streamBuilder(module, opts);
   const client = new mqtt.MqttClient((c) => build(c, opts), opts);
   // As mqtt.connect(): an 'error' without a listener must not throw; the transport logs them.
   client.on('error', () => {});
