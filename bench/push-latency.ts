@@ -238,7 +238,8 @@ try {
   const ratio = (x: number) => `${x.toFixed(2)}×`.padStart(11);
   const mib = (kib: number) => `${(kib / 1024).toFixed(1)} MiB`;
   const sortedStarts = [...starts].sort((x, y) => x - y);
-  const settled = (kib: number | null) => (kib === null ? '' : ` (${mib(kib)} ${SETTLE_MS / 1000 + 3} s after)`);
+  const settled = (kib: number | null) =>
+    kib === null ? '' : ` (${mib(kib)} ${SETTLE_MS / 1000 + 3} s after)`;
 
   console.log(machineLine());
   console.log(
