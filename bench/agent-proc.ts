@@ -27,10 +27,17 @@ export interface BenchAgent {
   stop(): Promise<void>;
 }
 
+/** The user the agent runs as (the unit's User=); the bench's own user when not given. */
+export interface AgentUser {
+  uid: number;
+  gid: number;
+}
+
 export function spawnAgent(
   settingsFile: string,
   flags: string[],
   extraEnv: Record<string, string> = unitEnvironment(),
+  user?: AgentUser,
 ): BenchAgent {
   // Without tap's loader hooks (NODE_OPTIONS), as in the field; with the unit's Environment=.
   const env = { ...process.env, ...extraEnv };
@@ -38,7 +45,7 @@ export function spawnAgent(
   const child = spawn(
     process.execPath,
     [...flags, join(ROOT, 'dist/agent/main.js'), '--settings', settingsFile],
-    { stdio: ['ignore', 'pipe', 'pipe'], env },
+    { stdio: ['ignore', 'pipe', 'pipe'], env, ...(user ? { uid: user.uid, gid: user.gid } : {}) },
   );
   const seen: string[] = [];
   const waiters: Array<{ pattern: RegExp; resolve(): void }> = [];
@@ -92,11 +99,12 @@ export async function startToReady(
   flags: string[],
   samples: number,
   env: Record<string, string> = unitEnvironment(),
+  user?: AgentUser,
 ): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < samples; i++) {
     const t0 = performance.now();
-    const agent = spawnAgent(settingsFile, flags, env);
+    const agent = spawnAgent(settingsFile, flags, env, user);
     try {
       await agent.line(/^aimlockd ready/);
       out.push(performance.now() - t0);

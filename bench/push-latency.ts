@@ -16,14 +16,15 @@
 // once config and state are durable (src/store/DURABILITY.md).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import mqtt, { type MqttClient } from 'mqtt';
 import { agentBoard, envelope, prefix } from '../test/helpers/agent.js';
-import { configWith, ROOT } from '../test/helpers/board.js';
+import { configWith, ROOT, type TestBoard } from '../test/helpers/board.js';
 import { startMosquitto } from '../test/helpers/mosquitto.js';
+import { cannotSwitchUsers, ensureTestUser, handBoardTo, type TestUser } from '../test/helpers/users.js';
 import {
   type BenchAgent,
   spawnAgent,
@@ -143,6 +144,20 @@ async function pusher(url: string, prefixes: string[]) {
   };
 }
 
+/**
+ * The agent runs as a user of its own, as the unit has it (User=aimlock), when the bench can make one: it is
+ * root, and useradd is here (the test suite's `aimlock-test`, test/helpers/users.ts). As root it would do what
+ * only root does in its state directory (fstat each file it creates, to hand it to the directory's owner).
+ * The peer runs as the bench does: nothing it does depends on its user.
+ */
+function agentUser(board: TestBoard): TestUser | null {
+  if (cannotSwitchUsers() !== null) return null;
+  const user = ensureTestUser();
+  chmodSync(board.dir, 0o755); // mkdtemp made it 0700: the agent reads its settings, keys and limits in it
+  handBoardTo(shim, board, user);
+  return user;
+}
+
 function startPeer(url: string, peerPrefix: string, dir: string, pubKey: string): Promise<ChildProcess> {
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
@@ -180,10 +195,12 @@ try {
     rmSync(socketDir, { recursive: true, force: true });
   });
 
-  // Start → ready first, on the board as it will be pushed to (the first sample also creates the state).
-  const starts = await startToReady(board.settingsFile, flags, STARTS, env);
+  const user = agentUser(board);
 
-  const agent: BenchAgent = spawnAgent(board.settingsFile, flags, env);
+  // Start → ready first, on the board as it will be pushed to (the first sample also creates the state).
+  const starts = await startToReady(board.settingsFile, flags, STARTS, env, user ?? undefined);
+
+  const agent: BenchAgent = spawnAgent(board.settingsFile, flags, env, user ?? undefined);
   cleanups.push(() => agent.stop());
   await agent.line(/^aimlockd ready/);
   await agent.line(/^connected to the MQTT broker/);
@@ -246,6 +263,11 @@ try {
     `agent node flags: ${flags.length ? flags.join(' ') : '(none)'}${Object.entries(env)
       .map(([k, v]) => ` ${k}=${v}`)
       .join('')}; N = ${N} (after ${WARM} warm-up)${GAP_MS > 0 ? `, ${GAP_MS} ms before each pair` : ''}`,
+  );
+  console.log(
+    user
+      ? `agent runs as ${user.name} (uid ${user.uid}), as the unit's User=; the peer as uid ${process.getuid?.()}`
+      : `agent and peer run as uid ${process.getuid?.()} (${cannotSwitchUsers()})`,
   );
   console.log(
     row(
