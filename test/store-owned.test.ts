@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { atomicWrite } from '../src/store/atomic.js';
 import { OwnedTree, openDirectory, UnsafePathError } from '../src/store/owned.js';
+import { readBytes, readBytesIfPresent } from '../src/store/owned-read.js';
 import { cannotSwitchUsers, ensureTestUser } from './helpers/users.js';
 
 t.test('a directory held open is used by fd, whatever its path becomes', async (t) => {
@@ -142,3 +143,27 @@ t.test('kept open: a directory dropped from the cache stays open for a write sti
   inUse.close();
   fresh.close();
 });
+
+t.test(
+  'a record that may be absent: null when it is, the same refusals as readBytes when it is not',
+  async (t) => {
+    const root = t.testdir({ a: { here: 'yes\n' }, secret: 'root only\n' });
+    const tree = new OwnedTree(root);
+    t.equal(await readBytesIfPresent(join(root, 'a', 'missing'), tree), null, 'absent: null, no throw');
+    t.equal((await readBytesIfPresent(join(root, 'a', 'here'), tree))?.toString(), 'yes\n');
+    symlinkSync(join(root, 'secret'), join(root, 'a', 'link'));
+    await t.rejects(
+      readBytesIfPresent(join(root, 'a', 'link'), tree),
+      { code: 'ELOOP' },
+      'a link is not read',
+    );
+    await t.rejects(readBytes(join(root, 'a', 'link'), tree), { code: 'ELOOP' }, 'as readBytes refuses it');
+    mkdirSync(join(root, 'a', 'dir'));
+    await t.rejects(readBytesIfPresent(join(root, 'a', 'dir'), tree), UnsafePathError, 'not a regular file');
+    await t.rejects(
+      readBytesIfPresent(join(root, 'gone', 'x'), tree),
+      { code: 'ENOENT' },
+      'no folder: ENOENT',
+    );
+  },
+);

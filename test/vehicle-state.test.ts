@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { readVehicleState } from '../src/agent/vehicle.js';
+import { readVehicleState, windowShutBy } from '../src/agent/vehicle.js';
 
 t.test('one word, or flying when in doubt', async (t) => {
   const dir = t.testdir();
@@ -31,4 +31,20 @@ t.test('a FIFO nobody writes reads as flying at once, and does not hang the agen
   ]);
   t.equal(state, 'flying');
   t.ok(performance.now() - started < 5000, 'answered without waiting for a writer');
+});
+
+t.test('each window against the state that shuts it; `any` is open without reading the file', async (t) => {
+  const dir = t.testdir();
+  const at = (name: string) => join(dir, name);
+  writeFileSync(at('grounded'), 'grounded\n');
+  writeFileSync(at('hover'), 'hover\n');
+  t.equal(await windowShutBy('grounded', at('grounded')), null);
+  t.equal(await windowShutBy('grounded', at('hover')), 'hover', 'grounded needs grounded');
+  t.equal(await windowShutBy('hover', at('hover')), null);
+  t.equal(await windowShutBy('hover', at('missing')), 'flying', 'no file: flying, shut');
+  t.equal(await windowShutBy('any', at('missing')), null, 'any: open, flying or not');
+  // A FIFO would answer `flying` after a look; `any` does not look at all.
+  const fifo = at('fifo');
+  execFileSync('mkfifo', [fifo]);
+  t.equal(await windowShutBy('any', fifo), null);
 });

@@ -16,7 +16,7 @@ import { evidence, type Observation } from '../lock/observe.js';
 import { freesOnFlock } from '../lock/wake.js';
 import type { AimConfig, PushEnvelope } from '../schemas/index.js';
 import type { ResultFields } from './messages.js';
-import { readVehicleState, windowAllows } from './vehicle.js';
+import { windowShutBy } from './vehicle.js';
 
 export interface Candidate {
   envelope: PushEnvelope;
@@ -238,8 +238,8 @@ export class DesiredState {
         `on hold: ${hold.reason}${hold.until ? ` (until ${hold.until})` : ''}; kept as desired`,
       );
     }
-    const vehicle = await readVehicleState(board.paths.vehicleState);
-    if (!windowAllows(c.config.update_window, vehicle)) {
+    const vehicle = await windowShutBy(c.config.update_window, board.paths.vehicleState);
+    if (vehicle) {
       return this.defer(
         c,
         'deferred_update_window',
@@ -273,8 +273,8 @@ export class DesiredState {
         gate: async () => {
           const h = await this.deps.hold();
           if (h) return { status: 'deferred', code: 'hold', detail: `on hold: ${h.reason}; kept as desired` };
-          const now = await readVehicleState(board.paths.vehicleState);
-          if (!windowAllows(c.config.update_window, now))
+          const now = await windowShutBy(c.config.update_window, board.paths.vehicleState);
+          if (now)
             return {
               status: 'deferred',
               code: 'deferred_update_window',

@@ -24,8 +24,18 @@ export async function readVehicleState(path: string): Promise<VehicleState> {
   }
 }
 
+/** The vehicle state that keeps `window` shut, or null when it is open; `any` is open without a look. */
+export async function windowShutBy(
+  window: 'any' | 'hover' | 'grounded',
+  path: string,
+): Promise<VehicleState | null> {
+  if (window === 'any') return null;
+  const state = await readVehicleState(path);
+  return windowAllows(window, state) ? null : state;
+}
+
 /** `grounded` needs grounded; `hover` accepts grounded or hover; `any` always. */
-export function windowAllows(window: 'any' | 'hover' | 'grounded', state: VehicleState): boolean {
+function windowAllows(window: 'any' | 'hover' | 'grounded', state: VehicleState): boolean {
   if (window === 'any') return true;
   if (window === 'hover') return state !== 'flying';
   return state === 'grounded';

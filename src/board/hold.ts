@@ -8,7 +8,7 @@ import { unlink } from 'node:fs/promises';
 import type { Actor } from '../lock/actor.js';
 import { atomicWrite } from '../store/atomic.js';
 import { auditDone } from '../store/audit.js';
-import { readText } from '../store/json-file.js';
+import { readTextIfPresent } from '../store/json-file.js';
 import { explainLink, inParent, type OwnedTree, UnsafePathError } from '../store/owned.js';
 import type { Board } from './open.js';
 
@@ -35,7 +35,9 @@ export interface Hold {
 export async function readHold(path: string, now = Date.now(), tree?: OwnedTree): Promise<Hold | null> {
   let raw: unknown;
   try {
-    raw = JSON.parse(await readText(path, tree));
+    const text = await readTextIfPresent(path, tree);
+    if (text === null) return null;
+    raw = JSON.parse(text);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     const why = explainLink(err, path);

@@ -29,7 +29,7 @@ import {
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite, sweepTempFiles } from '../store/atomic.js';
-import { readText } from '../store/json-file.js';
+import { readText, readTextIfPresent } from '../store/json-file.js';
 import {
   explainLink,
   inDirectory,
@@ -52,7 +52,7 @@ const OWNER_KEYS: Array<[keyof OwnerRecord, 'number' | 'string']> = [
 const LINK = Symbol('link');
 async function readOrNull(path: string, tree?: OwnedTree): Promise<string | null | typeof LINK> {
   try {
-    return await readText(path, tree);
+    return await readTextIfPresent(path, tree);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return null;

@@ -3,7 +3,7 @@
 // means "nothing yet", corrupt means someone must look — it is never silently treated as empty.
 import { type AtomicWriteOptions, atomicWrite, type StagedWrite, stageWrite } from './atomic.js';
 import { explainLink, type OwnedTree } from './owned.js';
-import { readBytes } from './owned-read.js';
+import { readBytes, readBytesIfPresent } from './owned-read.js';
 
 export class CorruptFileError extends Error {
   constructor(
@@ -21,13 +21,14 @@ export class CorruptFileError extends Error {
  * and from there into the audit log), nor through linked directories inside `tree`.
  */
 export async function readJsonFile(path: string, tree?: OwnedTree): Promise<unknown> {
-  let text: string;
+  let text: string | null;
   try {
-    text = await readText(path, tree);
+    text = await readTextIfPresent(path, tree);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw explainLink(err, path);
   }
+  if (text === null) return null;
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
@@ -49,6 +50,11 @@ const jsonText = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 /** The text of a file, read without following a link at its name or (inside `tree`) in its directories. */
 export async function readText(path: string, tree?: OwnedTree): Promise<string> {
   return (await readBytes(path, tree)).toString('utf8');
+}
+
+/** readText, or null when there is no file at `path` (owned-read.ts readBytesIfPresent). */
+export async function readTextIfPresent(path: string, tree?: OwnedTree): Promise<string | null> {
+  return (await readBytesIfPresent(path, tree))?.toString('utf8') ?? null;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
