@@ -1,4 +1,4 @@
-// Kernel locks on `{config}.lock`: flock(LOCK_EX) then fcntl(F_SETLK, F_WRLCK), released in reverse.
+// Kernel locks on `{config}.lock`: flock(LOCK_EX) then fcntl(F_SETLK, F_WRLCK), released in reverse (by close).
 //
 // INVARIANTS
 // - Both kinds are taken because on Linux they do not see each other: a foreign writer using flock(1) or
@@ -140,10 +140,13 @@ export class KernelLock {
     if (this.released) return;
     this.released = true;
     try {
-      await fcntlLock(this.fd, C.F_UNLCK).catch(() => {});
-      await flock(this.fd, C.LOCK_UN).catch(() => {});
-    } finally {
+      // close(2) gives both back, in the reverse of the order they were taken: the POSIX lock as the fd closes
+      // (the kernel drops a process's POSIX locks on a file in filp_close), the flock as the open file
+      // description goes with it (this fd is its only one: opened here with O_CLOEXEC, never duplicated).
+      // An explicit F_UNLCK first was a thread-pool round trip on every landing (fs-ext.ts), and its failure
+      // was ignored: close cannot fail to drop a lock.
       closeSync(this.fd);
+    } finally {
       this.leaveQueue();
     }
   }
