@@ -63,7 +63,7 @@ export interface ApplyRequest {
 /** Why a config does not land after all, found under the lock. */
 export type Refusal =
   | { status: 'deferred'; code: 'hold' | 'deferred_update_window'; detail: string }
-  | { status: 'rejected'; code: 'expired' | 'stale_version'; detail: string };
+  | { status: 'rejected'; code: 'expired' | 'stale_version' | 'duplicate'; detail: string };
 
 export interface ApplyOutcome {
   status: 'applied' | 'rejected' | 'deferred';
@@ -153,6 +153,10 @@ function landUnderLock(
         lock: { ...evidence(lease.found), generation: lease.generation },
         ...(hookFailed ? { hookFailed } : {}),
       });
+      // A push screened on arrival is not screened again before it lands (agent/trust.ts): the record read here
+      // is what settles that its id did not land meanwhile (the push that was landing when it arrived, say).
+      if (req.source === 'push' && (state.seen_ids.includes(req.id) || liveUnrecorded?.id === req.id))
+        return outcome('rejected', 'duplicate', `push ${req.id} was already applied`);
       if (version <= applied)
         return outcome(
           'rejected',

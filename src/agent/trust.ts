@@ -76,8 +76,9 @@ export class TrustInputs {
 
   /**
    * This envelope passed screening under the inputs loaded now (no reload since) and is the same text: a second
-   * screening before it lands would find nothing new. What it read besides the inputs is checked elsewhere
-   * where it counts: the applied version again under the lock (applyConfig), expiry by the landing pass.
+   * screening before it lands would find nothing new. What it read besides the inputs is checked again where
+   * it counts: the applied version and the ids already applied under the lock (applyConfig: `stale_version`,
+   * `duplicate`), expiry by the landing pass.
    */
   unchangedSince(envelope: PushEnvelope): boolean {
     const before = this.passed.get(envelope);

@@ -50,9 +50,14 @@ const OWNER_KEYS: Array<[keyof OwnerRecord, 'number' | 'string']> = [
 
 /** The text, null when absent, LINK when a (symbolic) link stands where the file belongs. */
 const LINK = Symbol('link');
-async function readOrNull(path: string, tree?: OwnedTree): Promise<string | null | typeof LINK> {
+async function readOrNull(
+  path: string,
+  tree?: OwnedTree,
+  /** Absent more often than not (the owner record of a free lock): looked for with an lstat first (owned-read.ts). */
+  usuallyAbsent = false,
+): Promise<string | null | typeof LINK> {
   try {
-    return await readTextIfPresent(path, tree);
+    return usuallyAbsent ? await readTextIfPresent(path, tree) : await readText(path, tree);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return null;
@@ -147,7 +152,7 @@ export class LockFiles {
   }
 
   async readOwner(): Promise<OwnerRead> {
-    const text = await readOrNull(this.ownerPath, this.tree);
+    const text = await readOrNull(this.ownerPath, this.tree, true);
     return text === LINK
       ? { state: 'corrupt', error: 'a link or special file stands where the record belongs' }
       : parseOwner(text);

@@ -110,11 +110,8 @@ export class KernelLock {
         }
       }
     } catch (err) {
-      if (fd >= 0) {
-        // Closing the fd drops the flock too; unlock explicitly first so the order is the documented one.
-        if (flocked) await flock(fd, C.LOCK_UN).catch(() => {});
-        closeSync(fd);
-      }
+      // Closing the fd gives back whatever was taken, in the documented order (release()).
+      if (fd >= 0) closeSync(fd);
       leaveQueue();
       throw err;
     }
@@ -135,14 +132,15 @@ export class KernelLock {
     }
   }
 
-  /** fcntl unlock, then flock unlock, then close. Idempotent. */
+  /** Both locks given back by closing their fd (see inside). Idempotent. */
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
     try {
       // close(2) gives both back, in the reverse of the order they were taken: the POSIX lock as the fd closes
       // (the kernel drops a process's POSIX locks on a file in filp_close), the flock as the open file
-      // description goes with it (this fd is its only one: opened here with O_CLOEXEC, never duplicated).
+      // description goes with it (this fd is its only one: opened here, never duplicated, and close-on-exec as
+      // every fd Node opens, so no hook or other child inherits it).
       // An explicit F_UNLCK first was a thread-pool round trip on every landing (fs-ext.ts), and its failure
       // was ignored: close cannot fail to drop a lock.
       closeSync(this.fd);

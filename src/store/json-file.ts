@@ -21,14 +21,13 @@ export class CorruptFileError extends Error {
  * and from there into the audit log), nor through linked directories inside `tree`.
  */
 export async function readJsonFile(path: string, tree?: OwnedTree): Promise<unknown> {
-  let text: string | null;
+  let text: string;
   try {
-    text = await readTextIfPresent(path, tree);
+    text = await readText(path, tree);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw explainLink(err, path);
   }
-  if (text === null) return null;
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {

@@ -5,7 +5,6 @@
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
-import tls from 'node:tls';
 import type { IClientOptions, MqttClient } from 'mqtt';
 
 export type StreamBuilder = (client: MqttClient, opts: IClientOptions) => Duplex;
@@ -26,7 +25,9 @@ const secure: StreamBuilder = (client, opts) => {
   if (net.isIP(opts.host) === 0 && !opts.servername) opts.servername = opts.host;
   opts.rejectUnauthorized = opts.rejectUnauthorized !== false;
   delete (opts as { path?: string }).path;
-  const connection = tls.connect(opts as tls.ConnectionOptions);
+  // Node's tls module only for a TLS broker: an mqtt:// agent never loads it.
+  const tls = require('node:tls') as typeof import('node:tls');
+  const connection = tls.connect(opts as import('node:tls').ConnectionOptions);
   const failed = (err: Error) => {
     // As MQTT.js: the client hears of it only when verification was asked for; the socket ends either way.
     if (opts.rejectUnauthorized) client.emit('error', err);
