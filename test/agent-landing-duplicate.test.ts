@@ -8,14 +8,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { agentBoard, envelope, operator, startAgent } from './helpers/agent.js';
 import { startMosquitto } from './helpers/mosquitto.js';
-
-async function until(ok: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { until } from './helpers/until.js';
 
 t.test('an id that lands while its second push waits is answered duplicate, not applied again', async (t) => {
   const broker = await startMosquitto(t);
@@ -32,7 +25,7 @@ t.test('an id that lands while its second push waits is answered duplicate, not 
 
   const a = envelope(board.op, { version: 10 });
   await op.publish(a);
-  await until(() => existsSync(started), "A's apply hook to start");
+  await until("A's apply hook to start", () => existsSync(started), 30_000);
   const b = envelope(board.op, { version: 11 });
   await op.publish(b);
   const again = envelope(board.op, { id: a.id, version: 12 });

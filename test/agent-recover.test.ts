@@ -10,14 +10,7 @@ import { agentBoard, envelope, operator, startAgent } from './helpers/agent.js';
 import { configWith, ROOT } from './helpers/board.js';
 import { startMosquitto } from './helpers/mosquitto.js';
 import { spawnHolder } from './helpers/procs.js';
-
-async function until(what: string, ok: () => boolean, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { until } from './helpers/until.js';
 
 function stateApplied(stateDir: string): { id: string; version: number } | null {
   return (

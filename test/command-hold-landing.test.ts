@@ -8,14 +8,7 @@ import t, { type Test } from 'tap';
 import { agentBoard, envelope, operator, startAgent } from './helpers/agent.js';
 import { command, commander } from './helpers/command.js';
 import { startMosquitto } from './helpers/mosquitto.js';
-
-async function until(ok: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { until } from './helpers/until.js';
 
 async function setup(t: Test, hook: string, timeoutMs: number, persistent = false) {
   const broker = await startMosquitto(t, { persistence: persistent });
@@ -36,7 +29,7 @@ t.test('hold during a slow landing: accepted, then done after the landing', asyn
   const { board, cmd, op } = await setup(t, `touch ${started}; sleep 3; touch ${finished}`, 30_000);
   const push = envelope(board.op, { version: 1 });
   await op.publish(push);
-  await until(() => existsSync(started), 'the apply hook to start');
+  await until('the apply hook to start', () => existsSync(started), 30_000);
 
   const hold = command(board.op, 'hold', { reason: 'during a landing', for: 300 });
   const from = cmd.answers.length;
@@ -67,7 +60,7 @@ t.test('hold while the apply hook hangs: the hook timeout bounds it, the answer 
   const { board, cmd, op } = await setup(t, `touch ${started}; exec sleep 1000`, 3000);
   const push = envelope(board.op, { version: 1 });
   await op.publish(push);
-  await until(() => existsSync(started), 'the apply hook to start');
+  await until('the apply hook to start', () => existsSync(started), 30_000);
   const hold = command(board.op, 'hold', { reason: 'hook hung', for: 300 });
   const from = cmd.answers.length;
   await cmd.publish(hold);
@@ -83,7 +76,7 @@ t.test('a final answer produced while the broker is away is sent on reconnect (o
   const { board, cmd, op, broker, agent } = await setup(t, `touch ${started}; sleep 3`, 30_000, true);
   const push = envelope(board.op, { version: 1 });
   await op.publish(push);
-  await until(() => existsSync(started), 'the apply hook to start');
+  await until('the apply hook to start', () => existsSync(started), 30_000);
   const hold = command(board.op, 'hold', { reason: 'across an outage', for: 300 });
   const from = cmd.answers.length;
   await cmd.publish(hold);

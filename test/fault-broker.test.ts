@@ -12,14 +12,7 @@ import { Outbox } from '../src/store/outbox.js';
 import { Transport } from '../src/transport/index.js';
 import { agentBoard, envelope, operator, startAgent } from './helpers/agent.js';
 import { startMosquitto } from './helpers/mosquitto.js';
-
-async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { until } from './helpers/until.js';
 
 t.test(
   'a publish the broker refuses (ACL, MQTT 5 reason 0x87): set aside once, never re-sent, the queue moves on',

@@ -11,6 +11,7 @@ import { loadSettings } from '../src/settings/load.js';
 import { agentBoard, envelope, operator, pushVersion, startAgent } from './helpers/agent.js';
 import { aimlock, configWith, makeBoard } from './helpers/board.js';
 import { startMosquitto } from './helpers/mosquitto.js';
+import { until } from './helpers/until.js';
 
 /** A pid that no longer runs: absent, or a zombie nobody reaped yet. */
 function gone(pid: number): boolean {
@@ -19,14 +20,6 @@ function gone(pid: number): boolean {
     return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
   } catch {
     return true;
-  }
-}
-
-async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
@@ -63,7 +56,7 @@ t.test(
     t.match(out.detail, /timed out after 500 ms/);
     t.ok(Date.now() - started < 500 + 2500, `settled ${Date.now() - started} ms after the start`);
     const grandchild = Number(readFileSync(pidFile, 'utf8'));
-    await until('the grandchild dies with its group', () => gone(grandchild));
+    await until('the grandchild dies with its group', () => gone(grandchild), 10_000);
     t.pass('the grandchild that held stderr is dead too');
   },
 );
@@ -161,7 +154,7 @@ t.test(
       ['1 0', '2 0', '1 1'],
       'the hook ran again for version 1',
     );
-    await until('the grandchild dies', () => gone(Number(readFileSync(pidFile, 'utf8'))));
+    await until('the grandchild dies', () => gone(Number(readFileSync(pidFile, 'utf8'))), 10_000);
     const locks = JSON.parse((await aimlock(board, ['locks', '--json'])).stdout) as { verdict: string };
     t.equal(locks.verdict, 'FREE', 'the lock is not held by the dead hook');
     t.ok(await op.event('apply_hook_failed'));

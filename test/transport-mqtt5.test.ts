@@ -13,6 +13,7 @@ import { Outbox } from '../src/store/outbox.js';
 import { Transport } from '../src/transport/index.js';
 import { agentBoard, envelope, operator, startAgent } from './helpers/agent.js';
 import { type Broker, startMosquitto } from './helpers/mosquitto.js';
+import { until } from './helpers/until.js';
 
 const log = pino({ level: 'silent' });
 
@@ -39,14 +40,6 @@ function agentTransport(t: Test, broker: Broker, device: string, dir: string) {
   return { transport, pushes, connects };
 }
 
-async function until(ok: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 async function publisher(t: Test, broker: Broker) {
   const client = await mqtt.connectAsync(broker.url, { clientId: `op-${randomUUID()}`, protocolVersion: 5 });
   t.teardown(() => client.endAsync(true));
@@ -58,7 +51,7 @@ t.test('MQTT 5: a push sent while the agent was down is delivered on reconnect',
   const dir = t.testdir();
   const first = agentTransport(t, broker, 'd5', dir);
   first.transport.start();
-  await until(() => first.connects.length > 0, 'first connect');
+  await until('first connect', () => first.connects.length > 0);
   await first.transport.stop();
 
   const op = await publisher(t, broker);
@@ -66,9 +59,9 @@ t.test('MQTT 5: a push sent while the agent was down is delivered on reconnect',
 
   const again = agentTransport(t, broker, 'd5', dir);
   again.transport.start();
-  await until(() => again.connects.length > 0, 'reconnect');
+  await until('reconnect', () => again.connects.length > 0);
   t.equal(again.connects[0], true, 'the broker kept the session');
-  await until(() => again.pushes.length > 0, 'the queued push');
+  await until('the queued push', () => again.pushes.length > 0);
   t.equal(again.pushes[0]?.toString(), 'while-away');
   await again.transport.stop();
 });
@@ -79,11 +72,11 @@ t.test(
     const broker = await startMosquitto(t);
     const agent = agentTransport(t, broker, 'd6', t.testdir());
     agent.transport.start();
-    await until(() => agent.connects.length > 0, 'connect');
+    await until('connect', () => agent.connects.length > 0);
     const op = await publisher(t, broker);
     await op.publishAsync('aimlock/v1/f5/d6/config/push', Buffer.alloc(1024 * 1024, 'x'), { qos: 1 });
     await op.publishAsync('aimlock/v1/f5/d6/config/push', 'small', { qos: 1 });
-    await until(() => agent.pushes.some((p) => p.toString() === 'small'), 'the small push');
+    await until('the small push', () => agent.pushes.some((p) => p.toString() === 'small'));
     t.notOk(
       agent.pushes.some((p) => p.length > 64 * 1024),
       'the megabyte never reached the agent (before: it was buffered and handed over)',
