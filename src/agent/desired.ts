@@ -61,6 +61,8 @@ function expiry(e: PushEnvelope): { status: 'rejected'; code: 'expired'; detail:
   };
 }
 
+const sameDesire = (a: PushEnvelope, b: PushEnvelope) => a.id === b.id && a.version === b.version;
+
 const echo = (e: PushEnvelope) => ({
   id: e.id,
   version: e.version,
@@ -104,8 +106,9 @@ export class DesiredState {
       this.settle(BURST_SETTLE_MS);
     }
     const waiting = this.desired;
-    if (waiting && waiting.envelope.id === c.envelope.id) {
-      // The retained push redelivered on reconnect: same desire, no new answer.
+    if (waiting && sameDesire(waiting.envelope, c.envelope)) {
+      // The retained push redelivered on reconnect: same desire, no new answer. The same id at another version
+      // is another push, answered like any (the older of the two superseded; a landed id is `duplicate`).
     } else if (waiting && c.envelope.version <= waiting.envelope.version) {
       await this.supersede(c.envelope, waiting.envelope);
       return;
