@@ -141,3 +141,57 @@ if (!straceMissing)
       t.equal(parseConf(readFileSync(board.config, 'utf8')).meta?.version, 3);
     },
   );
+
+if (!straceMissing)
+  t.test(
+    'EIO on the outbox fdatasync: each result sent once, the agent logs the missing durable copy and runs on',
+    async (t) => {
+      const broker = await startMosquitto(t);
+      const dir = t.testdir();
+      const trace = join(dir, 'strace.out');
+      const board = agentBoard(dir, broker.url);
+      const op = await operator(t, broker.url);
+      // The outbox journal is the only file the agent fdatasyncs on a landing (an `applied` audit line is not
+      // synced): every result's durable copy fails, after its line was written and it went out (outbox.ts).
+      const faulty = await startAgent(t, board, {
+        wrap: (argv) => [
+          'strace',
+          [
+            '-f',
+            '-qq',
+            '-o',
+            trace,
+            '-e',
+            'trace=fdatasync',
+            '-e',
+            'inject=fdatasync:error=EIO',
+            '--',
+            ...argv,
+          ],
+        ],
+      });
+      const agentPid = tracedPid(t, faulty.child.pid);
+      const ids: string[] = [];
+      for (const version of [1, 2, 3]) {
+        const { r } = await pushVersion(op, board, version, 30_000);
+        t.equal(r.code, 'ok', `version ${version} applied`);
+        ids.push(String(r.id));
+      }
+      // A second copy of a result (sent again from the outbox) would follow the first within moments.
+      await new Promise((r) => setTimeout(r, 500));
+      for (const id of ids)
+        t.equal(
+          op.results.filter((r) => r.id === id).length,
+          1,
+          `push ${id.slice(0, 8)} answered exactly once`,
+        );
+      await faulty.waitLog(/outbox fdatasync failed; message sent without a durable copy/);
+      t.equal(faulty.child.exitCode, null, 'the agent (under strace) is alive');
+      process.kill(agentPid, 'SIGTERM');
+      await new Promise<void>((resolve) => faulty.child.once('exit', () => resolve()));
+      const injected = readFileSync(trace, 'utf8')
+        .split('\n')
+        .filter((l) => /fdatasync.*EIO .*INJECTED/.test(l));
+      t.ok(injected.length >= 3, `the results' fdatasyncs failed (${injected.length})`);
+    },
+  );

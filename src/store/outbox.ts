@@ -5,7 +5,10 @@
 // INVARIANTS
 // - One append-only journal (outbox-journal.ts has the format): a message is one line, appended by one
 //   write(2) and made durable by ONE fdatasync before enqueue() resolves — whole or absent after a power cut,
-//   and order survives a restart. Taking a message out (ack, drop, refuse) appends a `done` line that is not
+//   and order survives a restart. The message is in the queue (list() shows it, so it may be published) from
+//   its write(2) on, while its fdatasync runs: a message sent before it is durable loses nothing a power cut
+//   would not lose anyway — the set of messages that survive one is the same either way — and a result that
+//   goes out sooner. Taking a message out (ack, drop, refuse) appends a `done` line that is not
 //   synced: a power cut may lose it, and the message is then sent again (at least once, as before). Done
 //   lines pile up until COMPACT_AT: then a queue that empties truncates the journal (not synced either: the
 //   next append's fdatasync carries it), and one where messages still wait is compacted. Truncating at every
@@ -28,6 +31,9 @@
 //   burst of enqueues cannot overshoot the bound or reuse a sequence number, and journal lines never interleave.
 // - Nothing is retried after a failed write or fdatasync (after EIO a retry may lie): the operation fails, and
 //   the journal is rewritten from memory before the next append (a failed write may have left half a line).
+//   A message whose write succeeded but whose fdatasync failed stays queued (it is sent, maybe already was):
+//   enqueue() then rejects with NotDurableError, so the caller neither sends it a second time nor calls it
+//   safe across a power cut.
 import { closeSync, fdatasync, constants as fsc, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -90,8 +96,12 @@ export class Outbox {
     this.journal = join(dir, JOURNAL_NAME);
   }
 
-  enqueue(msg: OutboxMessage): Promise<{ seq: number; dropped: number }> {
-    return this.serial(async (index) => {
+  /**
+   * Queues a message; resolves once it is durable. `queued` is called as soon as it is in the queue, before its
+   * fdatasync (see the header): the moment to start sending it.
+   */
+  async enqueue(msg: OutboxMessage, queued?: () => void): Promise<{ seq: number; dropped: number }> {
+    const { result, synced } = await this.serial(async (index) => {
       const victims: number[] = [];
       const left = new Map(index);
       while (left.size >= this.maxItems) {
@@ -103,12 +113,18 @@ export class Outbox {
       const item: OutboxItem = { seq, topic: msg.topic, payload: msg.payload, retain: msg.retain ?? false };
       // The drops and the message in one write and one fdatasync: the crash point that needs it is a power
       // cut after the caller was told the message is queued (a result answered `applied` must still go out).
-      await this.append(victims.map(doneLine).join('') + messageLine(item), true);
+      const written = await this.append(victims.map(doneLine).join('') + messageLine(item), true);
       for (const v of victims) index.delete(v);
       this.dead += 2 * victims.length;
       index.set(seq, item);
-      return { seq, dropped: victims.length };
+      return { result: { seq, dropped: victims.length }, synced: written.synced };
     });
+    queued?.();
+    // Outside the serial queue: list() and the flusher's publish need not wait for the disk.
+    await synced.catch((err: unknown) => {
+      throw new NotDurableError(this.journal, err);
+    });
+    return result;
   }
 
   /** Every waiting message, oldest first. */
@@ -179,10 +195,11 @@ export class Outbox {
   }
 
   /**
-   * One write(2) of whole lines at the end of the journal; fdatasync when `sync`. Never retried. Only the
-   * fdatasync leaves the event loop: open, write and close of a local file take microseconds.
+   * One write(2) of whole lines at the end of the journal; when `sync`, its fdatasync is started and returned
+   * (`synced`, never retried; the fd is closed once it settles). Only the fdatasync leaves the event loop:
+   * open, write and close of a local file take microseconds.
    */
-  private async append(lines: string, sync: boolean): Promise<void> {
+  private async append(lines: string, sync: boolean): Promise<{ synced: Promise<void> }> {
     if (this.suspect) await this.rewrite(this.index ?? new Map());
     const buf = Buffer.from(lines, 'utf8');
     const fd = openSync(this.journal, APPEND_FLAGS);
@@ -190,13 +207,24 @@ export class Outbox {
       const bytesWritten = writeSync(fd, buf, 0, buf.length);
       if (bytesWritten !== buf.length)
         throw new Error(`short write to ${this.journal} (${bytesWritten} of ${buf.length} bytes)`);
-      if (sync) await fdatasyncAsync(fd);
     } catch (err) {
       this.suspect = true;
-      throw err;
-    } finally {
       closeSync(fd);
+      throw err;
     }
+    if (!sync) {
+      closeSync(fd);
+      return { synced: Promise.resolve() };
+    }
+    const synced = fdatasyncAsync(fd)
+      .catch((err: unknown) => {
+        // Whether any line since the last good sync is on the disk is unknown: rewritten before the next append.
+        this.suspect = true;
+        throw err;
+      })
+      .finally(() => closeSync(fd));
+    synced.catch(() => {}); // its caller awaits it, a few microtasks later
+    return { synced };
   }
 
   /** Empties the journal (every message is out). Not synced: at worst a power cut sends them again. */
@@ -258,6 +286,13 @@ export class Outbox {
     this.nextSeq = maxSeq + 1;
     this.index = sorted;
     return sorted;
+  }
+}
+
+/** The message is queued (and will be sent) but its fdatasync failed: a power cut may lose it. */
+export class NotDurableError extends Error {
+  constructor(journal: string, cause: unknown) {
+    super(`${journal}: message queued but not durable (${(cause as Error).message})`, { cause });
   }
 }
 

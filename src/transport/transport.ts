@@ -15,7 +15,7 @@ import { EventEmitter } from 'node:events';
 import type { IConnackPacket, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { Settings } from '../settings/load.js';
-import type { Outbox } from '../store/outbox.js';
+import { NotDurableError, type Outbox } from '../store/outbox.js';
 import { attachBackoff } from './backoff.js';
 import { connectMqtt } from './client.js';
 import { BACKOFF_FIRST_MS, buildConnectOptions, offlineStatus, redactOptions } from './connect-options.js';
@@ -117,8 +117,17 @@ export class Transport extends EventEmitter<TransportEvents> {
     const body = JSON.stringify(payload);
     let queued: { seq: number; dropped: number };
     try {
-      queued = await this.opts.outbox.enqueue({ topic, payload: body });
+      // Sent as soon as it is in the queue, while its fdatasync runs (outbox.ts).
+      queued = await this.opts.outbox.enqueue({ topic, payload: body }, () => this.flusher.kick());
     } catch (err) {
+      if (err instanceof NotDurableError) {
+        // Queued and being sent; only its copy on disk may be missing after a power cut.
+        this.log.error(
+          { err: err.message, topic },
+          'outbox fdatasync failed; message sent without a durable copy',
+        );
+        return;
+      }
       // The outbox cannot take it (a full, read-only or failing disk). An answer must not be lost for that,
       // nor the caller fail: hand it to MQTT.js (its memory queue keeps it across a reconnect, not a restart).
       this.log.error(
@@ -141,7 +150,6 @@ export class Transport extends EventEmitter<TransportEvents> {
     }
     const { seq, dropped } = queued;
     if (dropped > 0) this.log.warn({ dropped, seq }, `outbox full: ${dropped} oldest message(s) dropped`);
-    this.flusher.kick();
   }
 
   /**
