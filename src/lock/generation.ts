@@ -16,8 +16,13 @@ import { bootId } from './proc.js';
 /** Tokens reserved per durable write: the amortised cost is 2 / RESERVE_BLOCK syncs per acquisition. */
 export const RESERVE_BLOCK = 100;
 
-export async function nextGeneration(files: LockFiles, boot: string = bootId()): Promise<number> {
-  const counter = await files.readGeneration();
+/** `counter`: the generation file's value when the caller has just read it under the same kernel locks. */
+export async function nextGeneration(
+  files: LockFiles,
+  boot: string = bootId(),
+  counter?: number,
+): Promise<number> {
+  counter ??= await files.readGeneration();
   const reserve = await files.readReserve();
   // Another boot's counter may have lost its last writes: the durable ceiling is the only safe floor.
   const floor = reserve && reserve.boot === boot ? counter + 1 : Math.max(counter + 1, reserve?.ceiling ?? 0);

@@ -6,9 +6,14 @@ import type { LockFiles } from './files.js';
 import { monoNow } from './mono.js';
 import { bootId, processFacts, selfStart } from './proc.js';
 
+/** How often leftover intents are looked for (the GC's default interval). */
+const PRUNE_EVERY_MS = 30_000;
+
 export class Intents {
   /** Overlapping transitions of this process (the file is per process): the last one out removes it. */
   private users = 0;
+  /** When prune() last looked (monotonic ms), null before the first time. */
+  private prunedAt: number | null = null;
 
   constructor(
     private readonly files: LockFiles,
@@ -50,8 +55,13 @@ export class Intents {
     }
   }
 
-  /** Intents of processes killed mid-transition: harmless (they vouch only for a live pid) but clutter. */
+  /**
+   * Intents of processes killed mid-transition: harmless (they vouch only for a live pid) but clutter. Looked
+   * for at most once per PRUNE_EVERY_MS: a listing of the folder on every landing bought nothing.
+   */
   async prune(): Promise<void> {
+    if (this.prunedAt !== null && monoNow() - this.prunedAt < PRUNE_EVERY_MS) return;
+    this.prunedAt = monoNow();
     for (const pid of await this.files.intentPids()) {
       if (pid !== process.pid && !(await processFacts(pid)).alive) await this.files.removeIntent(pid);
     }

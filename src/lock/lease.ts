@@ -31,7 +31,8 @@ export async function takeOwnership(
   maxHoldMs?: number,
 ): Promise<LockLease> {
   const { files, intents, opts } = ctx;
-  const generation = await nextGeneration(files);
+  // `found` was read under these kernel locks: its generation is the counter as it is now.
+  const generation = await nextGeneration(files, bootId(), found.generation);
   const now = new Date((opts.now ?? Date.now)()).toISOString();
   const owner: OwnerRecord = {
     pid: process.pid,

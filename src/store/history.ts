@@ -7,6 +7,7 @@
 // - Versions only move forward (a rollback lands as a new version), so "newest" is "highest version", and
 //   pruning to N after each record keeps exactly the newest N.
 // - Only names of the form `<digits>.json` are entries; temporaries of atomicWrite start with a dot.
+import { readdirSync, unlinkSync } from 'node:fs';
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StagedWrite } from './atomic.js';
@@ -32,6 +33,16 @@ const ENTRY_RE = /^(\d+)\.json$/;
 
 export function historyFileName(version: number): string {
   return `${String(version).padStart(9, '0')}.json`;
+}
+
+/** The versions of the entries among `names`, newest first. */
+function entryVersions(names: string[]): number[] {
+  const versions: number[] = [];
+  for (const name of names) {
+    const m = ENTRY_RE.exec(name);
+    if (m) versions.push(Number(m[1]));
+  }
+  return versions.sort((a, b) => b - a);
 }
 
 export class History {
@@ -74,10 +85,17 @@ export class History {
     return {
       place: async () => {
         await staged.place();
-        const versions = await this.versions();
+        // Synchronous: a landing waits for this, and a listing of a few names and one unlink take microseconds,
+        // where each thread-pool round trip cost tens of them and a wake-up of the event loop.
         // Losing an unlink to a crash only leaves one entry too many; the next record prunes it.
-        await this.inDir(async (at) => {
-          for (const v of versions.slice(this.keep)) await unlink(at(historyFileName(v))).catch(() => {});
+        await this.inDir((at) => {
+          for (const v of entryVersions(readdirSync(at(''))).slice(this.keep)) {
+            try {
+              unlinkSync(at(historyFileName(v)));
+            } catch {
+              // gone already, or not ours to remove: one entry too many, pruned by the next record
+            }
+          }
         });
       },
       abandon: () => staged.abandon(),
@@ -150,16 +168,11 @@ export class History {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;
     }
-    const versions: number[] = [];
-    for (const name of names) {
-      const m = ENTRY_RE.exec(name);
-      if (m) versions.push(Number(m[1]));
-    }
-    return versions.sort((a, b) => b - a);
+    return entryVersions(names);
   }
 
   /** Runs `fn` with names resolved inside the history folder, opened without following links in the tree. */
-  private inDir<T>(fn: (at: (name: string) => string) => Promise<T>): Promise<T> {
+  private inDir<T>(fn: (at: (name: string) => string) => Promise<T> | T): Promise<T> {
     return inDirectory(this.dir, this.tree, false, (dir) => fn((name) => dir.at(name)));
   }
 }
