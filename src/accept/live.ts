@@ -19,7 +19,7 @@ export interface LiveConfig {
   bytes: Buffer;
   sha256: string;
   /** Push id and version from its header, when the file is exactly as aimlock rendered it. */
-  ours: { id: string; version: number; at: string } | null;
+  readonly ours: { id: string; version: number; at: string } | null;
 }
 
 /**
@@ -35,20 +35,33 @@ export async function readLive(path: string, tree?: OwnedTree): Promise<LiveConf
     throw explainLink(err, path);
   }
   const text = bytes.toString('utf8');
-  const sha256 = configSha256(text);
+  // `ours` is worked out when first asked: a file whose hash is the recorded one (every read on a push's path)
+  // needs no parse and no second rendering.
+  let ours: LiveConfig['ours'] | undefined;
+  return {
+    bytes,
+    sha256: configSha256(text),
+    get ours() {
+      if (ours === undefined) ours = headerIfOurs(text);
+      return ours;
+    },
+  };
+}
+
+/** Push id and version from the header of a file that is exactly as aimlock rendered it, else null. */
+function headerIfOurs(text: string): LiveConfig['ours'] {
   try {
     const { config, meta } = parseConf(text);
-    if (meta && renderConf(config, meta) === text)
-      return { bytes, sha256, ours: { id: meta.id, version: meta.version, at: meta.at } };
+    if (meta && renderConf(config, meta) === text) return { id: meta.id, version: meta.version, at: meta.at };
   } catch {
     // Not parseable: not ours (edited by hand, or foreign).
   }
-  return { bytes, sha256, ours: null };
+  return null;
 }
 
 /** The applied record that tells the truth about `live` when state.json does not (null: it agrees). */
 export function unrecorded(state: AgentState, live: LiveConfig | null): AppliedRecord | null {
-  if (!live?.ours || live.sha256 === state.applied?.sha256) return null;
+  if (!live || live.sha256 === state.applied?.sha256 || !live.ours) return null;
   return {
     id: live.ours.id,
     version: live.ours.version,

@@ -89,8 +89,15 @@ export function tempPathFor(path: string): string {
   return join(dirname(path), tempNameFor(basename(path)));
 }
 
+// Unique per call: a count within this process, after a random word drawn once per process, so a name a dead
+// writer with a reused pid left behind is never drawn again. (randomBytes per name cost a getpid(2) each:
+// OpenSSL's check for a fork.)
+const PROCESS_WORD = randomBytes(4).toString('hex');
+let tempCount = 0;
+
 function tempNameFor(name: string): string {
-  return `.${name}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+  tempCount = (tempCount + 1) % 0x1000000;
+  return `.${name}.tmp-${process.pid}-${PROCESS_WORD}${tempCount.toString(16).padStart(6, '0')}`;
 }
 
 function toBuffer(data: string | Buffer): Buffer {

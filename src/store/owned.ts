@@ -70,7 +70,9 @@ export interface Owner {
   gid: number;
 }
 
-const isRoot = () => process.geteuid?.() === 0;
+// The effective uid never changes in this process: asked once, not at every file created (a system call each).
+const IS_ROOT = process.geteuid?.() === 0;
+const isRoot = () => IS_ROOT;
 
 /** A directory held open by fd; names inside it are reached through the fd, never through its path again. */
 export class Dir {
