@@ -185,7 +185,7 @@ if (!straceMissing)
           1,
           `push ${id.slice(0, 8)} answered exactly once`,
         );
-      await faulty.waitLog(/outbox fdatasync failed; message sent without a durable copy/);
+      await faulty.waitLog(/outbox fdatasync failed; message queued without a durable copy/);
       t.equal(faulty.child.exitCode, null, 'the agent (under strace) is alive');
       process.kill(agentPid, 'SIGTERM');
       await new Promise<void>((resolve) => faulty.child.once('exit', () => resolve()));

@@ -182,3 +182,29 @@ t.test('outbox journal: done lines are compacted while messages wait', async (t)
     Array.from({ length: 100 }, (_, i) => i + 501),
   );
 });
+
+t.test(
+  'outbox: a burst of enqueues shares its fdatasyncs (group commit): few fds open, every message durable',
+  async (t) => {
+    const dir = join(t.testdir(), 'outbox');
+    const box = new Outbox(dir, { maxItems: 1000 });
+    await box.size(); // loaded: the journal exists
+    const openFds = () => readdirSync('/proc/self/fd').length;
+    const before = openFds();
+    const queued: number[] = [];
+    const all = Array.from({ length: 300 }, (_, i) =>
+      box.enqueue({ topic: `t/${i}`, payload: `p${i}` }, () => queued.push(i)),
+    );
+    // Every write is done once the queue has run (microtasks); the syncs are still on the disk's time.
+    await new Promise((r) => setImmediate(r));
+    t.ok(queued.length > 0, `messages are queued before their syncs are done (${queued.length})`);
+    t.ok(openFds() - before <= 2, `at most one journal fd held for syncing (${openFds() - before} more fds)`);
+    const seqs = (await Promise.all(all)).map((r) => r.seq);
+    t.strictSame(
+      seqs,
+      Array.from({ length: 300 }, (_, i) => i + 1),
+      'each resolved, in order',
+    );
+    t.strictSame(waitingOnDisk(dir), seqs, 'and all of them are in the journal');
+  },
+);

@@ -285,10 +285,11 @@ export class Agent {
         code: f.code,
         ts: String(doc.ts),
       };
-      // An applied answer says what is live now (it was read and written under the lock a moment ago);
-      // anything else that changed what is live is read back.
-      if (doc.status === 'applied' && f.version !== null && f.config_sha256)
-        this.applied = { id: f.id, version: f.version, sha256: f.config_sha256 };
+      // An applied answer newer than what status says is what is live now (written under the lock a moment
+      // ago); anything else (an older answer given late, an incomplete landing) is read back.
+      const v = f.version;
+      if (doc.status === 'applied' && f.config_sha256 && v !== null && v > (this.applied?.version ?? 0))
+        this.applied = { id: f.id, version: v, sha256: f.config_sha256 };
       else if (doc.status === 'applied' || doc.code === 'apply_incomplete') await this.readState();
       await this.transport.publishStatus();
     }

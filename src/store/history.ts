@@ -5,7 +5,8 @@
 //   an entry is whole or absent, also after a power cut (its bytes are synced before the rename; the rename
 //   itself is not, so a cut may lose the newest entries: start-up rebuilds the live one). Names are compared as numbers, so a version beyond the padding still sorts.
 // - Versions only move forward (a rollback lands as a new version), so "newest" is "highest version", and
-//   pruning to N after each record keeps exactly the newest N.
+//   pruning to N after each record keeps exactly the newest N (just after the record, on the event loop's
+//   next turn: see stage()).
 // - Only names of the form `<digits>.json` are entries; temporaries of atomicWrite start with a dot.
 import { readdirSync, unlinkSync } from 'node:fs';
 import { mkdir, readdir, unlink } from 'node:fs/promises';
@@ -47,6 +48,8 @@ function entryVersions(names: string[]): number[] {
 
 export class History {
   readonly keep: number;
+  /** The prune after the last place() (see stage()); every listing waits for it. */
+  private pruning: Promise<void> = Promise.resolve();
 
   constructor(
     readonly dir: string,
@@ -62,6 +65,18 @@ export class History {
   /** Stores `entry` (replacing an entry of the same version), then prunes to the newest `keep`. */
   async record(entry: HistoryEntry): Promise<void> {
     await (await this.stage(entry)).place();
+    await this.pruning;
+  }
+
+  /** Keeps the newest `keep` entries. Never throws: losing an unlink only leaves an entry too many for now. */
+  private async prune(): Promise<void> {
+    await this.inDir((at) => {
+      for (const v of entryVersions(readdirSync(at(''))).slice(this.keep)) {
+        try {
+          unlinkSync(at(historyFileName(v)));
+        } catch {} // gone already, or the folder refuses: pruned by the next record
+      }
+    }).catch(() => {});
   }
 
   /**
@@ -85,18 +100,11 @@ export class History {
     return {
       place: async () => {
         await staged.place();
-        // Synchronous: a landing waits for this, and a listing of a few names and one unlink take microseconds,
-        // where each thread-pool round trip cost tens of them and a wake-up of the event loop.
-        // Losing an unlink to a crash only leaves one entry too many; the next record prunes it.
-        await this.inDir((at) => {
-          for (const v of entryVersions(readdirSync(at(''))).slice(this.keep)) {
-            try {
-              unlinkSync(at(historyFileName(v)));
-            } catch {
-              // gone already, or not ours to remove: one entry too many, pruned by the next record
-            }
-          }
-        });
+        // Pruned on the event loop's next turn, not before place() returns: a landing goes on to rename its state
+        // record and wait for the directory fsync, and the unlink (ext4 frees the synced entry's blocks, ~0.1 ms
+        // here) runs while it waits. Readers in this process wait for it (settled()); another process may list
+        // one entry too many for that instant, as after a crash between the rename and the unlink.
+        this.pruning = new Promise((resolve) => setImmediate(() => void this.prune().finally(resolve)));
       },
       abandon: () => staged.abandon(),
     };
@@ -161,6 +169,7 @@ export class History {
 
   /** Versions on disk, newest first. */
   private async versions(): Promise<number[]> {
+    await this.pruning;
     let names: string[];
     try {
       names = await this.inDir((at) => readdir(at('')));

@@ -29,11 +29,13 @@
 //   REFUSED_KEEP of them kept for a technician, so nothing is dropped silently.
 // - One process owns an outbox (the agent). Within it, operations run one at a time (a promise queue), so a
 //   burst of enqueues cannot overshoot the bound or reuse a sequence number, and journal lines never interleave.
+//   Only the fdatasyncs run outside that queue, one at a time, shared by the lines written meanwhile (group
+//   commit, syncJournal).
 // - Nothing is retried after a failed write or fdatasync (after EIO a retry may lie): the operation fails, and
-//   the journal is rewritten from memory before the next append (a failed write may have left half a line).
-//   A message whose write succeeded but whose fdatasync failed stays queued (it is sent, maybe already was):
-//   enqueue() then rejects with NotDurableError, so the caller neither sends it a second time nor calls it
-//   safe across a power cut.
+//   the journal is rewritten from memory before the next append that starts after the failure is known (a
+//   failed write may have left half a line). A message whose write succeeded but whose fdatasync failed stays
+//   queued (it is sent, maybe already was; that rewrite makes it durable): enqueue() then rejects with
+//   NotDurableError, so the caller neither sends it a second time nor calls it safe across a power cut.
 import { closeSync, fdatasync, constants as fsc, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -83,6 +85,9 @@ export class Outbox {
   /** A write failed part-way: the journal may end in half a line, so it is rewritten before the next append. */
   private suspect = false;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The journal's fdatasync in flight, and the one that lines written meanwhile wait for (syncJournal). */
+  private syncing: Promise<void> | null = null;
+  private following: Promise<void> | null = null;
   private readonly journal: string;
 
   constructor(
@@ -195,9 +200,9 @@ export class Outbox {
   }
 
   /**
-   * One write(2) of whole lines at the end of the journal; when `sync`, its fdatasync is started and returned
-   * (`synced`, never retried; the fd is closed once it settles). Only the fdatasync leaves the event loop:
-   * open, write and close of a local file take microseconds.
+   * One write(2) of whole lines at the end of the journal; when `sync`, the promise of the fdatasync that
+   * covers it (`synced`: see syncJournal). Only the fdatasync leaves the event loop: open, write and close of a
+   * local file take microseconds.
    */
   private async append(lines: string, sync: boolean): Promise<{ synced: Promise<void> }> {
     if (this.suspect) await this.rewrite(this.index ?? new Map());
@@ -216,15 +221,46 @@ export class Outbox {
       closeSync(fd);
       return { synced: Promise.resolve() };
     }
-    const synced = fdatasyncAsync(fd)
+    const synced = this.syncJournal(fd);
+    synced.catch(() => {}); // its caller awaits it, a few microtasks later
+    return { synced };
+  }
+
+  /**
+   * Group commit: at most one fdatasync of the journal in flight (one fd, one worker thread, however large a
+   * burst). A line written while one runs is covered by the next, which every such line shares. Takes over
+   * `fd` (closed once its sync settles). Never retried: when a sync fails, the lines waiting for the next one
+   * fail with it, unsynced (the journal is rewritten from memory before the next append).
+   */
+  private syncJournal(fd: number): Promise<void> {
+    if (this.syncing) {
+      closeSync(fd);
+      this.following ??= this.syncing.then(
+        () => {
+          this.following = null;
+          return this.syncJournal(openSync(this.journal, APPEND_FLAGS));
+        },
+        (err: unknown) => {
+          this.following = null;
+          throw err;
+        },
+      );
+      return this.following;
+    }
+    const run = fdatasyncAsync(fd)
       .catch((err: unknown) => {
         // Whether any line since the last good sync is on the disk is unknown: rewritten before the next append.
         this.suspect = true;
         throw err;
       })
       .finally(() => closeSync(fd));
-    synced.catch(() => {}); // its caller awaits it, a few microtasks later
-    return { synced };
+    this.syncing = run;
+    const done = () => {
+      if (this.syncing === run) this.syncing = null;
+    };
+    // Registered before any follower's handlers, so a follower finds no sync in flight and starts its own.
+    run.then(done, done);
+    return run;
   }
 
   /** Empties the journal (every message is out). Not synced: at worst a power cut sends them again. */

@@ -8,7 +8,9 @@
 //   outbox, oldest first.
 // - A push is acknowledged (PUBACK) only after onPush has settled (inbound.ts).
 // - Nothing here waits for a broker ack on behalf of a caller: send() resolves once the message is durable
-//   in the outbox, publishStatus() once it is handed to the socket. onPush runs while MQTT.js holds back every
+//   in the outbox (or, when the disk failed it, once it is queued in memory or handed to MQTT.js: logged at
+//   error level), publishStatus() once it is handed to the socket. The outbox may publish a message before its
+//   fdatasync is done (store/outbox.ts). onPush runs while MQTT.js holds back every
 //   incoming packet, so waiting for a PUBACK from inside onPush would never end.
 // - Nagle is off on every socket (see noDelay()).
 import { EventEmitter } from 'node:events';
@@ -111,7 +113,8 @@ export class Transport extends EventEmitter<TransportEvents> {
     );
   }
 
-  /** Queues a result or telemetry message durably; resolves once it is in the outbox (not on PUBACK). */
+  /** Queues a result or telemetry message durably; resolves once it is durable in the outbox, not on PUBACK
+   *  (when the disk fails, once it is queued without a durable copy: see the header). */
   async send(kind: SendKind, payload: object): Promise<void> {
     const topic = this.topics[kind];
     const body = JSON.stringify(payload);
@@ -121,10 +124,11 @@ export class Transport extends EventEmitter<TransportEvents> {
       queued = await this.opts.outbox.enqueue({ topic, payload: body }, () => this.flusher.kick());
     } catch (err) {
       if (err instanceof NotDurableError) {
-        // Queued and being sent; only its copy on disk may be missing after a power cut.
+        // Queued (sent once connected); the outbox rewrites its journal before its next append, until then a
+        // power cut may lose the message.
         this.log.error(
           { err: err.message, topic },
-          'outbox fdatasync failed; message sent without a durable copy',
+          'outbox fdatasync failed; message queued without a durable copy until the next outbox write',
         );
         return;
       }
