@@ -21,6 +21,9 @@ import { exited } from './procs.js';
 
 interface Teardown {
   teardown(fn: () => void | Promise<void>): void;
+  /** tap's Test has both: a failed test shows the agent's last log lines (a flake in CI is then readable). */
+  passing?(): boolean;
+  comment?(...args: unknown[]): void;
 }
 
 export interface OperatorKey {
@@ -101,6 +104,10 @@ export async function startAgent(
     logs.push(...lines);
   });
   t.teardown(async () => {
+    if (t.passing?.() === false)
+      t.comment?.(
+        `agent pid ${child.pid}, its last log lines:\n${[...logs, partial, stderr].slice(-40).join('\n')}`,
+      );
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGKILL');
       await exited(child);
