@@ -28,7 +28,7 @@ import {
 } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { atomicWrite, createWhole, sweepTempFiles } from '../store/atomic.js';
+import { atomicWrite, sweepTempFiles } from '../store/atomic.js';
 import { readText, readTextIfPresent } from '../store/json-file.js';
 import {
   explainLink,
@@ -112,24 +112,17 @@ export class LockFiles {
   }
 
   /**
-   * Each process writes only its own intent file, so no lock is needed. Not fsync'd on purpose: an intent only
-   * vouches for a live process, and after a crash or power cut its writer is gone.
-   *
-   * `first` (no transition of ours under way, so no intent of ours in place): created at its name in one
-   * write, no temporary and no rename. An observer may read it empty or half-written for an instant, and that
-   * is harmless: it is complete before its writer takes a kernel lock or changes the bit, and an observer that
-   * sees either reads intents again after it (observe.ts transitions()). Otherwise — a refresh, or an intent
-   * already in place (overlapping transitions, a leftover, a planted link) — renamed into place, so an intent
-   * that vouches is never replaced by a half-written one.
+   * Each process writes only its own intent file, so no lock is needed. Renamed into place so an observer
+   * never reads a half-written one (that would make a compliant holder look like a stranger). Not fsync'd on
+   * purpose: an intent only vouches for a live process, and after a crash or power cut its writer is gone.
+   * (Creating it in place instead, or keeping it between transitions and overwriting it, measured no faster.)
    */
   // Overlapping transitions in one process (an apply while the GC reclaims) write the same intent at once:
   // atomicWrite gives each write its own temporary name (one per pid collided: ENOENT on the second rename).
-  async writeIntent(intent: IntentRecord, first = false): Promise<void> {
+  async writeIntent(intent: IntentRecord): Promise<void> {
     const path = join(this.intentsDir, `${intent.pid}.json`);
     if (!this.tree) await mkdir(this.intentsDir, { recursive: true });
-    const text = JSON.stringify(intent);
-    if (first && (await createWhole(path, text, this.tree))) return;
-    await atomicWrite(path, text, { tree: this.tree, durable: false });
+    await atomicWrite(path, JSON.stringify(intent), { tree: this.tree, durable: false });
   }
 
   async removeIntent(pid: number): Promise<void> {

@@ -27,21 +27,18 @@ export class Intents {
     // An intent that cannot be written (a full, read-only or failing disk, an immutable folder) costs only a
     // moment in which observers may see a mismatch; failing the transition instead would strand a release
     // half-way (kernel locks kept, bit set) — so the transition goes on without it.
-    const write = async (first: boolean) => {
+    const write = async () => {
       writtenAt = monoNow();
       await this.files
-        .writeIntent(
-          {
-            pid: process.pid,
-            pid_start: selfStart(),
-            boot_id: bootId(),
-            holder: this.holder,
-            purpose,
-            at: new Date().toISOString(),
-            at_mono_ms: writtenAt,
-          },
-          first,
-        )
+        .writeIntent({
+          pid: process.pid,
+          pid_start: selfStart(),
+          boot_id: bootId(),
+          holder: this.holder,
+          purpose,
+          at: new Date().toISOString(),
+          at_mono_ms: writtenAt,
+        })
         .catch((err: NodeJS.ErrnoException) => {
           // A link planted where the intents belong (unsafe_path) still stops the transition.
           if (err instanceof UnsafePathError) throw err;
@@ -49,9 +46,9 @@ export class Intents {
     };
     this.users++;
     try {
-      await write(this.users === 1);
+      await write();
       return await fn(async () => {
-        if (monoNow() - writtenAt > this.ttlMs / 2) await write(false);
+        if (monoNow() - writtenAt > this.ttlMs / 2) await write();
       });
     } finally {
       if (--this.users === 0) await this.files.removeIntent(process.pid);

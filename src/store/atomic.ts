@@ -37,7 +37,7 @@ import {
 import { open, readdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { type Dir, inParent, type OwnedTree, openParent } from './owned.js';
+import { type Dir, type OwnedTree, openParent } from './owned.js';
 
 const fsyncAsync = promisify(fsync);
 
@@ -115,34 +115,6 @@ export async function atomicWrite(
   opts: AtomicWriteOptions = {},
 ): Promise<void> {
   await (await stageWrite(path, data, opts)).place();
-}
-
-/**
- * Creates `path` with `data` (one write, not synced) when nothing is there; false, writing nothing, when
- * something is (EEXIST: a file, or a link, which is not followed). Unlike atomicWrite a reader may find the
- * file empty or partly written for an instant: only for a record whose readers can tell when it was complete
- * (lock/intents.ts).
- */
-export function createWhole(path: string, data: string, tree?: OwnedTree): Promise<boolean> {
-  return inParent(path, tree, tree !== undefined, (dir, name) => {
-    let fd: number;
-    try {
-      fd = openSync(dir.at(name), TEMP_FLAGS, DEFAULT_MODE);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw err;
-    }
-    try {
-      dir.adopt(fd);
-      writeAllSync(fd, toBuffer(data));
-    } catch (err) {
-      removeQuietly(dir.at(name)); // ours (O_EXCL): no half record left behind
-      throw err;
-    } finally {
-      closeSync(fd);
-    }
-    return true;
-  });
 }
 
 /** An atomicWrite half done: the temporary is written (and synced, when durable) but not yet visible at `path`. */
