@@ -208,3 +208,44 @@ t.test(
     t.strictSame(waitingOnDisk(dir), seqs, 'and all of them are in the journal');
   },
 );
+
+t.test(
+  'outbox: the sync that waiting lines share is of the file they were written to, whatever the name holds by then',
+  async (t) => {
+    const real = await import('node:fs');
+    // fdatasync held until the test lets it go, remembering which file (inode) it syncs.
+    const held: Array<{ ino: number; release: () => void }> = [];
+    const fdatasync = (fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+      held.push({ ino: real.fstatSync(fd).ino, release: () => real.fdatasync(fd, cb) });
+    };
+    const { Outbox: HeldOutbox } = await t.mockImport<typeof import('../src/store/outbox.js')>(
+      '../src/store/outbox.js',
+      { 'node:fs': { ...real, fdatasync } },
+    );
+    const until = async (ok: () => boolean) => {
+      while (!ok()) await new Promise((r) => setImmediate(r));
+    };
+    const dir = join(t.testdir(), 'outbox');
+    const box = new HeldOutbox(dir);
+    await box.size(); // loaded: the journal exists
+    const journal = join(dir, JOURNAL_NAME);
+    const written = real.statSync(journal).ino;
+    const first = box.enqueue({ topic: 't/1', payload: 'p1' });
+    await until(() => held.length === 1);
+    const second = box.enqueue({ topic: 't/2', payload: 'p2' }); // written now, waits for the next sync
+    await until(() => readFileSync(journal, 'utf8').includes('"t/2"'));
+    // Meanwhile a new journal is renamed over the name (as a compaction does), its rename not yet durable.
+    writeFileSync(`${journal}.new`, readFileSync(journal));
+    real.renameSync(`${journal}.new`, journal);
+    held[0]!.release();
+    await first;
+    await until(() => held.length === 2);
+    t.equal(
+      held[1]!.ino,
+      written,
+      'the second sync is of the file line 2 is in, not of the one renamed over it',
+    );
+    held[1]!.release();
+    t.strictSame(await second, { seq: 2, dropped: 0 }, 'and line 2 is told durable only after it');
+  },
+);

@@ -102,8 +102,10 @@ export class History {
         await staged.place();
         // Pruned on the event loop's next turn, not before place() returns: a landing goes on to rename its state
         // record and wait for the directory fsync, and the unlink (ext4 frees the synced entry's blocks, ~0.1 ms
-        // here) runs while it waits. Readers in this process wait for it (settled()); another process may list
-        // one entry too many for that instant, as after a crash between the rename and the unlink.
+        // here) runs while it waits. Listings in this process wait for it (`pruning`; get() of one entry need
+        // not); another process may list one entry too many for that instant, as after a crash between the
+        // rename and the unlink. A prune that fails is not reported: the landing is committed, and the next
+        // record prunes again.
         this.pruning = new Promise((resolve) => setImmediate(() => void this.prune().finally(resolve)));
       },
       abandon: () => staged.abandon(),

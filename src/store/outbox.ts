@@ -88,6 +88,8 @@ export class Outbox {
   /** The journal's fdatasync in flight, and the one that lines written meanwhile wait for (syncJournal). */
   private syncing: Promise<void> | null = null;
   private following: Promise<void> | null = null;
+  /** The fd the newest line waiting for `following` was written through (see syncJournal). */
+  private followerFd: number | null = null;
   private readonly journal: string;
 
   constructor(
@@ -227,21 +229,25 @@ export class Outbox {
   }
 
   /**
-   * Group commit: at most one fdatasync of the journal in flight (one fd, one worker thread, however large a
-   * burst). A line written while one runs is covered by the next, which every such line shares. Takes over
-   * `fd` (closed once its sync settles). Never retried: when a sync fails, the lines waiting for the next one
-   * fail with it, unsynced (the journal is rewritten from memory before the next append).
+   * Group commit: at most one fdatasync of the journal in flight (one worker thread, however large a burst). A
+   * line written while one runs is covered by the next, which every such line shares. Takes over `fd` (closed
+   * once its sync settles). Never retried: when a sync fails, the lines waiting for the next one fail with it,
+   * unsynced (the journal is rewritten from memory before the next append).
+   *
+   * The next sync is of the fd the newest waiting line was written through, never the journal reopened by name:
+   * a compaction (rewrite) may have renamed a new journal over it meanwhile, and syncing that one would not
+   * make a line in the old one durable while the rename may not be yet. An older waiting line is in the same
+   * file, or in one that a rewrite since has replaced — with every waiting message in it, synced, renamed and
+   * its directory synced before that newest line was appended (the serial queue).
    */
   private syncJournal(fd: number): Promise<void> {
     if (this.syncing) {
-      closeSync(fd);
+      if (this.followerFd !== null) closeSync(this.followerFd);
+      this.followerFd = fd;
       this.following ??= this.syncing.then(
-        () => {
-          this.following = null;
-          return this.syncJournal(openSync(this.journal, APPEND_FLAGS));
-        },
+        () => this.syncJournal(this.takeFollowerFd()),
         (err: unknown) => {
-          this.following = null;
+          closeSync(this.takeFollowerFd());
           throw err;
         },
       );
@@ -261,6 +267,14 @@ export class Outbox {
     // Registered before any follower's handlers, so a follower finds no sync in flight and starts its own.
     run.then(done, done);
     return run;
+  }
+
+  /** The next sync's fd, handed over once: the group that waited for it closes. */
+  private takeFollowerFd(): number {
+    const fd = this.followerFd as number;
+    this.followerFd = null;
+    this.following = null;
+    return fd;
   }
 
   /** Empties the journal (every message is out). Not synced: at worst a power cut sends them again. */
