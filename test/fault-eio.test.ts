@@ -12,6 +12,32 @@ import { agentBoard, operator, pushVersion, startAgent } from './helpers/agent.j
 import { startMosquitto } from './helpers/mosquitto.js';
 import { tracedPid } from './helpers/strace.js';
 
+/** Runs the agent under strace with every `call` (on files under `path`, when given) failing with EIO. */
+const failingWithEio =
+  (trace: string, call: 'fsync' | 'fdatasync', path?: string) =>
+  (argv: string[]): [string, string[]] => [
+    'strace',
+    [
+      '-f',
+      '-qq',
+      '-o',
+      trace,
+      '-e',
+      `trace=${call}`,
+      '-e',
+      `inject=${call}:error=EIO`,
+      ...(path ? ['-P', path] : []),
+      '--',
+      ...argv,
+    ],
+  ];
+
+/** The calls strace made fail, one line each (a retried one would be a line more). */
+const injectedFailures = (trace: string) =>
+  readFileSync(trace, 'utf8')
+    .split('\n')
+    .filter((l) => /EIO .*INJECTED/.test(l));
+
 const straceMissing = spawnSync('strace', ['-V']).status === 0 ? null : 'strace is not installed';
 
 if (straceMissing && process.env.CI) t.fail(`CI must run the EIO test, but ${straceMissing}`);
@@ -35,23 +61,7 @@ else
       t.equal(await healthy.stop(), 0);
 
       const faulty = await startAgent(t, board, {
-        wrap: (argv) => [
-          'strace',
-          [
-            '-f',
-            '-qq',
-            '-o',
-            trace,
-            '-e',
-            'trace=fsync',
-            '-e',
-            'inject=fsync:error=EIO',
-            '-P',
-            cfg,
-            '--',
-            ...argv,
-          ],
-        ],
+        wrap: failingWithEio(trace, 'fsync', cfg),
       });
       const agentPid = tracedPid(t, faulty.child.pid);
       const r = await push(2);
@@ -65,9 +75,7 @@ else
       t.equal(faulty.child.exitCode, null, 'the agent (under strace) is alive');
       process.kill(agentPid, 'SIGTERM');
       await new Promise<void>((resolve) => faulty.child.once('exit', () => resolve()));
-      const injected = readFileSync(trace, 'utf8')
-        .split('\n')
-        .filter((l) => /EIO .*INJECTED/.test(l));
+      const injected = injectedFailures(trace);
       t.equal(
         injected.length,
         2,
@@ -99,23 +107,7 @@ if (!straceMissing)
       // Only fsyncs of the state directory itself fail: the temp files' own fsyncs succeed, so the failure
       // lands after both renames — the one directory fsync that would have committed config and record.
       const faulty = await startAgent(t, board, {
-        wrap: (argv) => [
-          'strace',
-          [
-            '-f',
-            '-qq',
-            '-o',
-            trace,
-            '-e',
-            'trace=fsync',
-            '-e',
-            'inject=fsync:error=EIO',
-            '-P',
-            board.stateDir,
-            '--',
-            ...argv,
-          ],
-        ],
+        wrap: failingWithEio(trace, 'fsync', board.stateDir),
       });
       const agentPid = tracedPid(t, faulty.child.pid);
       const r = await push(2);
@@ -127,9 +119,7 @@ if (!straceMissing)
       t.notOk(state.seen_ids.includes(String(r.id)), 'the rolled-back push is not remembered as seen');
       process.kill(agentPid, 'SIGTERM');
       await new Promise<void>((resolve) => faulty.child.once('exit', () => resolve()));
-      const injected = readFileSync(trace, 'utf8')
-        .split('\n')
-        .filter((l) => /EIO .*INJECTED/.test(l));
+      const injected = injectedFailures(trace);
       t.equal(
         injected.length,
         3,
@@ -154,21 +144,7 @@ if (!straceMissing)
       // The outbox journal is the only file the agent fdatasyncs on a landing (an `applied` audit line is not
       // synced): every result's durable copy fails, after its line was written and it went out (outbox.ts).
       const faulty = await startAgent(t, board, {
-        wrap: (argv) => [
-          'strace',
-          [
-            '-f',
-            '-qq',
-            '-o',
-            trace,
-            '-e',
-            'trace=fdatasync',
-            '-e',
-            'inject=fdatasync:error=EIO',
-            '--',
-            ...argv,
-          ],
-        ],
+        wrap: failingWithEio(trace, 'fdatasync'),
       });
       const agentPid = tracedPid(t, faulty.child.pid);
       const ids: string[] = [];
@@ -189,9 +165,7 @@ if (!straceMissing)
       t.equal(faulty.child.exitCode, null, 'the agent (under strace) is alive');
       process.kill(agentPid, 'SIGTERM');
       await new Promise<void>((resolve) => faulty.child.once('exit', () => resolve()));
-      const injected = readFileSync(trace, 'utf8')
-        .split('\n')
-        .filter((l) => /fdatasync.*EIO .*INJECTED/.test(l));
+      const injected = injectedFailures(trace);
       t.ok(injected.length >= 3, `the results' fdatasyncs failed (${injected.length})`);
     },
   );
