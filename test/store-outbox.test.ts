@@ -249,3 +249,50 @@ t.test(
     t.strictSame(await second, { seq: 2, dropped: 0 }, 'and line 2 is told durable only after it');
   },
 );
+
+t.test(
+  'outbox: a failed sync fails the lines waiting for the next one too, unsynced, and the journal is rewritten',
+  async (t) => {
+    const real = await import('node:fs');
+    const held: Array<(err: NodeJS.ErrnoException | null) => void> = [];
+    let syncs = 0;
+    const fdatasync = (fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+      syncs++;
+      held.push((err) => (err ? process.nextTick(cb, err) : real.fdatasync(fd, cb)));
+    };
+    const { Outbox: HeldOutbox } = await t.mockImport<typeof import('../src/store/outbox.js')>(
+      '../src/store/outbox.js',
+      { 'node:fs': { ...real, fdatasync } },
+    );
+    const until = async (ok: () => boolean) => {
+      while (!ok()) await new Promise((r) => setImmediate(r));
+    };
+    const dir = join(t.testdir(), 'outbox');
+    const box = new HeldOutbox(dir);
+    await box.size();
+    const first = box.enqueue({ topic: 't/1', payload: 'p1' });
+    await until(() => held.length === 1);
+    const second = box.enqueue({ topic: 't/2', payload: 'p2' });
+    const third = box.enqueue({ topic: 't/3', payload: 'p3' });
+    await until(() => readFileSync(join(dir, JOURNAL_NAME), 'utf8').includes('"t/3"'));
+    held[0]!(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+    await t.rejects(first, { name: 'NotDurableError' }, 'the line whose sync failed: not durable');
+    await t.rejects(
+      second,
+      { name: 'NotDurableError' },
+      'a line waiting for the next sync: not durable either',
+    );
+    await t.rejects(third, { name: 'NotDurableError' }, 'nor the other one waiting');
+    t.equal(syncs, 1, 'no second fdatasync after the failure (never retried)');
+    t.strictSame(
+      (await box.list()).map((i) => i.seq),
+      [1, 2, 3],
+      'all three stay queued (they are sent all the same)',
+    );
+    const fourth = box.enqueue({ topic: 't/4', payload: 'p4' });
+    await until(() => held.length === 2);
+    held[1]!(null);
+    t.strictSame(await fourth, { seq: 4, dropped: 0 });
+    t.strictSame(waitingOnDisk(dir), [1, 2, 3, 4], 'the next append rewrote the journal from memory first');
+  },
+);

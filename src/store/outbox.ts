@@ -343,6 +343,7 @@ export class Outbox {
 export class NotDurableError extends Error {
   constructor(journal: string, cause: unknown) {
     super(`${journal}: message queued but not durable (${(cause as Error).message})`, { cause });
+    this.name = 'NotDurableError';
   }
 }
 
