@@ -1,6 +1,6 @@
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { Outbox } from '../src/store/outbox.js';
 import { JOURNAL_NAME, waitingOnDisk } from '../src/store/outbox-journal.js';
 
@@ -218,15 +218,8 @@ t.test(
     const fdatasync = (fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
       held.push({ ino: real.fstatSync(fd).ino, release: () => real.fdatasync(fd, cb) });
     };
-    const { Outbox: HeldOutbox } = await t.mockImport<typeof import('../src/store/outbox.js')>(
-      '../src/store/outbox.js',
-      { 'node:fs': { ...real, fdatasync } },
-    );
-    const until = async (ok: () => boolean) => {
-      while (!ok()) await new Promise((r) => setImmediate(r));
-    };
-    const dir = join(t.testdir(), 'outbox');
-    const box = new HeldOutbox(dir);
+    const box = await outboxSyncingWith(t, fdatasync);
+    const dir = box.dir;
     await box.size(); // loaded: the journal exists
     const journal = join(dir, JOURNAL_NAME);
     const written = real.statSync(journal).ino;
@@ -260,15 +253,8 @@ t.test(
       syncs++;
       held.push((err) => (err ? process.nextTick(cb, err) : real.fdatasync(fd, cb)));
     };
-    const { Outbox: HeldOutbox } = await t.mockImport<typeof import('../src/store/outbox.js')>(
-      '../src/store/outbox.js',
-      { 'node:fs': { ...real, fdatasync } },
-    );
-    const until = async (ok: () => boolean) => {
-      while (!ok()) await new Promise((r) => setImmediate(r));
-    };
-    const dir = join(t.testdir(), 'outbox');
-    const box = new HeldOutbox(dir);
+    const box = await outboxSyncingWith(t, fdatasync);
+    const dir = box.dir;
     await box.size();
     const first = box.enqueue({ topic: 't/1', payload: 'p1' });
     await until(() => held.length === 1);
@@ -296,3 +282,23 @@ t.test(
     t.strictSame(waitingOnDisk(dir), [1, 2, 3, 4], 'the next append rewrote the journal from memory first');
   },
 );
+
+/** An Outbox (loaded, in a test directory) whose fdatasyncs go through `fdatasync` instead of the kernel's. */
+async function outboxSyncingWith(
+  t: Test,
+  fdatasync: (fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => void,
+) {
+  const real = await import('node:fs');
+  const { Outbox: Mocked } = await t.mockImport<typeof import('../src/store/outbox.js')>(
+    '../src/store/outbox.js',
+    {
+      'node:fs': { ...real, fdatasync },
+    },
+  );
+  return new Mocked(join(t.testdir(), 'outbox'));
+}
+
+/** Turns of the event loop until `ok()`. */
+async function until(ok: () => boolean): Promise<void> {
+  while (!ok()) await new Promise((r) => setImmediate(r));
+}
