@@ -30,7 +30,7 @@
 // - One process owns an outbox (the agent). Within it, operations run one at a time (a promise queue), so a
 //   burst of enqueues cannot overshoot the bound or reuse a sequence number, and journal lines never interleave.
 //   Only the fdatasyncs run outside that queue, one at a time, shared by the lines written meanwhile (group
-//   commit, syncJournal).
+//   commit, group-sync.ts).
 // - Nothing is retried after a failed write or fdatasync (after EIO a retry may lie): the operation fails, and
 //   the journal is rewritten from memory before the next append that starts after the failure is known (a
 //   failed write may have left half a line). A message whose write succeeded but whose fdatasync failed stays
@@ -41,6 +41,7 @@ import { mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { atomicWrite, sweepTempFiles } from './atomic.js';
+import { GroupSync } from './group-sync.js';
 import { isRecord, readJsonFile, writeJsonFile } from './json-file.js';
 import {
   doneLine,
@@ -85,11 +86,10 @@ export class Outbox {
   /** A write failed part-way: the journal may end in half a line, so it is rewritten before the next append. */
   private suspect = false;
   private queue: Promise<unknown> = Promise.resolve();
-  /** The journal's fdatasync in flight, and the one that lines written meanwhile wait for (syncJournal). */
-  private syncing: Promise<void> | null = null;
-  private following: Promise<void> | null = null;
-  /** The fd the newest line waiting for `following` was written through (see syncJournal). */
-  private followerFd: number | null = null;
+  /** The journal's fdatasyncs, one at a time, shared by the lines written meanwhile (group-sync.ts). */
+  private readonly syncs = new GroupSync(fdatasyncAsync, () => {
+    this.suspect = true; // rewritten before the next append
+  });
   private readonly journal: string;
 
   constructor(
@@ -203,7 +203,7 @@ export class Outbox {
 
   /**
    * One write(2) of whole lines at the end of the journal; when `sync`, the promise of the fdatasync that
-   * covers it (`synced`: see syncJournal). Only the fdatasync leaves the event loop: open, write and close of a
+   * covers it (`synced`: group-sync.ts). Only the fdatasync leaves the event loop: open, write and close of a
    * local file take microseconds.
    */
   private async append(lines: string, sync: boolean): Promise<{ synced: Promise<void> }> {
@@ -223,58 +223,9 @@ export class Outbox {
       closeSync(fd);
       return { synced: Promise.resolve() };
     }
-    const synced = this.syncJournal(fd);
+    const synced = this.syncs.sync(fd);
     synced.catch(() => {}); // its caller awaits it, a few microtasks later
     return { synced };
-  }
-
-  /**
-   * Group commit: at most one fdatasync of the journal in flight (one worker thread, however large a burst). A
-   * line written while one runs is covered by the next, which every such line shares. Takes over `fd` (closed
-   * once its sync settles). Never retried: when a sync fails, the lines waiting for the next one fail with it,
-   * unsynced (the journal is rewritten from memory before the next append).
-   *
-   * The next sync is of the fd the newest waiting line was written through, never the journal reopened by name:
-   * a compaction (rewrite) may have renamed a new journal over it meanwhile, and syncing that one would not
-   * make a line in the old one durable while the rename may not be yet. An older waiting line is in the same
-   * file, or in one that a rewrite since has replaced — with every waiting message in it, synced, renamed and
-   * its directory synced before that newest line was appended (the serial queue).
-   */
-  private syncJournal(fd: number): Promise<void> {
-    if (this.syncing) {
-      if (this.followerFd !== null) closeSync(this.followerFd);
-      this.followerFd = fd;
-      this.following ??= this.syncing.then(
-        () => this.syncJournal(this.takeFollowerFd()),
-        (err: unknown) => {
-          closeSync(this.takeFollowerFd());
-          throw err;
-        },
-      );
-      return this.following;
-    }
-    const run = fdatasyncAsync(fd)
-      .catch((err: unknown) => {
-        // Whether any line since the last good sync is on the disk is unknown: rewritten before the next append.
-        this.suspect = true;
-        throw err;
-      })
-      .finally(() => closeSync(fd));
-    this.syncing = run;
-    const done = () => {
-      if (this.syncing === run) this.syncing = null;
-    };
-    // Registered before any follower's handlers, so a follower finds no sync in flight and starts its own.
-    run.then(done, done);
-    return run;
-  }
-
-  /** The next sync's fd, handed over once: the group that waited for it closes. */
-  private takeFollowerFd(): number {
-    const fd = this.followerFd as number;
-    this.followerFd = null;
-    this.following = null;
-    return fd;
   }
 
   /** Empties the journal (every message is out). Not synced: at worst a power cut sends them again. */
