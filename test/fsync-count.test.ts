@@ -1,8 +1,8 @@
 // The fsync budget of the push hot path (issue 13 §2): one applied push may cost at most FSYNC_BUDGET
 // fsync-family calls, so they cannot creep back one "harmless" fsync at a time. The real agent runs under
 // strace (every thread: libuv's pool does the syncs), N pushes are applied one after another, and the calls
-// are counted per push between the instants their results arrived (strace's -ttt wall clock and Date.now()
-// are the same clock). Start-up, the first push (it makes history/ and the lock folder) and shutdown fall
+// are counted per push between the instants their answers were durable (strace's -ttt wall clock and
+// Date.now() are the same clock). Start-up, the first push (it makes history/ and the lock folder) and shutdown fall
 // outside the windows. The per-file breakdown is printed, so a failure says which write grew a sync.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -27,12 +27,14 @@ interface Call {
   file: string;
 }
 
-/** `1732862400.123456 fsync(23</x/var/state.json>) = 0` and `rename("/x/.a.tmp-1-ab", "/x/a") = 0`. */
+/** `1732862400.123456 fsync(23</x/var/state.json>) = 0` and `rename("/x/.a.tmp-1-ab", "/x/a") = 0`; split calls too. */
 function parseTrace(text: string): Call[] {
   const calls: Call[] = [];
   for (const raw of text.split('\n')) {
     const line = raw.replace(/^\d+\s+/, ''); // -f without -ff prefixes the pid
-    const m = /^(\d+\.\d+) (\w+)\((.*)\) += (-?\d+)/.exec(line);
+    // A call another thread interrupts is split in two lines (`fsync(23</x/a> <unfinished ...>`, then
+    // `<... fsync resumed>) = 0`): counted once, from its first line, which has the fd's path.
+    const m = /^(\d+\.\d+) (\w+)\((.*?)(?:\) += -?\d+| <unfinished \.\.\.>$)/.exec(line);
     if (!m) continue;
     const [, at, name, args] = m as unknown as [string, string, string, string];
     if (!SYNCS.includes(name) && !RENAMES.includes(name)) continue;
@@ -85,14 +87,23 @@ else
     });
     const agentPid = tracedPid(t, agent.child.pid);
 
+    // A push's window ends once its answer is durable, not when the answer arrives: the result is published
+    // while its outbox line's fdatasync runs (store/outbox.ts), and the retained status follows only once that
+    // sync is done (agent.ts answer()). Cut at the result, that sync fell into the next push's window.
+    const durable = async (id: unknown) => {
+      for (;;) {
+        const status = await op.retainedStatus();
+        if ((status?.last_result as { id?: unknown } | null)?.id === id) return Date.now();
+      }
+    };
     // The first push makes folders (history/, outbox/): a one-off cost, outside the windows.
     const first = await push(1);
     t.equal(first.r.code, 'ok', String(first.r.detail));
-    const bounds = [first.at];
+    const bounds = [await durable(first.r.id)];
     for (let v = 2; v <= PUSHES + 1; v++) {
-      const { r, at } = await push(v);
+      const { r } = await push(v);
       t.equal(r.code, 'ok', `push ${v} applied: ${String(r.detail)}`);
-      bounds.push(at);
+      bounds.push(await durable(r.id));
     }
     process.kill(agentPid, 'SIGTERM');
     await new Promise<void>((resolve) => agent.child.once('exit', () => resolve()));
