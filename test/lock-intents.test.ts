@@ -4,6 +4,8 @@
 // mismatch again once the transition is over if the state is one. The stall is a real one (a step of the
 // Locksmith made to wait on a promise), the outsider a real `aimlock locks --json` process, whose confirming
 // looks (observe.ts) span 1.5 s: a transition merely quick enough would not prove anything.
+import { lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import t, { type Test } from 'tap';
 import { openBoard } from '../src/board/open.js';
 import { KernelLock } from '../src/lock/kernel.js';
@@ -22,6 +24,8 @@ async function look(board: TestBoard): Promise<Look> {
   const out = JSON.parse(r.stdout) as { verdict: string; reason: string };
   return { code: r.code, verdict: out.verdict, reason: out.reason };
 }
+
+type Gate = ReturnType<typeof gate>;
 
 /** A gate a step waits at: `reached` resolves when the step gets there, `open()` lets it go on. */
 function gate() {
@@ -43,35 +47,35 @@ function gate() {
   };
 }
 
-function locksmithOn(t: Test): {
-  board: TestBoard;
-  locksmith: Locksmith;
-  actor: ReturnType<typeof openBoard>['actor'];
-} {
+/** A Locksmith as the agent has it (its tree kept open: its intent file too) or as a technician's command. */
+function locksmithOn(t: Test, keepOpen: boolean) {
   const board = makeBoard(t.testdir());
   const { locksmith, actor } = openBoard(loadSettings(board.settingsFile), 'aimlockd', undefined, {
-    keepOpen: true,
+    keepOpen,
   });
   return { board, locksmith, actor };
 }
 
-/** Makes `obj[name]` wait at the gate before (or after) doing what it does, once. */
+const MODES = [
+  ['the agent', true],
+  ['a command', false],
+] as const;
+
+/** Makes `obj[name]` wait at the gate before doing what it does, once (the first call `only` accepts). */
 function stallOnce<O extends object, K extends keyof O>(
   obj: O,
   name: K,
-  g: ReturnType<typeof gate>,
-  when: 'before' | 'after',
+  g: Gate,
   only: (...args: unknown[]) => boolean = () => true,
 ): void {
   const original = obj[name] as unknown as (...args: unknown[]) => Promise<unknown>;
   let done = false;
   (obj as Record<K, unknown>)[name] = async function (this: unknown, ...args: unknown[]) {
-    const stall = !done && only(...args);
-    if (stall) done = true;
-    if (stall && when === 'before') await g.wait();
-    const out = await original.apply(this, args);
-    if (stall && when === 'after') await g.wait();
-    return out;
+    if (!done && only(...args)) {
+      done = true;
+      await g.wait();
+    }
+    return original.apply(this, args);
   } as unknown as O[K];
 }
 
@@ -82,66 +86,66 @@ const inTransition = (t: Test, seen: Look, where: string) => {
 };
 
 t.test('stalled on the way in: before the owner record, and between the record and the bit', async (t) => {
-  for (const [where, step, when, only] of [
-    ['kernel locks held, no owner record yet', 'writeOwner', 'before', undefined],
-    ['owner record written, bit not yet', 'writeBit', 'before', (bit: unknown) => bit === 1],
-  ] as const) {
-    const { board, locksmith, actor } = locksmithOn(t);
-    const g = gate();
-    stallOnce(locksmith.files, step, g, when, only as ((...a: unknown[]) => boolean) | undefined);
-    const leasing = locksmith.acquire({ waitMs: 5000, purpose: 'stall test', reclaimStale: false, actor });
-    await g.reached;
-    inTransition(t, await look(board), where);
-    g.open();
-    const lease = await leasing;
-    t.equal((await look(board)).verdict, 'HELD', `${where}: held once the bit is up`);
-    await lease.release();
-    t.equal((await look(board)).verdict, 'FREE', `${where}: free after the release`);
-  }
-});
-
-t.test(
-  'stalled on the way out: bit down with the record there, and record gone with the kernel locks kept',
-  async (t) => {
-    for (const [where, stall] of [
-      [
-        'bit 0, owner record still there',
-        (l: Locksmith, g: ReturnType<typeof gate>) => stallOnce(l.files, 'removeOwner', g, 'before'),
-      ],
-      [
-        'bit 0, no record, kernel locks still held',
-        (_l: Locksmith, g: ReturnType<typeof gate>) =>
-          stallOnce(KernelLock.prototype, 'release', g, 'before'),
-      ],
+  for (const [who, keepOpen] of MODES)
+    for (const [point, step, only] of [
+      ['kernel locks held, no owner record yet', 'writeOwner', undefined],
+      ['owner record written, bit not yet', 'writeBit', (bit: unknown) => bit === 1],
     ] as const) {
-      const { board, locksmith, actor } = locksmithOn(t);
-      const lease = await locksmith.acquire({
-        waitMs: 5000,
-        purpose: 'stall test',
-        reclaimStale: false,
-        actor,
-      });
-      const original = KernelLock.prototype.release;
-      t.teardown(() => {
-        KernelLock.prototype.release = original;
-      });
+      const where = `${who}, ${point}`;
+      const { board, locksmith, actor } = locksmithOn(t, keepOpen);
       const g = gate();
-      stall(locksmith, g);
-      const releasing = lease.release();
+      stallOnce(locksmith.files, step, g, only as ((...a: unknown[]) => boolean) | undefined);
+      const leasing = locksmith.acquire({ waitMs: 5000, purpose: 'stall test', reclaimStale: false, actor });
       await g.reached;
       inTransition(t, await look(board), where);
       g.open();
-      await releasing;
-      KernelLock.prototype.release = original;
-      t.equal((await look(board)).verdict, 'FREE', `${where}: free once the release is done`);
+      const lease = await leasing;
+      t.equal((await look(board)).verdict, 'HELD', `${where}: held once the bit is up`);
+      await lease.release();
+      t.equal((await look(board)).verdict, 'FREE', `${where}: free after the release`);
     }
+});
+
+t.test(
+  'stalled on the way out: bit down with the record there, then record gone, kernel locks kept',
+  async (t) => {
+    const original = KernelLock.prototype.release;
+    t.teardown(() => {
+      KernelLock.prototype.release = original;
+    });
+    for (const [who, keepOpen] of MODES)
+      for (const [point, stall] of [
+        ['bit 0, owner record still there', (l: Locksmith, g: Gate) => stallOnce(l.files, 'removeOwner', g)],
+        [
+          'bit 0, no record, kernel locks still held',
+          (_l: Locksmith, g: Gate) => stallOnce(KernelLock.prototype, 'release', g),
+        ],
+      ] as const) {
+        const where = `${who}, ${point}`;
+        const { board, locksmith, actor } = locksmithOn(t, keepOpen);
+        const lease = await locksmith.acquire({
+          waitMs: 5000,
+          purpose: 'stall test',
+          reclaimStale: false,
+          actor,
+        });
+        const g = gate();
+        stall(locksmith, g);
+        const releasing = lease.release();
+        await g.reached;
+        inTransition(t, await look(board), where);
+        g.open();
+        await releasing;
+        KernelLock.prototype.release = original;
+        t.equal((await look(board)).verdict, 'FREE', `${where}: free once the release is done`);
+      }
   },
 );
 
 t.test(
   'the intent vouches only while the transition lasts: a bit cleared under the holder is CLEARED',
   async (t) => {
-    const { board, locksmith, actor } = locksmithOn(t);
+    const { board, locksmith, actor } = locksmithOn(t, true);
     const lease = await locksmith.acquire({
       waitMs: 5000,
       purpose: 'stall test',
@@ -153,5 +157,28 @@ t.test(
     const seen = await look(board);
     t.equal(seen.verdict, 'CLEARED', `a mismatch, not a transition (${seen.reason})`);
     t.equal(seen.code, 3, 'aimlock locks exits 3');
+  },
+);
+
+t.test(
+  'a link planted where the intent goes is replaced, not followed, and the intent still vouches',
+  async (t) => {
+    for (const [who, keepOpen] of MODES) {
+      const { board, locksmith, actor } = locksmithOn(t, keepOpen);
+      const mine = join(board.lockDir, 'intents', `${process.pid}.json`);
+      const target = join(board.dir, 'elsewhere.txt');
+      writeFileSync(target, 'untouched\n');
+      mkdirSync(dirname(mine), { recursive: true });
+      symlinkSync(target, mine);
+      const g = gate();
+      stallOnce(locksmith.files, 'writeBit', g, (bit) => bit === 1);
+      const leasing = locksmith.acquire({ waitMs: 5000, purpose: 'planted', reclaimStale: false, actor });
+      await g.reached;
+      inTransition(t, await look(board), `${who}, a link at the intent's name`);
+      t.ok(lstatSync(mine).isFile(), `${who}: a regular file at the name now`);
+      g.open();
+      await (await leasing).release();
+      t.equal(readFileSync(target, 'utf8'), 'untouched\n', `${who}: the link's target was not written`);
+    }
   },
 );
