@@ -4,6 +4,10 @@
 // - Every result is kept by push id (bounded), so waitFinal() called after the answer arrived still sees it.
 // - One map of waiters, whatever the number of concurrent waitFinal() calls.
 // - `deferred` is progress, never final: waitFinal() reports it through onUpdate and keeps waiting.
+// - A wait given a version counts only the answers about that version: a push id reused at another version
+//   (an outside tool; our CLI mints a fresh id for every push) has answers of its own — the older of the two
+//   is `superseded` — which must not end the wait for the other. An answer that could not name a version
+//   (an envelope too broken to read: `version` null) still counts.
 import type { ResultStatus } from '../errors.js';
 import type { Result } from '../schemas/index.js';
 
@@ -21,14 +25,22 @@ export type WaitOutcome = { timedOut: false; result: Result } | { timedOut: true
 
 export interface WaitOptions {
   timeoutMs: number;
+  /** The push's version: answers about another version of the same id are not this push's. */
+  version?: number;
   /** Called for every non-final answer (`deferred`), also for those that came before the call. */
   onUpdate?: (result: Result) => void;
   /** Aborting resolves the wait as timed out. */
   signal?: AbortSignal;
 }
 
+/** An answer of `device` about the push of that version (see the header on versions). */
+export function concerns(r: Result, device: string, version: number | undefined): boolean {
+  return r.device === device && (version === undefined || r.version === null || r.version === version);
+}
+
 interface Waiter {
   device: string;
+  version?: number;
   onResult(result: Result): void;
   /** Ends the wait as timed out (close()). */
   cancel(): void;
@@ -56,7 +68,8 @@ export class ResultBook {
         this.resultsById.set(r.id, list);
       }
       list.push(r);
-      for (const w of [...(this.waiters.get(r.id) ?? [])]) if (w.device === r.device) w.onResult(r);
+      for (const w of [...(this.waiters.get(r.id) ?? [])])
+        if (concerns(r, w.device, w.version)) w.onResult(r);
     }
   }
 
@@ -69,7 +82,7 @@ export class ResultBook {
       let last: Result | null = null;
       let done = false;
       for (const r of this.resultsFor(id)) {
-        if (r.device !== device) continue;
+        if (!concerns(r, device, opts.version)) continue;
         if (isFinal(r.status)) {
           resolve({ timedOut: false, result: r });
           return;
@@ -94,6 +107,7 @@ export class ResultBook {
       const onAbort = () => finish({ timedOut: true, last });
       const waiter: Waiter = {
         device,
+        version: opts.version,
         cancel: onAbort,
         onResult: (r) => {
           if (isFinal(r.status)) finish({ timedOut: false, result: r });

@@ -218,6 +218,7 @@ Example: aimlock push aim-v2.json --device drone-07 --fleet alpha --broker mqtts
       ctx.note(`pushed ${envelope.id} version ${version} to ${device} (fleet ${target.fleet}); waiting…`);
       const outcome = await op.waitFinal(device, envelope.id, {
         timeoutMs,
+        version,
         onUpdate: (r) => ctx.note(`deferred: ${r.code} — ${r.detail}`),
       });
 

@@ -18,6 +18,7 @@
 //   retained status (`applied.id` = our push id → a synthetic `applied`).
 import type { KeyObject } from 'node:crypto';
 import { type OperatorClient, type Result, type Status, signedPush } from '../operator.js';
+import { concerns } from '../operator-results.js';
 import { advance, resume as resumeActions } from './machine.js';
 import type { Progress } from './progress.js';
 import { RecordNotSaved, type RecordWriter, type RolloutRecord } from './store.js';
@@ -147,7 +148,8 @@ export class RolloutRunner {
   }
 
   private fromResult(device: string, r: Result): void {
-    if (this.settled || r.device !== device || this.ours(device, r.id) === null) return;
+    const track = this.ours(device, r.id);
+    if (this.settled || track === null || !concerns(r, device, track.version)) return;
     const key = `${device}|${r.id}|${r.status}|${r.code}|${r.ts}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
