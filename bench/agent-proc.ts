@@ -38,13 +38,15 @@ export function spawnAgent(
   flags: string[],
   extraEnv: Record<string, string> = unitEnvironment(),
   user?: AgentUser,
+  /** The checkout whose build (dist/) runs: this one, or another to compare with (push-latency --against). */
+  root = ROOT,
 ): BenchAgent {
   // Without tap's loader hooks (NODE_OPTIONS), as in the field; with the unit's Environment=.
   const env = { ...process.env, ...extraEnv };
   delete env.NODE_OPTIONS;
   const child = spawn(
     process.execPath,
-    [...flags, join(ROOT, 'dist/agent/main.js'), '--settings', settingsFile],
+    [...flags, join(root, 'dist/agent/main.js'), '--settings', settingsFile],
     { stdio: ['ignore', 'pipe', 'pipe'], env, ...(user ? { uid: user.uid, gid: user.gid } : {}) },
   );
   const seen: string[] = [];

@@ -2,7 +2,8 @@
 // (bench/peer.ts) and the real compiled agent, push → applied, with the ratios agent/peer, CPU per push, the
 // agent's memory and its start → ready time. Figures, never assertions.
 //
-//   npm run bench -- [N] [--starts K] [--gap MS] [--settle MS] [--node-flags "--flag …"]   (builds first)
+//   npm run bench -- [N] [--starts K] [--gap MS] [--settle MS] [--node-flags "--flag …"] [--against DIR]
+//   (builds first)
 //   node --import @tapjs/typescript/import bench/push-latency.ts [N] …      (needs a current dist/)
 //
 // N (default 1000): measured pushes to each of peer and agent, after 20 unmeasured ones; they alternate
@@ -14,6 +15,11 @@
 // --starts K (default 15): start → ready samples. --node-flags: Node flags (and NAME=value environment words)
 // for the agent instead of the unit's (systemd/aimlockd.service ExecStart and Environment=), to measure what a flag costs. The agent answers `applied` only
 // once config and state are durable (src/store/DURABILITY.md).
+// --against DIR: a second agent, DIR's build (a checkout with a current dist/, e.g. a `git worktree` of an older
+// commit), as a second device on the same broker; each round pushes peer, this build and DIR's build (the two
+// builds' order swapped every round), so a change worth a few per cent shows through the machine's drift,
+// which moves whole runs by more than that. Prints DIR's row and the paired ratio this build / DIR.
+// --starts 1 keeps such a run short.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -42,8 +48,10 @@ const { values, positionals } = parseArgs({
     gap: { type: 'string', default: '0' },
     settle: { type: 'string', default: '0' },
     'node-flags': { type: 'string' },
+    against: { type: 'string' },
   },
 });
+const AGAINST = values.against;
 const N = Number(positionals[0] ?? 1000);
 const STARTS = Number(values.starts);
 const GAP_MS = Number(values.gap);
@@ -58,7 +66,7 @@ if (
   !(SETTLE_MS >= 0)
 ) {
   console.error(
-    'usage: push-latency.ts [N] [--starts K] [--gap MS] [--settle MS] [--node-flags "…"]   (N, K: positive integers)',
+    'usage: push-latency.ts [N] [--starts K] [--gap MS] [--settle MS] [--node-flags "…"] [--against DIR]   (N, K: positive integers)',
   );
   process.exit(2);
 }
@@ -178,22 +186,41 @@ function startPeer(url: string, peerPrefix: string, dir: string, pubKey: string)
   });
 }
 
-try {
-  const broker = await startMosquitto(shim);
-  // The lock timings a board ships with (the defaults, CONTRACT §2), not the tests' quick ones: a ghost collector
-  // every 500 ms would read /proc/locks twice a second and charge the agent for it.
-  const board = agentBoard(mkdtempSync(join(tmpdir(), 'aimlock-bench-')), broker.url, {
-    lock: { wait_ms: 5000, heartbeat_ms: 1000, heartbeat_ttl_ms: 10000, gc_interval_ms: 30000 },
-  });
-  const socketDir = dirname(
-    (JSON.parse(readFileSync(board.settingsFile, 'utf8')) as { paths: { socket: string } }).paths.socket,
-  );
-  const peerDir = join(board.dir, 'peer');
-  mkdirSync(peerDir);
+// The lock timings a board ships with (the defaults, CONTRACT §2), not the tests' quick ones: a ghost collector
+// every 500 ms would read /proc/locks twice a second and charge the agent for it.
+const BENCH_LOCK = { wait_ms: 5000, heartbeat_ms: 1000, heartbeat_ttl_ms: 10000, gc_interval_ms: 30000 };
+const OTHER_DEVICE = 'drone-08';
+
+/** The board's directory and its socket's (in /tmp: agentBoard) go when the bench ends. */
+function removedAtEnd(board: TestBoard): void {
+  const settings = JSON.parse(readFileSync(board.settingsFile, 'utf8')) as { paths: { socket: string } };
   cleanups.push(() => {
     rmSync(board.dir, { recursive: true, force: true });
-    rmSync(socketDir, { recursive: true, force: true });
+    rmSync(dirname(settings.paths.socket), { recursive: true, force: true });
   });
+}
+
+/** --against: DIR's build as a second device on the same broker, with the same timings, flags and user. */
+async function otherAgent(root: string, url: string, flags: string[], env: Record<string, string>) {
+  const board = agentBoard(mkdtempSync(join(tmpdir(), 'aimlock-bench-')), url, {
+    device: OTHER_DEVICE,
+    lock: BENCH_LOCK,
+  });
+  removedAtEnd(board);
+  const user = agentUser(board);
+  const agent = spawnAgent(board.settingsFile, flags, env, user ?? undefined, root);
+  cleanups.push(() => agent.stop());
+  await agent.line(/^aimlockd ready/);
+  await agent.line(/^connected to the MQTT broker/);
+  return { board, agent };
+}
+
+try {
+  const broker = await startMosquitto(shim);
+  const board = agentBoard(mkdtempSync(join(tmpdir(), 'aimlock-bench-')), broker.url, { lock: BENCH_LOCK });
+  removedAtEnd(board);
+  const peerDir = join(board.dir, 'peer');
+  mkdirSync(peerDir);
 
   const user = agentUser(board);
 
@@ -211,32 +238,49 @@ try {
   await idle(SETTLE_MS);
   const rssStartSettled = SETTLE_MS > 0 ? rssKiB(agent.pid) : null;
 
+  const other = AGAINST === undefined ? null : await otherAgent(AGAINST, broker.url, flags, env);
+
   const peerPrefix = prefix('peer-01');
   const peer = await startPeer(broker.url, peerPrefix, peerDir, join(board.dir, 'keys', 'ops-test.pub'));
   const bare = await bareRoundTrips(broker.url, N);
-  const push = await pusher(broker.url, [prefix(), peerPrefix]);
+  const push = await pusher(broker.url, [prefix(), peerPrefix, ...(other ? [prefix(OTHER_DEVICE)] : [])]);
 
   const peerLat: number[] = [];
   const agentLat: number[] = [];
-  let cpu0 = { agent: 0, peer: 0 };
+  const otherLat: number[] = [];
+  let cpu0 = { agent: 0, peer: 0, other: 0 };
+  const otherCpu = () => (other ? cpuMs(other.agent.pid) : 0);
   for (let v = 1; v <= WARM + N; v++) {
-    if (v === WARM + 1) cpu0 = { agent: cpuMs(agent.pid), peer: cpuMs(peer.pid!) };
+    if (v === WARM + 1) cpu0 = { agent: cpuMs(agent.pid), peer: cpuMs(peer.pid!), other: otherCpu() };
     // Distinct configs, signed before the clock starts: the operator's signing is not the device's latency.
     const config = configWith((c) => (c.aim.sensitivity = Number((0.1 + (v % 80) / 100).toFixed(2))));
     const forPeer = envelope(board.op, { device: 'peer-01', version: v, config });
     const forAgent = envelope(board.op, { version: v, config });
+    const forOther = other && envelope(other.board.op, { device: OTHER_DEVICE, version: v, config });
     if (GAP_MS > 0) await idle(GAP_MS);
     const p = await push(peerPrefix, forPeer);
-    const a = await push(prefix(), forAgent);
+    let a: number;
+    let b = 0;
+    if (forOther && v % 2 === 0) {
+      b = await push(prefix(OTHER_DEVICE), forOther);
+      a = await push(prefix(), forAgent);
+    } else {
+      a = await push(prefix(), forAgent);
+      if (forOther) b = await push(prefix(OTHER_DEVICE), forOther);
+    }
     if (v > WARM) {
       peerLat.push(p);
       agentLat.push(a);
+      if (forOther) otherLat.push(b);
     }
   }
   const cpu = {
     agent: (cpuMs(agent.pid) - cpu0.agent) / N,
     peer: (cpuMs(peer.pid!) - cpu0.peer) / N,
+    other: (otherCpu() - cpu0.other) / N,
   };
+  // Paired: each round's two builds saw the same moment of the machine.
+  const paired = otherLat.map((b, i) => agentLat[i]! / b).sort((x, y) => x - y);
   await idle(3000);
   const rssEnd = rssKiB(agent.pid);
   // V8's memory reducer shrinks the heap only after several seconds without allocation: what an agent settles
@@ -245,7 +289,7 @@ try {
   const rssSettled = SETTLE_MS > 0 ? rssKiB(agent.pid) : null;
   const hwm = hwmKiB(agent.pid);
 
-  for (const xs of [bare, peerLat, agentLat]) xs.sort((x, y) => x - y);
+  for (const xs of [bare, peerLat, agentLat, otherLat]) xs.sort((x, y) => x - y);
   const ms = (x: number) => `${x.toFixed(2)} ms`.padStart(11);
   const stat = (xs: number[]) => [pct(xs, 0.5), pct(xs, 0.99), xs[xs.length - 1]!];
   const row = (name: string, cells: string[]) => `${name.padEnd(36)}${cells.join('')}`;
@@ -282,6 +326,22 @@ try {
   console.log(
     `CPU per push: aimlock ${cpu.agent.toFixed(2)} ms, peer ${cpu.peer.toFixed(2)} ms (${(cpu.agent / cpu.peer).toFixed(2)}×)`,
   );
+  if (other) {
+    const [o50, o99, omax] = stat(otherLat);
+    console.log(`against ${AGAINST} (its build, as ${OTHER_DEVICE}; pushes alternating with this build's):`);
+    console.log(row('  its aimlock: push -> applied', times([o50!, o99!, omax!])));
+    console.log(
+      row('  its ratio aimlock / peer', [ratio(o50! / p50!), ratio(o99! / p99!), ratio(omax! / pmax!)]),
+    );
+    console.log(
+      row('  this build / its build', [ratio(a50! / o50!), ratio(a99! / o99!), ratio(amax! / omax!)]),
+    );
+    console.log(
+      `  paired (each round's two pushes): median ratio ${pct(paired, 0.5)!.toFixed(3)}, ` +
+        `this build faster in ${((100 * paired.filter((r) => r < 1).length) / paired.length).toFixed(0)} % of rounds; ` +
+        `CPU per push ${cpu.agent.toFixed(2)} against ${cpu.other.toFixed(2)} ms`,
+    );
+  }
   console.log(
     `agent VmRSS: ${mib(rssStart)} idle after start${settled(rssStartSettled)}, ${mib(rssEnd)} idle after ` +
       `${N + WARM} pushes${settled(rssSettled)} (VmHWM ${mib(hwm)})`,
