@@ -23,7 +23,7 @@ import { closeSync, constants, fdatasync, fstatSync, fsync, readSync, writeSync 
 import { open, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { C, flockOnPool, isBusy } from '../lock/fs-ext.js';
+import { C, flock, flockOnPool, isBusy } from '../lock/fs-ext.js';
 import {
   explainLink,
   inParent,
@@ -51,13 +51,27 @@ export function auditLine(entry: Record<string, unknown>, closeTornLine = false)
 }
 
 const TURN_WAIT_MS = 2000;
+/** Polling interval of a writer waiting for its turn; also how long a turn must lie back to be asked at once. */
+const TURN_POLL_MS = 2;
+/** When this process last gave a turn back (performance.now()). */
+let lastTurnEnded = Number.NEGATIVE_INFINITY;
 
 /**
  * Our turn at the log (true), or false when another holder kept it past TURN_WAIT_MS. Taken on the thread pool
  * even though it never blocks (LOCK_NB): taken synchronously, a writer appending line after line re-took the lock
- * within microseconds of giving it back, and a second writer polling every 2 ms starved.
+ * within microseconds of giving it back, and a second writer polling every TURN_POLL_MS starved. Only a turn
+ * asked for at least TURN_POLL_MS after our last one is first tried at once (a landing's line, pushes apart):
+ * a waiting writer has polled in that gap, so it had its chance.
  */
 async function takeTurn(fd: number): Promise<boolean> {
+  if (performance.now() - lastTurnEnded >= TURN_POLL_MS) {
+    try {
+      await flock(fd, C.LOCK_EX | C.LOCK_NB);
+      return true;
+    } catch {
+      // busy (or failing): the loop below decides
+    }
+  }
   const deadline = Date.now() + TURN_WAIT_MS;
   for (;;) {
     try {
@@ -65,7 +79,7 @@ async function takeTurn(fd: number): Promise<boolean> {
       return true;
     } catch (err) {
       if (!isBusy(err) || Date.now() > deadline) return false;
-      await sleep(2);
+      await sleep(TURN_POLL_MS);
     }
   }
 }
@@ -104,6 +118,7 @@ export async function appendAudit(
       if (sync) await datasyncP(fd);
     } finally {
       closeSync(fd);
+      lastTurnEnded = performance.now();
     }
     // An empty file may have just been created: its directory entry must survive a power cut too.
     if (size === 0 && sync) await fsyncP(dir.fd);
