@@ -4,7 +4,7 @@
 // mismatch again once the transition is over if the state is one. The stall is a real one (a step of the
 // Locksmith made to wait on a promise), the outsider a real `aimlock locks --json` process, whose confirming
 // looks (observe.ts) span 1.5 s: a transition merely quick enough would not prove anything.
-import { lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import t, { type Test } from 'tap';
 import { openBoard } from '../src/board/open.js';
@@ -103,6 +103,13 @@ t.test('stalled on the way in: before the owner record, and between the record a
       t.equal((await look(board)).verdict, 'HELD', `${where}: held once the bit is up`);
       await lease.release();
       t.equal((await look(board)).verdict, 'FREE', `${where}: free after the release`);
+      const left = readdirSync(join(board.lockDir, 'intents'));
+      t.same(
+        left,
+        keepOpen ? [`${process.pid}.json`] : [],
+        `${where}: intent files left: ${left.join(', ') || 'none'}`,
+      );
+      t.equal(await locksmith.files.readIntent(process.pid), null, `${where}: none of them vouches`);
     }
 });
 

@@ -1,40 +1,66 @@
-// Two hazards of a holder's own bookkeeping. Proves that overlapping intent writes of one process (an apply
-// while the collector reclaims) never collide on a temporary name, and that a holder whose owner record was
+// Two hazards of a holder's own bookkeeping. Proves that overlapping transitions of one process (an apply
+// while the collector reclaims) share its intent without losing it before the last one ends, and that a holder whose owner record was
 // replaced behind its back (a technician's force release, `echo 0 >` and another owner) neither refreshes nor
 // clears someone else's record: it stops heartbeating, says the lease is lost, and leaves bit and record alone.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { openBoard } from '../src/board/open.js';
 import { LockFiles } from '../src/lock/files.js';
-import { bootId, selfStart } from '../src/lock/proc.js';
+import { Intents } from '../src/lock/intents.js';
+import { selfStart } from '../src/lock/proc.js';
 import { loadSettings } from '../src/settings/load.js';
 import { OwnedTree } from '../src/store/owned.js';
 import { makeBoard } from './helpers/board.js';
 
-t.test('concurrent intent writes of one process all land', async (t) => {
-  const dir = t.testdir();
-  for (const files of [new LockFiles(dir), new LockFiles(join(dir, 'locks'), new OwnedTree(dir))]) {
-    const intent = (n: number) => ({
-      pid: process.pid,
-      pid_start: selfStart(),
-      boot_id: bootId(),
-      holder: 'aimlock',
-      purpose: `overlap ${n}`,
-      at: new Date().toISOString(),
-    });
-    const writes = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, n) => files.writeIntent(intent(n))),
-    );
-    t.same(
-      writes.filter((w) => w.status === 'rejected').map((w) => String((w as PromiseRejectedResult).reason)),
-      [],
-      'no write failed',
-    );
-    t.match(await files.readIntent(process.pid), { pid_start: selfStart() }, 'the intent is readable');
-    t.same(await files.intentPids(), [process.pid], 'one intent file, no temporaries counted');
-  }
-});
+t.test(
+  'overlapping transitions of one process share its intent, cleared when the last one ends',
+  async (t) => {
+    const dir = t.testdir();
+    for (const [label, files] of [
+      ['no tree', new LockFiles(join(dir, 'bare'))],
+      ['a command (tree)', new LockFiles(join(dir, 'cmd', 'locks'), new OwnedTree(join(dir, 'cmd')))],
+      [
+        'the agent (kept open)',
+        new LockFiles(join(dir, 'agent', 'locks'), new OwnedTree(join(dir, 'agent'), { keepOpen: true })),
+      ],
+    ] as const) {
+      const intents = new Intents(files, 'aimlock', 15_000);
+      let inside = 0;
+      const seenInside: Array<unknown> = [];
+      const overlapping = Array.from({ length: 20 }, (_, n) =>
+        intents.during(`overlap ${n}`, async () => {
+          inside++;
+          await new Promise((r) => setTimeout(r, 5 + (n % 7)));
+          seenInside.push(await files.readIntent(process.pid));
+          inside--;
+        }),
+      );
+      const settled = await Promise.allSettled(overlapping);
+      t.same(
+        settled
+          .filter((w) => w.status === 'rejected')
+          .map((w) => String((w as PromiseRejectedResult).reason)),
+        [],
+        `${label}: no transition failed`,
+      );
+      t.equal(inside, 0, `${label}: every transition ended`);
+      t.ok(
+        seenInside.every((i) => (i as { pid_start?: number } | null)?.pid_start === selfStart()),
+        `${label}: the intent was readable inside every transition`,
+      );
+      t.equal(await files.readIntent(process.pid), null, `${label}: no intent vouches once all have ended`);
+      const left = readdirSync(files.intentsDir);
+      t.same(
+        left,
+        files.tree?.keepsOpen ? [`${process.pid}.json`] : [],
+        `${label}: files left: ${left.join(', ') || 'none'}`,
+      );
+      await intents.close();
+      t.same(readdirSync(files.intentsDir), [], `${label}: none after close`);
+    }
+  },
+);
 
 t.test('a holder whose record was replaced neither refreshes nor clears it', async (t) => {
   const board = makeBoard(t.testdir(), { lock: { heartbeat_ms: 50 } });

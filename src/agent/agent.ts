@@ -197,6 +197,7 @@ export class Agent {
     await this.transport.stop();
     await new Promise<void>((resolve) => (this.control ? this.control.close(() => resolve()) : resolve()));
     await this.instance?.release();
+    await this.board.locksmith.close();
     this.board.tree.close();
     this.log.info('aimlockd stopped');
   }

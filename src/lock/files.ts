@@ -1,8 +1,8 @@
 // The persistent half of the lock: lock bit, owner record and generation counter, beside each other in
 // `{state_dir}/locks/{config name}/`. Unlike kernel locks they survive their writer — which is exactly how
 // ghosts are born — so every write here is atomic for its readers and only ever made while both kernel locks
-// are held: the bit is written last on acquire and cleared first on release. Records (owner, intents) are
-// replaced by temp file + rename. The bit and the generation are overwritten in place: a rename over an
+// are held: the bit is written last on acquire and cleared first on release. The owner record is replaced by
+// temp file + rename; each process overwrites its own intent in place (intent-file.ts). The bit and the generation are overwritten in place: a rename over an
 // existing file makes ext4 start writing the new file out at once (auto_da_alloc), 0.7 ms a rename on this
 // machine's disk against 7 µs for an overwrite, and the two of them were three renames a push. An overwrite is
 // whole for readers here: the bit changes one byte (`0`/`1`), and the generation only grows (generation.ts),
@@ -26,7 +26,6 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite, sweepTempFiles } from '../store/atomic.js';
 import { readText, readTextIfPresent } from '../store/json-file.js';
@@ -102,7 +101,7 @@ export class LockFiles {
   /** `tree`: the state directory (the board passes it; a bare LockFiles follows links like any file code). */
   constructor(
     readonly dir: string,
-    private readonly tree?: OwnedTree,
+    readonly tree?: OwnedTree,
   ) {
     this.bitPath = join(dir, 'conf_locked');
     this.ownerPath = join(dir, 'owner.json');
@@ -111,27 +110,19 @@ export class LockFiles {
     this.intentsDir = join(dir, 'intents');
   }
 
-  /**
-   * Each process writes only its own intent file, so no lock is needed. Renamed into place so an observer
-   * never reads a half-written one (that would make a compliant holder look like a stranger). Not fsync'd on
-   * purpose: an intent only vouches for a live process, and after a crash or power cut its writer is gone.
-   * (Creating it in place instead, or keeping it between transitions and overwriting it, measured no faster.)
-   */
-  // Overlapping transitions in one process (an apply while the GC reclaims) write the same intent at once:
-  // atomicWrite gives each write its own temporary name (one per pid collided: ENOENT on the second rename).
-  async writeIntent(intent: IntentRecord): Promise<void> {
-    const path = join(this.intentsDir, `${intent.pid}.json`);
-    if (!this.tree) await mkdir(this.intentsDir, { recursive: true });
-    await atomicWrite(path, JSON.stringify(intent), { tree: this.tree, durable: false });
+  /** Each process writes only its own intent file (intent-file.ts), so no lock is needed. */
+  intentPath(pid: number): string {
+    return join(this.intentsDir, `${pid}.json`);
   }
 
+  /** Removes the intent file of `pid`: ours when done with it, another's when it is gone (intents.ts prune). */
   async removeIntent(pid: number): Promise<void> {
-    await this.remove(join(this.intentsDir, `${pid}.json`)).catch(() => {});
+    await this.remove(this.intentPath(pid)).catch(() => {});
   }
 
   async readIntent(pid: number): Promise<IntentRecord | null> {
     try {
-      const text = await readText(join(this.intentsDir, `${pid}.json`), this.tree);
+      const text = await readText(this.intentPath(pid), this.tree);
       const value = JSON.parse(text) as IntentRecord;
       return typeof value.pid_start === 'number' && typeof value.at === 'string' ? value : null;
     } catch {
@@ -240,7 +231,7 @@ export class LockFiles {
    * link, a second hard link, a FIFO (opened O_NONBLOCK: ENXIO, never a hang) — is replaced the old way, by
    * temp + rename, which follows nothing and heals the name.
    */
-  private async overwrite(path: string, text: string): Promise<void> {
+  async overwrite(path: string, text: string | Buffer): Promise<void> {
     try {
       await this.overwriteInPlace(path, text);
     } catch (err) {
@@ -249,8 +240,8 @@ export class LockFiles {
     }
   }
 
-  private overwriteInPlace(path: string, text: string): Promise<void> {
-    return inParent(path, this.tree, this.tree !== undefined, (dir, name) => {
+  private overwriteInPlace(path: string, text: string | Buffer): Promise<void> {
+    return inParent(path, this.tree, true, (dir, name) => {
       let fd: number;
       try {
         fd = openInPlace(dir, name, fsc.O_WRONLY | fsc.O_NONBLOCK, 0o644);
@@ -260,7 +251,7 @@ export class LockFiles {
         throw explainLink(err, path);
       }
       try {
-        const bytes = Buffer.from(text);
+        const bytes = typeof text === 'string' ? Buffer.from(text) : text;
         if (writeSync(fd, bytes, 0, bytes.length, 0) !== bytes.length)
           throw new Error(`short write to ${path}`);
         if (fstatSync(fd).size > bytes.length) ftruncateSync(fd, bytes.length);

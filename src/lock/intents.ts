@@ -1,8 +1,10 @@
 // Intent records (see IntentRecord in types.ts): between taking the kernel locks and setting the lock bit — and
 // again while giving them back — a compliant holder looks exactly like a foreign one. The intent says "this
-// live process is aimlock, in transition", so observers wait instead of crying mismatch.
+// live process is aimlock, in transition", so observers wait instead of crying mismatch (test/lock-intents).
+// This process's own record is overwritten in place (intent-file.ts).
 import { UnsafePathError } from '../store/owned.js';
 import type { LockFiles } from './files.js';
+import { IntentFile } from './intent-file.js';
 import { monoNow } from './mono.js';
 import { bootId, processFacts, selfStart } from './proc.js';
 
@@ -14,12 +16,16 @@ export class Intents {
   private users = 0;
   /** When prune() last looked (monotonic ms), null before the first time. */
   private prunedAt: number | null = null;
+  private readonly own: IntentFile;
 
   constructor(
     private readonly files: LockFiles,
     private readonly holder: string,
     private readonly ttlMs: number,
-  ) {}
+  ) {
+    // Kept between transitions by a long-lived process: the one whose tree keeps its folders open (the agent).
+    this.own = new IntentFile(files, files.tree?.keepsOpen ?? false);
+  }
 
   /** Runs `fn` with the intent in place; `refresh` keeps it fresh while waiting longer than the TTL. */
   async during<T>(purpose: string, fn: (refresh: () => Promise<void>) => Promise<T>): Promise<T> {
@@ -29,8 +35,8 @@ export class Intents {
     // half-way (kernel locks kept, bit set) — so the transition goes on without it.
     const write = async () => {
       writtenAt = monoNow();
-      await this.files
-        .writeIntent({
+      await this.own
+        .mark({
           pid: process.pid,
           pid_start: selfStart(),
           boot_id: bootId(),
@@ -51,8 +57,13 @@ export class Intents {
         if (monoNow() - writtenAt > this.ttlMs / 2) await write();
       });
     } finally {
-      if (--this.users === 0) await this.files.removeIntent(process.pid);
+      if (--this.users === 0) await this.own.clear().catch(() => {});
     }
+  }
+
+  /** Removes this process's intent file (a stopping agent). */
+  close(): Promise<void> {
+    return this.own.close();
   }
 
   /**

@@ -48,6 +48,11 @@ export class Locksmith {
     this.intents = new Intents(this.files, opts.holder, opts.heartbeatTtlMs);
   }
 
+  /** Gives back what this process keeps here (its intent file): a stopping agent. */
+  close(): Promise<void> {
+    return this.intents.close();
+  }
+
   /** A confirmed outside look (see observe.ts). */
   observe(): Promise<Observation> {
     return observe(this.opts.lockFile, this.files, this.observeOpts());

@@ -139,6 +139,11 @@ export class OwnedTree {
     private readonly opts: { keepOpen?: boolean } = {},
   ) {}
 
+  /** True in a long-lived process (the agent): what it opens in the tree it may keep. */
+  get keepsOpen(): boolean {
+    return this.opts.keepOpen === true;
+  }
+
   /**
    * `dir` opened by `open`, or (keepOpen) the fd kept from an earlier open while its path still names that same
    * directory: one lstat instead of a walk. The caller closes what it gets either way.
