@@ -130,12 +130,19 @@ t.test('the bit pinned at release: still applied (true), the lock reported, the 
 t.test('the intents folder pinned: landings and their releases go on without intents', async (t) => {
   const pinned = await pinnedAgent(t, (dir) => join(dir, 'var', 'locks', 'aim_lock_config', 'intents'));
   if (pinned === null) return;
-  const { board, pin, op } = pinned;
-  pin();
+  const { dir, board, op } = pinned;
+  // Pinned now, not by the hook: the agent keeps its intent file between transitions (intent-file.ts), and an
+  // immutable folder still lets a file in it be written. So the file goes first, and with the folder pinned
+  // before the next landing, every mark has to create it — and cannot.
+  const intents = join(dir, 'var', 'locks', 'aim_lock_config', 'intents');
+  for (const name of readdirSync(intents)) rmSync(join(intents, name));
+  execFileSync('chattr', ['+i', intents]);
+  t.teardown(() => spawnSync('chattr', ['-i', intents]));
   const { r } = await pushVersion(op, board, 2);
   t.equal(r.code, 'ok', String(r.detail));
   t.notMatch(String(r.detail), /could not be released/);
   t.equal((await pushVersion(op, board, 3)).r.code, 'ok', 'and the next, with the folder still pinned');
+  t.same(readdirSync(intents), [], 'no intent could be written');
   const locks = JSON.parse((await aimlock(board, ['locks', '--json'])).stdout);
   t.equal(locks.verdict, 'FREE', 'released whole');
   t.same(locks.kernel_holders, []);

@@ -4,7 +4,16 @@
 // mismatch again once the transition is over if the state is one. The stall is a real one (a step of the
 // Locksmith made to wait on a promise), the outsider a real `aimlock locks --json` process, whose confirming
 // looks (observe.ts) span 1.5 s: a transition merely quick enough would not prove anything.
-import { lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import t, { type Test } from 'tap';
 import { openBoard } from '../src/board/open.js';
@@ -170,22 +179,41 @@ t.test(
 t.test(
   'a link planted where the intent goes is replaced, not followed, and the intent still vouches',
   async (t) => {
-    for (const [who, keepOpen] of MODES) {
-      const { board, locksmith, actor } = locksmithOn(t, keepOpen);
-      const mine = join(board.lockDir, 'intents', `${process.pid}.json`);
-      const target = join(board.dir, 'elsewhere.txt');
-      writeFileSync(target, 'untouched\n');
-      mkdirSync(dirname(mine), { recursive: true });
-      symlinkSync(target, mine);
-      const g = gate();
-      stallOnce(locksmith.files, 'writeBit', g, (bit) => bit === 1);
-      const leasing = locksmith.acquire({ waitMs: 5000, purpose: 'planted', reclaimStale: false, actor });
-      await g.reached;
-      inTransition(t, await look(board), `${who}, a link at the intent's name`);
-      t.ok(lstatSync(mine).isFile(), `${who}: a regular file at the name now`);
-      g.open();
-      await (await leasing).release();
-      t.equal(readFileSync(target, 'utf8'), 'untouched\n', `${who}: the link's target was not written`);
-    }
+    const plants = [
+      ['a symbolic link', (target: string, at: string) => symlinkSync(target, at)],
+      ['a hard link', (target: string, at: string) => linkSync(target, at)],
+    ] as const;
+    // Before any transition, and (the agent) over the file it keeps between them.
+    for (const [who, keepOpen] of MODES)
+      for (const [what, plant] of plants)
+        for (const when of keepOpen ? ['before the first transition', 'over the kept file'] : ['']) {
+          const where = `${who}, ${what}${when && ` ${when}`}`;
+          const { board, locksmith, actor } = locksmithOn(t, keepOpen);
+          const mine = join(board.lockDir, 'intents', `${process.pid}.json`);
+          const target = join(board.dir, 'elsewhere.txt');
+          writeFileSync(target, 'untouched\n');
+          if (when === 'over the kept file') {
+            await (
+              await locksmith.acquire({ waitMs: 5000, purpose: 'first', reclaimStale: false, actor })
+            ).release();
+            rmSync(mine);
+          }
+          mkdirSync(dirname(mine), { recursive: true });
+          plant(target, mine);
+          const g = gate();
+          stallOnce(locksmith.files, 'writeBit', g, (bit) => bit === 1);
+          const leasing = locksmith.acquire({ waitMs: 5000, purpose: 'planted', reclaimStale: false, actor });
+          await g.reached;
+          inTransition(t, await look(board), where);
+          const st = lstatSync(mine);
+          t.ok(st.isFile() && st.nlink === 1, `${where}: a file of its own at the name now`);
+          g.open();
+          await (await leasing).release();
+          t.equal(
+            readFileSync(target, 'utf8'),
+            'untouched\n',
+            `${where}: the planted link's target was not written`,
+          );
+        }
   },
 );

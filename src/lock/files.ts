@@ -1,12 +1,15 @@
 // The persistent half of the lock: lock bit, owner record and generation counter, beside each other in
 // `{state_dir}/locks/{config name}/`. Unlike kernel locks they survive their writer — which is exactly how
-// ghosts are born — so every write here is atomic for its readers and only ever made while both kernel locks
-// are held: the bit is written last on acquire and cleared first on release. The owner record is replaced by
-// temp file + rename; each process overwrites its own intent in place (intent-file.ts). The bit and the generation are overwritten in place: a rename over an
-// existing file makes ext4 start writing the new file out at once (auto_da_alloc), 0.7 ms a rename on this
-// machine's disk against 7 µs for an overwrite, and the two of them were three renames a push. An overwrite is
-// whole for readers here: the bit changes one byte (`0`/`1`), and the generation only grows (generation.ts),
-// so its new digits cover the old ones.
+// ghosts are born — so no write here can be taken for another whole record by its readers, and the bit, the
+// owner record and the generation are only ever written while both kernel locks are held: the bit is written
+// last on acquire and cleared first on release. The owner record is replaced by temp file + rename; each
+// process overwrites its own intent in place (intent-file.ts says why a half-written one is harmless). The bit
+// and the generation are overwritten in place: a rename over an existing file makes ext4 start writing the new
+// file out at once (auto_da_alloc), 0.7 ms a rename on this machine's disk against 7 µs for an overwrite, and
+// the two of them were three renames a push. The bit changes one byte (`0`/`1`), and the generation only grows
+// (generation.ts), so its new digits cover the old ones. (A reader racing the generation's overwrite could in
+// theory see old and new digits mixed; the holder reads it under the kernel locks, where nobody writes it, and
+// an observer only shows it.)
 //
 // None of it is fsync'd (src/store/DURABILITY.md): it is meaningful only within one boot. After a power cut
 // the boot id differs, so whatever bit and record the disk kept — the last ones, older ones, or an empty file
@@ -231,17 +234,22 @@ export class LockFiles {
    * link, a second hard link, a FIFO (opened O_NONBLOCK: ENXIO, never a hang) — is replaced the old way, by
    * temp + rename, which follows nothing and heals the name.
    */
-  async overwrite(path: string, text: string | Buffer): Promise<void> {
+  async overwrite(path: string, text: string | Buffer, create = this.tree !== undefined): Promise<void> {
     try {
-      await this.overwriteInPlace(path, text);
+      await this.overwriteInPlace(path, text, create);
     } catch (err) {
       if (!(err instanceof UnsafePathError)) throw err;
-      await atomicWrite(path, text, { tree: this.tree, durable: false });
+      await this.replace(path, text);
     }
   }
 
-  private overwriteInPlace(path: string, text: string | Buffer): Promise<void> {
-    return inParent(path, this.tree, true, (dir, name) => {
+  /** Temp + rename (not synced): readers see the old bytes or the new, whole. */
+  async replace(path: string, text: string | Buffer): Promise<void> {
+    await atomicWrite(path, text, { tree: this.tree, durable: false });
+  }
+
+  private overwriteInPlace(path: string, text: string | Buffer, create: boolean): Promise<void> {
+    return inParent(path, this.tree, create, (dir, name) => {
       let fd: number;
       try {
         fd = openInPlace(dir, name, fsc.O_WRONLY | fsc.O_NONBLOCK, 0o644);

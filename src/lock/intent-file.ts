@@ -7,10 +7,13 @@
 // test/fault-disk found for a variant that kept it).
 //
 // - Cleared, the file holds only spaces, which no reader parses as an intent: it vouches only while marked.
-//   A mark is padded with spaces to the file's length, which JSON ignores, so the file neither shrinks nor
-//   grows between transitions: once it is there, a full disk cannot refuse a mark.
-// - A reader that meets an overwrite half-done finds no JSON, so no intent for that instant — what it would
-//   have found a moment before the mark. Observers look again before calling anything a mismatch (observe.ts).
+//   A mark is padded with spaces to the file's length, which JSON ignores, so the file does not shrink (on
+//   ext4 it stays within its block: a full disk does not refuse a mark once the file is there).
+// - Only a cleared file is marked in place: a reader that meets that overwrite half-done finds no JSON, so no
+//   intent for that instant — what it found a moment before. A mark over a mark (a refresh while waiting, a
+//   second transition overlapping the first) is written to a temporary and renamed over it, so a reader
+//   never loses an intent that was there (half of one mark and half of the other would parse as none).
+//   Clearing in place can be read half-done too: as no intent, which it is about to be.
 // - Not synced, as before: an intent vouches only for a live process of this boot.
 // - A short-lived process (a technician's command) removes the file when its last transition ends, so it
 //   leaves nothing behind; so does the agent when it stops.
@@ -22,6 +25,8 @@ const SPACE = 0x20;
 export class IntentFile {
   /** Bytes in the file as this process last wrote it (only this pid writes it). */
   private size = 0;
+  /** The file holds a mark (not yet cleared). */
+  private marked = false;
 
   constructor(
     private readonly files: LockFiles,
@@ -33,12 +38,15 @@ export class IntentFile {
     const json = Buffer.from(JSON.stringify(intent));
     const bytes = Buffer.alloc(Math.max(json.length, this.size), SPACE);
     json.copy(bytes);
-    await this.files.overwrite(this.path, bytes);
+    if (this.marked) await this.files.replace(this.path, bytes);
+    else await this.files.overwrite(this.path, bytes, true);
     this.size = bytes.length;
+    this.marked = true;
   }
 
   /** Ends the mark: spaces over it when kept, else the file removed. */
   async clear(): Promise<void> {
+    this.marked = false;
     if (!this.keep) await this.close();
     else if (this.size > 0) await this.files.overwrite(this.path, Buffer.alloc(this.size, SPACE));
   }
@@ -46,6 +54,7 @@ export class IntentFile {
   /** Removes the file; a later mark makes it again. */
   async close(): Promise<void> {
     this.size = 0;
+    this.marked = false;
     await this.files.removeIntent(process.pid);
   }
 

@@ -17,6 +17,8 @@ export class Intents {
   /** When prune() last looked (monotonic ms), null before the first time. */
   private prunedAt: number | null = null;
   private readonly own: IntentFile;
+  /** close() was called: the last transition removes the file instead of clearing it. */
+  private closing = false;
 
   constructor(
     private readonly files: LockFiles,
@@ -57,13 +59,14 @@ export class Intents {
         if (monoNow() - writtenAt > this.ttlMs / 2) await write();
       });
     } finally {
-      if (--this.users === 0) await this.own.clear().catch(() => {});
+      if (--this.users === 0) await (this.closing ? this.own.close() : this.own.clear()).catch(() => {});
     }
   }
 
-  /** Removes this process's intent file (a stopping agent). */
-  close(): Promise<void> {
-    return this.own.close();
+  /** Removes this process's intent file (a stopping agent); a transition still under way removes it as it ends. */
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.users === 0) await this.own.close();
   }
 
   /**

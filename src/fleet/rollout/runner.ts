@@ -162,7 +162,8 @@ export class RolloutRunner {
   private fromStatus(device: string, s: Status | null): void {
     if (this.settled || !s?.applied) return;
     const t = this.ours(device, s.applied.id);
-    if (t === null || !inFlight(t)) return;
+    // Our id at another version (reused by an outside tool) is not our push (operator-results.ts).
+    if (t === null || !inFlight(t) || s.applied.version !== t.version) return;
     const key = `${device}|${t.id}|status-applied`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
