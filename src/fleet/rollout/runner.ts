@@ -10,12 +10,12 @@
 //   re-sent push is answered `duplicate` instead of landing twice.
 // - A push order whose track is no longer `pushing` when the runner gets to it (answered meanwhile, e.g. its
 //   retained status showed it applied after a crash) is not published again.
-// - Every answer of the fleet whose id is one of this rollout's push or rollback ids reaches the machine
-//   once (MQTT redeliveries are dropped), deferred ones included (the machine keeps their code for the
+// - Every answer of the fleet whose id and version are one of this rollout's pushes or rollbacks reaches the
+//   machine once (MQTT redeliveries are dropped), deferred ones included (the machine keeps their code for the
 //   summary), late ones included (a lock_mismatch push that lands after the technician fixed the lock).
 //   The client's `result` event is used rather than waitFinal(), which resolves at the first final answer.
 // - Results are not retained: an answer given while no runner listened is recovered from the device's
-//   retained status (`applied.id` = our push id → a synthetic `applied`).
+//   retained status (`applied` naming our push's id and version → a synthetic `applied`).
 import type { KeyObject } from 'node:crypto';
 import { type OperatorClient, type Result, type Status, signedPush } from '../operator.js';
 import { concerns } from '../operator-results.js';
