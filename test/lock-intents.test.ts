@@ -65,6 +65,10 @@ function locksmithOn(t: Test, keepOpen: boolean) {
   return { board, locksmith, actor };
 }
 
+/** The lock, as the agent or a command takes it here (no ghost to reclaim, no long wait). */
+const take = (locksmith: Locksmith, actor: ReturnType<typeof openBoard>['actor'], purpose: string) =>
+  locksmith.acquire({ waitMs: 5000, purpose, reclaimStale: false, actor });
+
 const MODES = [
   ['the agent', true],
   ['a command', false],
@@ -104,7 +108,7 @@ t.test('stalled on the way in: before the owner record, and between the record a
       const { board, locksmith, actor } = locksmithOn(t, keepOpen);
       const g = gate();
       stallOnce(locksmith.files, step, g, only as ((...a: unknown[]) => boolean) | undefined);
-      const leasing = locksmith.acquire({ waitMs: 5000, purpose: 'stall test', reclaimStale: false, actor });
+      const leasing = take(locksmith, actor, 'stall test');
       await g.reached;
       inTransition(t, await look(board), where);
       g.open();
@@ -139,12 +143,7 @@ t.test(
       ] as const) {
         const where = `${who}, ${point}`;
         const { board, locksmith, actor } = locksmithOn(t, keepOpen);
-        const lease = await locksmith.acquire({
-          waitMs: 5000,
-          purpose: 'stall test',
-          reclaimStale: false,
-          actor,
-        });
+        const lease = await take(locksmith, actor, 'stall test');
         const g = gate();
         stall(locksmith, g);
         const releasing = lease.release();
@@ -162,12 +161,7 @@ t.test(
   'the intent vouches only while the transition lasts: a bit cleared under the holder is CLEARED',
   async (t) => {
     const { board, locksmith, actor } = locksmithOn(t, true);
-    const lease = await locksmith.acquire({
-      waitMs: 5000,
-      purpose: 'stall test',
-      reclaimStale: false,
-      actor,
-    });
+    const lease = await take(locksmith, actor, 'stall test');
     t.teardown(() => lease.release());
     await locksmith.files.writeBit(0); // a technician's `echo 0 >` under a live holder
     const seen = await look(board);
@@ -193,16 +187,14 @@ t.test(
           const target = join(board.dir, 'elsewhere.txt');
           writeFileSync(target, 'untouched\n');
           if (when === 'over the kept file') {
-            await (
-              await locksmith.acquire({ waitMs: 5000, purpose: 'first', reclaimStale: false, actor })
-            ).release();
+            await (await take(locksmith, actor, 'first')).release();
             rmSync(mine);
           }
           mkdirSync(dirname(mine), { recursive: true });
           plant(target, mine);
           const g = gate();
           stallOnce(locksmith.files, 'writeBit', g, (bit) => bit === 1);
-          const leasing = locksmith.acquire({ waitMs: 5000, purpose: 'planted', reclaimStale: false, actor });
+          const leasing = take(locksmith, actor, 'planted');
           await g.reached;
           inTransition(t, await look(board), where);
           const st = lstatSync(mine);
